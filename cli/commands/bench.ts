@@ -1,0 +1,45 @@
+import { existsSync } from 'node:fs'
+import type { Command } from 'commander'
+import { UsageError } from '../../shared/errors/index.ts'
+import type { Logger } from '../../shared/logger/index.ts'
+import { cliLogger, printJson, say } from '../output.ts'
+
+/** The benchmarks, each a module in cli/bench/ exporting `run(opts)`. */
+export const BENCHES = ['train', 'codec', 'storage', 'chain'] as const
+
+type BenchModule = { run(opts: { json: boolean; logger: Logger }): Promise<Record<string, unknown>> }
+
+async function load(name: string): Promise<BenchModule> {
+  const url = new URL(`../bench/${name}.ts`, import.meta.url)
+  if (!existsSync(url)) throw new UsageError(`The "${name}" benchmark is not available in this build.`)
+  return (await import(url.href)) as BenchModule
+}
+
+function printReadable(name: string, result: Record<string, unknown>): void {
+  say(`bench ${name}`)
+  for (const [k, v] of Object.entries(result)) say(`  ${k.padEnd(22)} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+}
+
+/** `crowdtrain bench [train|codec|storage|chain|all] [--json]`: speed figures measured in one run. */
+export function registerBench(program: Command): void {
+  program
+    .command('bench')
+    .description(`Measure speed: ${BENCHES.join(', ')} or all.`)
+    .argument('[which]', `${BENCHES.join('|')}|all`, 'all')
+    .option('--json', 'print the results as one JSON object on the last line')
+    .option('--log-level <level>', 'debug|info|warn|error|silent')
+    .action(async (which: string, opts: { json?: boolean; logLevel?: string }) => {
+      const names = which === 'all' ? [...BENCHES] : [which]
+      for (const n of names) {
+        if (!(BENCHES as readonly string[]).includes(n)) throw new UsageError(`Unknown benchmark "${n}".`, `Choose one of: ${BENCHES.join(', ')}, all.`)
+      }
+      const logger = cliLogger(opts)
+      const results: Record<string, Record<string, unknown>> = {}
+      for (const n of names) {
+        const result = await (await load(n)).run({ json: Boolean(opts.json), logger: logger.forComponent(`bench:${n}`) })
+        results[n] = result
+        if (!opts.json) printReadable(n, result)
+      }
+      if (opts.json) printJson(names.length === 1 ? results[names[0]] : results)
+    })
+}

@@ -1,0 +1,70 @@
+import type { Schema } from './schema.ts'
+
+/**
+ * The crowdtrain configuration: one plain typed tree, a default and a reason for every field.
+ * It is saved inside every subnet document and checkpoint manifest.
+ */
+export const configSchema = {
+  task: {
+    name: { kind: 'string', default: 'moby-char', reason: 'moby-char ships with npm (no download) and trains in minutes on a CPU.' },
+    pageTokens: { kind: 'int', default: 512, min: 8, max: 1 << 20, reason: 'P: a page is the unit of data assignment; 512 tokens keeps ~2,400 pages in Moby Dick.' },
+    pagesPerMiner: { kind: 'int', default: 64, min: 1, max: 100_000, reason: 'J: J·P must cover H·batch·context tokens so a miner does not overfit its pages (design §3).' },
+    evalPages: { kind: 'int', default: 8, min: 1, max: 10_000, reason: 'Eval pages per validator per round: enough to average the noise, cheap on a CPU.' },
+  },
+  model: {
+    context: { kind: 'int', default: 128, min: 2, max: 4096, reason: 'Tokens the transformer attends over; 128 fits 2 CPU cores.' },
+    width: { kind: 'int', default: 128, min: 4, max: 8192, reason: 'Embedding width; 128 with 4 layers is ~0.8 M parameters.' },
+    layers: { kind: 'int', default: 4, min: 1, max: 96, reason: 'Transformer blocks; also the natural shard boundaries.' },
+    heads: { kind: 'int', default: 4, min: 1, max: 128, reason: 'Attention heads; must divide width.' },
+    hidden: { kind: 'int', default: 128, min: 1, max: 65_536, reason: 'Hidden units of the MLP task (mnist-mlp).' },
+    seed: { kind: 'int', default: 1, min: 0, max: 2 ** 31 - 1, reason: 'Seed of the genesis initialisation: the same seed gives the same bytes.' },
+  },
+  train: {
+    backend: { kind: 'enum', default: 'wasm', values: ['wasm', 'tensorflow', 'cpu'], reason: 'wasm ships in npm and is fast on CPUs; tensorflow when the user installed tfjs-node(-gpu).' },
+    innerSteps: { kind: 'int', default: 30, min: 1, max: 1_000_000, reason: 'H: optimizer steps per round between synchronisations (DiLoCo inner loop).' },
+    batch: { kind: 'int', default: 8, min: 1, max: 65_536, reason: 'Sequences per step; 8×128 tokens keeps a step near a second on wasm.' },
+    lr: { kind: 'number', default: 3e-3, min: 0, max: 10, reason: 'Peak AdamW learning rate, a safe value for a small character model.' },
+    minLrRatio: { kind: 'number', default: 0.1, min: 0, max: 1, reason: 'Cosine decays to this fraction of lr (nanoGPT).' },
+    warmupSteps: { kind: 'int', default: 3, min: 0, max: 1_000_000, reason: 'Linear warm-up avoids a large first step from fresh Adam moments.' },
+    weightDecay: { kind: 'number', default: 0.1, min: 0, max: 10, reason: 'AdamW decoupled weight decay (nanoGPT).' },
+    beta1: { kind: 'number', default: 0.9, min: 0, max: 0.999999, reason: 'Adam first-moment decay.' },
+    beta2: { kind: 'number', default: 0.95, min: 0, max: 0.999999, reason: 'Adam second-moment decay; 0.95 is robust for transformers.' },
+    clip: { kind: 'number', default: 1, min: 0, max: 1e6, reason: 'Global gradient-norm clip; 0 disables it.' },
+  },
+  shards: {
+    count: { kind: 'int', default: 2, min: 1, max: 1024, reason: 'S: parameter shards; 1 is plain data-parallel DiLoCo.' },
+    rotateEvery: { kind: 'int', default: 2, min: 1, max: 1_000_000, reason: 'E: a miner keeps its shard this many rounds so its optimizer state and residual stay useful.' },
+  },
+  compress: {
+    density: { kind: 'number', default: 0.01, min: 1e-6, max: 1, reason: 'Fraction of values kept per chunk (top-k); 1% with 8 bits is ~64× smaller than float32.' },
+    bits: { kind: 'int', default: 8, min: 2, max: 8, reason: 'Bits per kept value (int8 with a per-chunk scale, or lower).' },
+    chunk: { kind: 'int', default: 4096, min: 64, max: 1 << 24, reason: 'Chunk length for top-k; local selection keeps every tensor region represented.' },
+  },
+  outer: {
+    lr: { kind: 'number', default: 0.7, min: 0, max: 10, reason: 'η, the DiLoCo outer learning rate.' },
+    momentum: { kind: 'number', default: 0.9, min: 0, max: 0.999, reason: 'Nesterov momentum of the outer step (DiLoCo).' },
+    topG: { kind: 'int', default: 8, min: 1, max: 10_000, reason: 'At most G accepted deltas per shard are aggregated, best first.' },
+    clipNorm: { kind: 'number', default: 10, min: 0, max: 1e9, reason: 'Each delta is norm-clipped to this before averaging; bounds any one contribution.' },
+  },
+} as const satisfies Schema
+
+/** The parsed configuration. */
+export type CrowdtrainConfig = {
+  task: { name: string; pageTokens: number; pagesPerMiner: number; evalPages: number }
+  model: { context: number; width: number; layers: number; heads: number; hidden: number; seed: number }
+  train: {
+    backend: 'wasm' | 'tensorflow' | 'cpu'
+    innerSteps: number
+    batch: number
+    lr: number
+    minLrRatio: number
+    warmupSteps: number
+    weightDecay: number
+    beta1: number
+    beta2: number
+    clip: number
+  }
+  shards: { count: number; rotateEvery: number }
+  compress: { density: number; bits: number; chunk: number }
+  outer: { lr: number; momentum: number; topG: number; clipNorm: number }
+}

@@ -1,0 +1,14 @@
+export {
+  createLogger,
+  type CreateLoggerParameters,
+  jsonSink,
+  LOG_LEVELS,
+  type LogFields,
+  type Logger,
+  type LogLevel,
+  type LogRecord,
+  type LogSink,
+  memoryLogger,
+  prettySink,
+  silentLogger,
+} from './logger.ts'
