@@ -4,7 +4,14 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     pool: 'forks',
-    include: ['shared/**/*.test.ts', 'chain/**/*.test.ts', 'miner/**/*.test.ts', 'validator/**/*.test.ts', 'cli/**/*.test.ts', 'test/**/*.test.ts'],
+    include: [
+      'shared/**/*.test.ts',
+      'chain/**/*.test.ts',
+      'miner/**/*.test.ts',
+      'validator/**/*.test.ts',
+      'cli/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     reporters: process.env.CI ? ['default'] : ['default'],

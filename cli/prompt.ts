@@ -15,7 +15,10 @@ export async function readPassword(opts: { passwordFile?: string; confirm?: bool
   const env = process.env.CROWDTRAIN_PASSWORD
   if (env !== undefined && env.length > 0) return env
   if (!process.stdin.isTTY) {
-    throw new UsageError('No password given.', 'Use --password-file FILE or set CROWDTRAIN_PASSWORD when not at a terminal.')
+    throw new UsageError(
+      'No password given.',
+      'Use --password-file FILE or set CROWDTRAIN_PASSWORD when not at a terminal.',
+    )
   }
   const first = await ask('Password: ')
   if (opts.confirm) {

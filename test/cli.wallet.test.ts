@@ -10,7 +10,17 @@ describe('crowdtrain wallet', () => {
   writeFileSync(pwFile, 's3cret-pass\n')
 
   test('default: create then list and show print the same address', () => {
-    const created = runCli(['wallet', 'create', '--name', 'alice', '--wallet-dir', dir, '--password-file', pwFile, '--json'])
+    const created = runCli([
+      'wallet',
+      'create',
+      '--name',
+      'alice',
+      '--wallet-dir',
+      dir,
+      '--password-file',
+      pwFile,
+      '--json',
+    ])
     expect(created.code).toBe(0)
     const { address } = created.lastJson() as { address: string }
     const listed = runCli(['wallet', 'list', '--wallet-dir', dir, '--json'])

@@ -17,7 +17,8 @@ async function load(name: string): Promise<BenchModule> {
 
 function printReadable(name: string, result: Record<string, unknown>): void {
   say(`bench ${name}`)
-  for (const [k, v] of Object.entries(result)) say(`  ${k.padEnd(22)} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+  for (const [k, v] of Object.entries(result))
+    say(`  ${k.padEnd(22)} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
 }
 
 /** `crowdtrain bench [train|codec|storage|chain|all] [--json]`: speed figures measured in one run. */
@@ -31,12 +32,16 @@ export function registerBench(program: Command): void {
     .action(async (which: string, opts: { json?: boolean; logLevel?: string }) => {
       const names = which === 'all' ? [...BENCHES] : [which]
       for (const n of names) {
-        if (!(BENCHES as readonly string[]).includes(n)) throw new UsageError(`Unknown benchmark "${n}".`, `Choose one of: ${BENCHES.join(', ')}, all.`)
+        if (!(BENCHES as readonly string[]).includes(n))
+          throw new UsageError(`Unknown benchmark "${n}".`, `Choose one of: ${BENCHES.join(', ')}, all.`)
       }
       const logger = cliLogger(opts)
       const results: Record<string, Record<string, unknown>> = {}
       for (const n of names) {
-        const result = await (await load(n)).run({ json: Boolean(opts.json), logger: logger.forComponent(`bench:${n}`) })
+        const result = await (await load(n)).run({
+          json: Boolean(opts.json),
+          logger: logger.forComponent(`bench:${n}`),
+        })
         results[n] = result
         if (!opts.json) printReadable(n, result)
       }

@@ -18,7 +18,14 @@ export function registerWallet(program: Command): void {
     .action(async (opts) => {
       const password = await readPassword({ passwordFile: opts.passwordFile, confirm: true })
       const w = await createWallet({ dir: opts.walletDir, name: opts.name, password })
-      if (opts.json) return printJson({ name: w.name, address: w.address, publicKey: w.publicKey, file: w.file, mnemonic: w.mnemonic })
+      if (opts.json)
+        return printJson({
+          name: w.name,
+          address: w.address,
+          publicKey: w.publicKey,
+          file: w.file,
+          mnemonic: w.mnemonic,
+        })
       say(`Created wallet "${w.name}" at ${w.file}`)
       say(`address: ${w.address}`)
       say('Write down this mnemonic; it is the only way to recover the key and is not shown again:')
@@ -34,7 +41,13 @@ export function registerWallet(program: Command): void {
       const { wallets, invalid } = await listWallets(opts.walletDir)
       if (opts.json) return printJson({ wallets, invalid })
       if (wallets.length === 0) say(`No wallets in ${opts.walletDir}.`)
-      else say(table(['name', 'address'], wallets.map((w) => [w.name, w.address])))
+      else
+        say(
+          table(
+            ['name', 'address'],
+            wallets.map((w) => [w.name, w.address]),
+          ),
+        )
       for (const bad of invalid) process.stderr.write(`warning: ${bad.reason}\n`)
     })
 
@@ -47,6 +60,17 @@ export function registerWallet(program: Command): void {
     .action(async (opts) => {
       const w = await showWallet(opts.walletDir, opts.name)
       if (opts.json) return printJson(w)
-      say(table(['field', 'value'], [['name', w.name], ['address', w.address], ['publicKey', w.publicKey], ['type', w.type], ['file', w.file]]))
+      say(
+        table(
+          ['field', 'value'],
+          [
+            ['name', w.name],
+            ['address', w.address],
+            ['publicKey', w.publicKey],
+            ['type', w.type],
+            ['file', w.file],
+          ],
+        ),
+      )
     })
 }

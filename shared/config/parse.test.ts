@@ -6,7 +6,7 @@ import { ConfigFileError, InvalidConfigValueError, UnknownConfigKeyError, Unknow
 import { configSchema } from './fields.ts'
 import { applyOverrides, defaultConfig, loadConfigFile, parseConfig } from './parse.ts'
 import { presetConfig } from './presets.ts'
-import { isField, keysOf, fieldAt } from './schema.ts'
+import { fieldAt, isField, keysOf } from './schema.ts'
 
 describe('parseConfig', () => {
   test('default: every field has a default and a reason', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { ConfigFileError, InvalidConfigValueError, UnknownConfigKeyError } from '../errors/index.ts'
 import { type CrowdtrainConfig, configSchema } from './fields.ts'
-import { type Field, type Schema, defaultsOf, describeField, fieldAt, isField, keysOf } from './schema.ts'
+import { defaultsOf, describeField, type Field, fieldAt, isField, keysOf, type Schema } from './schema.ts'
 
 /** Checks one value against its field; throws a typed error naming the key and what it expects. */
 export function checkValue(field: Field, key: string, value: unknown, source: string): number | string | boolean {
@@ -69,7 +69,11 @@ export function loadConfigFile(path: string, base?: CrowdtrainConfig): Crowdtrai
   try {
     text = readFileSync(path, 'utf8')
   } catch (err) {
-    throw new ConfigFileError(path, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'unreadable', err)
+    throw new ConfigFileError(
+      path,
+      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'unreadable',
+      err,
+    )
   }
   let json: unknown
   try {

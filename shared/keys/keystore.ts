@@ -17,7 +17,9 @@ export const SS58_PREFIX = 42
 
 /** Where wallets live unless `--wallet-dir` says otherwise. */
 export function defaultWalletDir(): string {
-  return process.env.CROWDTRAIN_WALLET_DIR ?? join(process.env.CROWDTRAIN_HOME ?? join(homedir(), '.crowdtrain'), 'wallets')
+  return (
+    process.env.CROWDTRAIN_WALLET_DIR ?? join(process.env.CROWDTRAIN_HOME ?? join(homedir(), '.crowdtrain'), 'wallets')
+  )
 }
 
 /** What `wallet list|show` prints: public facts only. */
@@ -44,18 +46,26 @@ function readKeystore(path: string): KeyringPair$Json {
   }
   const j = json as Partial<KeyringPair$Json>
   if (typeof j !== 'object' || j === null) throw new InvalidKeystoreError(path, 'not an object')
-  if (typeof j.address !== 'string' || typeof j.encoded !== 'string') throw new InvalidKeystoreError(path, 'missing address or encoded key')
+  if (typeof j.address !== 'string' || typeof j.encoded !== 'string')
+    throw new InvalidKeystoreError(path, 'missing address or encoded key')
   const enc = j.encoding
   if (!enc || !Array.isArray(enc.type) || !enc.type.includes('scrypt') || !enc.type.includes('xsalsa20-poly1305')) {
     throw new InvalidKeystoreError(path, 'not encrypted with scrypt + xsalsa20-poly1305')
   }
-  if (!Array.isArray(enc.content) || enc.content[1] !== 'sr25519') throw new InvalidKeystoreError(path, 'not an sr25519 key')
+  if (!Array.isArray(enc.content) || enc.content[1] !== 'sr25519')
+    throw new InvalidKeystoreError(path, 'not an sr25519 key')
   return j as KeyringPair$Json
 }
 
 function info(name: string, file: string, json: KeyringPair$Json): WalletInfo {
   const pair = keyring().addFromJson(json)
-  return { name, address: pair.address, publicKey: `0x${Buffer.from(pair.publicKey).toString('hex')}`, type: 'sr25519', file }
+  return {
+    name,
+    address: pair.address,
+    publicKey: `0x${Buffer.from(pair.publicKey).toString('hex')}`,
+    type: 'sr25519',
+    file,
+  }
 }
 
 export type CreateWalletParameters = { dir: string; name: string; password: string; mnemonic?: string }
@@ -69,7 +79,8 @@ export async function createWallet(params: CreateWalletParameters): Promise<Wall
   const file = fileOf(params.dir, params.name)
   if (existsSync(file)) throw new WalletExistsError(params.name)
   const mnemonic = params.mnemonic ?? mnemonicGenerate(12)
-  if (!mnemonicValidate(mnemonic)) throw new InvalidKeystoreError('(mnemonic)', 'the mnemonic is not a valid BIP-39 phrase')
+  if (!mnemonicValidate(mnemonic))
+    throw new InvalidKeystoreError('(mnemonic)', 'the mnemonic is not a valid BIP-39 phrase')
   const pair = keyring().addFromUri(mnemonic, { name: params.name }, 'sr25519')
   const json = pair.toJson(params.password)
   mkdirSync(params.dir, { recursive: true, mode: 0o700 })
@@ -81,7 +92,9 @@ export async function createWallet(params: CreateWalletParameters): Promise<Wall
 }
 
 /** Lists the wallets in a folder (public facts only); unreadable files are reported, not fatal. */
-export async function listWallets(dir: string): Promise<{ wallets: WalletInfo[]; invalid: { file: string; reason: string }[] }> {
+export async function listWallets(
+  dir: string,
+): Promise<{ wallets: WalletInfo[]; invalid: { file: string; reason: string }[] }> {
   await cryptoWaitReady()
   if (!existsSync(dir)) return { wallets: [], invalid: [] }
   const wallets: WalletInfo[] = []

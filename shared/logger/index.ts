@@ -1,6 +1,6 @@
 export {
-  createLogger,
   type CreateLoggerParameters,
+  createLogger,
   jsonSink,
   LOG_LEVELS,
   type LogFields,

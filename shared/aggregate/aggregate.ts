@@ -1,0 +1,116 @@
+import type { NamedTensor } from '../tensor.ts'
+import { InvalidAggregationInputError, TensorMismatchError } from './errors.ts'
+import { axpy, div, norm, scale } from './float32.ts'
+
+/** One accepted delta for a shard: its miner's uid, its consensus weight, and its dense tensors. */
+export type WeightedDelta = { uid: number; weight: number; delta: readonly NamedTensor[] }
+
+export type AggregateParameters = {
+  /** The shard's current tensors θ_r (only this shard's). */
+  params: readonly NamedTensor[]
+  /** The shard's outer momentum (zeros at genesis), same names and shapes as params. */
+  momentum: readonly NamedTensor[]
+  /** Accepted deltas; any order (they are ranked, cut to topG and summed by ascending uid here). */
+  deltas: readonly WeightedDelta[]
+  /** Outer learning rate η. */
+  lr: number
+  /** Nesterov momentum μ. */
+  momentumCoef: number
+  /** At most this many deltas count, highest weight first, ties by lower uid. */
+  topG: number
+  /** Each delta is scaled down to this L2 norm if larger; 0 disables clipping. */
+  clipNorm: number
+}
+
+export type AggregateReturnType = {
+  params: NamedTensor[]
+  momentum: NamedTensor[]
+  /** The uids whose deltas were used, ascending, with their normalised float32 weights. */
+  used: { uid: number; weight: number }[]
+}
+
+function checkAligned(ref: readonly NamedTensor[], other: readonly NamedTensor[], what: string): void {
+  if (ref.length !== other.length)
+    throw new TensorMismatchError(what, `expected ${ref.length} tensors, got ${other.length}`)
+  ref.forEach((t, i) => {
+    const o = other[i]
+    if (o.name !== t.name || o.data.length !== t.data.length || o.shape.join(',') !== t.shape.join(',')) {
+      throw new TensorMismatchError(what, `tensor ${i}: expected ${t.name}[${t.shape}], got ${o.name}[${o.shape}]`)
+    }
+  })
+}
+
+/** Ranks deltas by weight (desc, ties by uid asc), keeps topG with positive weight, returns them by ascending uid. */
+export function selectTopG(deltas: readonly WeightedDelta[], topG: number): WeightedDelta[] {
+  for (const d of deltas) {
+    if (!Number.isFinite(d.weight) || d.weight < 0)
+      throw new InvalidAggregationInputError(`weight of uid ${d.uid} is ${d.weight}`)
+  }
+  const uids = new Set(deltas.map((d) => d.uid))
+  if (uids.size !== deltas.length) throw new InvalidAggregationInputError('a uid appears twice')
+  return [...deltas]
+    .filter((d) => d.weight > 0)
+    .sort((a, b) => b.weight - a.weight || a.uid - b.uid)
+    .slice(0, topG)
+    .sort((a, b) => a.uid - b.uid)
+}
+
+/**
+ * The deterministic checkpoint step for one shard (design.md §4): the consensus-weighted mean of the
+ * accepted deltas (weights normalised first, each delta norm-clipped, summed in ascending uid order),
+ * then an outer Nesterov step: m ← μ·m + d; θ ← θ + η·(d + μ·m). With no accepted delta d = 0
+ * (momentum only). All in float32 with Math.fround, so every validator gets the same bytes.
+ */
+export function aggregateShard(p: AggregateParameters): AggregateReturnType {
+  checkAligned(p.params, p.momentum, 'momentum does not match the shard')
+  const chosen = selectTopG(p.deltas, p.topG)
+  for (const c of chosen) checkAligned(p.params, c.delta, `delta of uid ${c.uid} does not match the shard`)
+
+  let total = 0
+  for (const c of chosen) total = Math.fround(total + Math.fround(c.weight))
+  const used = chosen.map((c) => ({ uid: c.uid, weight: div(c.weight, total) }))
+
+  const d = p.params.map((t) => new Float32Array(t.data.length))
+  chosen.forEach((c, k) => {
+    const n = norm(c.delta.map((t) => t.data))
+    const clip = p.clipNorm > 0 && n > p.clipNorm ? div(p.clipNorm, n) : 1
+    const w = Math.fround(used[k].weight * clip)
+    c.delta.forEach((t, i) => {
+      axpy(d[i], w, t.data)
+    })
+  })
+
+  const mu = Math.fround(p.momentumCoef)
+  const momentum = p.momentum.map((t, i) => {
+    const m = new Float32Array(t.data)
+    scale(m, mu)
+    axpy(m, 1, d[i])
+    return { name: t.name, shape: [...t.shape], data: m }
+  })
+  const params = p.params.map((t, i) => {
+    const step = new Float32Array(d[i])
+    axpy(step, mu, momentum[i].data)
+    const theta = new Float32Array(t.data)
+    axpy(theta, p.lr, step)
+    return { name: t.name, shape: [...t.shape], data: theta }
+  })
+  return { params, momentum, used }
+}
+
+/** θ + η·Δ for one delta: the step a validator evaluates, applied exactly as aggregation would (clipped). */
+export function applyDelta(
+  params: readonly NamedTensor[],
+  delta: readonly NamedTensor[],
+  lr: number,
+  clipNorm: number,
+): NamedTensor[] {
+  checkAligned(params, delta, 'delta does not match the shard')
+  const n = norm(delta.map((t) => t.data))
+  const clip = clipNorm > 0 && n > clipNorm ? div(clipNorm, n) : 1
+  const w = Math.fround(Math.fround(lr) * clip)
+  return params.map((t, i) => {
+    const out = new Float32Array(t.data)
+    axpy(out, w, delta[i].data)
+    return { name: t.name, shape: [...t.shape], data: out }
+  })
+}

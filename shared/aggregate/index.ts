@@ -1,0 +1,10 @@
+export {
+  type AggregateParameters,
+  type AggregateReturnType,
+  aggregateShard,
+  applyDelta,
+  selectTopG,
+  type WeightedDelta,
+} from './aggregate.ts'
+export { InvalidAggregationInputError, TensorMismatchError } from './errors.ts'
+export { axpy, div, norm, scale, sumSquares } from './float32.ts'
