@@ -188,6 +188,117 @@ export const configSchema = {
       reason: 'Each delta is norm-clipped to this before averaging; bounds any one contribution.',
     },
   },
+  round: {
+    tempo: {
+      kind: 'int',
+      default: 360,
+      min: 8,
+      max: 1_000_000,
+      reason: 'Blocks per round: a few hundred leave each window minutes at production block times (design §2).',
+    },
+    commitBlocks: {
+      kind: 'int',
+      default: 100,
+      min: 1,
+      max: 1_000_000,
+      reason: 'Miner commit window: time to finish training and commit the delta hash.',
+    },
+    revealBlocks: {
+      kind: 'int',
+      default: 40,
+      min: 1,
+      max: 1_000_000,
+      reason: 'Miner reveal window: one transaction per miner.',
+    },
+    evaluateBlocks: {
+      kind: 'int',
+      default: 120,
+      min: 1,
+      max: 1_000_000,
+      reason: 'Validators fetch and score every delta, then commit weights: the longest task.',
+    },
+    weightsRevealBlocks: {
+      kind: 'int',
+      default: 40,
+      min: 1,
+      max: 1_000_000,
+      reason: 'Validator weights reveal window: one transaction per validator.',
+    },
+    graceBlocks: {
+      kind: 'int',
+      default: 3,
+      min: 0,
+      max: 1000,
+      reason: 'Blocks after each window that still count, so a transaction sent in its last block is not lost.',
+    },
+  },
+  consensus: {
+    kappa: {
+      kind: 'int',
+      default: 32767,
+      min: 0,
+      max: 65535,
+      reason: 'κ as u16/65535: consensus is the weight at least half of the stake supports (subtensor default).',
+    },
+    bondsPenalty: {
+      kind: 'int',
+      default: 65535,
+      min: 0,
+      max: 65535,
+      reason: 'p as u16/65535: 1 means bonds grow only from consensus-clipped weights (subtensor default).',
+    },
+    bondsMovingAverage: {
+      kind: 'int',
+      default: 900000,
+      min: 0,
+      max: 1_000_000,
+      reason: 'Bond EMA, parts per million kept from the past: α = 1 − 0.9 (subtensor default).',
+    },
+  },
+  subnet: {
+    emissionPerRound: {
+      kind: 'int',
+      default: 1_000_000_000_000,
+      min: 0,
+      max: Number.MAX_SAFE_INTEGER,
+      reason: 'Subnet asset minted per settled round, in its smallest unit (1 token at 12 decimals).',
+    },
+    ownerBps: {
+      kind: 'int',
+      default: 1800,
+      min: 0,
+      max: 10_000,
+      reason: 'Owner cut in basis points (Bittensor: 18%).',
+    },
+    minersBps: {
+      kind: 'int',
+      default: 4100,
+      min: 0,
+      max: 10_000,
+      reason: 'Miners share in basis points, paid by incentive (Bittensor: 41%).',
+    },
+    validatorsBps: {
+      kind: 'int',
+      default: 4100,
+      min: 0,
+      max: 10_000,
+      reason: 'Validators share in basis points, paid by dividends (Bittensor: 41%).',
+    },
+    maxUids: {
+      kind: 'int',
+      default: 256,
+      min: 2,
+      max: 4096,
+      reason: 'Uid cap: a weights reveal must fit one remark, and Yuma is O(n²) in BigInt.',
+    },
+    immunityBlocks: {
+      kind: 'int',
+      default: 1440,
+      min: 0,
+      max: 100_000_000,
+      reason: 'A new uid cannot be replaced for this many blocks (4 default rounds), so it can earn first.',
+    },
+  },
 } as const satisfies Schema
 
 /** The parsed configuration. */
@@ -209,4 +320,21 @@ export type CrowdtrainConfig = {
   shards: { count: number; rotateEvery: number }
   compress: { density: number; bits: number; chunk: number }
   outer: { lr: number; momentum: number; topG: number; clipNorm: number }
+  round: {
+    tempo: number
+    commitBlocks: number
+    revealBlocks: number
+    evaluateBlocks: number
+    weightsRevealBlocks: number
+    graceBlocks: number
+  }
+  consensus: { kappa: number; bondsPenalty: number; bondsMovingAverage: number }
+  subnet: {
+    emissionPerRound: number
+    ownerBps: number
+    minersBps: number
+    validatorsBps: number
+    maxUids: number
+    immunityBlocks: number
+  }
 }
