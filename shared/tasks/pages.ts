@@ -62,17 +62,34 @@ export function isReportPage(datasetId: string, page: number): boolean {
   return new DataView(h.buffer, h.byteOffset, 4).getUint32(0, true) % 10 === 0
 }
 
+// The split of a dataset never changes, and hashing 20,000 pages takes a noticeable moment: memoise it.
+const splitCache = new Map<string, Uint8Array>()
+
+/** One flag per page (1 = report page), computed once per (datasetId, pageCount). */
+function reportFlags(task: Pick<Task, 'datasetId' | 'pageCount'>): Uint8Array {
+  const key = `${task.datasetId}#${nonNegInt('page count', task.pageCount)}`
+  let flags = splitCache.get(key)
+  if (!flags) {
+    flags = new Uint8Array(task.pageCount)
+    for (let p = 0; p < task.pageCount; p++) flags[p] = isReportPage(task.datasetId, p) ? 1 : 0
+    splitCache.set(key, flags)
+  }
+  return flags
+}
+
 /** The task's report pages, ascending. */
 export function reportPages(task: Pick<Task, 'datasetId' | 'pageCount'>): number[] {
   const out: number[] = []
-  for (let p = 0; p < task.pageCount; p++) if (isReportPage(task.datasetId, p)) out.push(p)
+  const flags = reportFlags(task)
+  for (let p = 0; p < flags.length; p++) if (flags[p] === 1) out.push(p)
   return out
 }
 
 /** The task's training pages (every page outside the report split), ascending. */
 export function trainingPages(task: Pick<Task, 'datasetId' | 'pageCount'>): number[] {
   const out: number[] = []
-  for (let p = 0; p < task.pageCount; p++) if (!isReportPage(task.datasetId, p)) out.push(p)
+  const flags = reportFlags(task)
+  for (let p = 0; p < flags.length; p++) if (flags[p] === 0) out.push(p)
   return out
 }
 
