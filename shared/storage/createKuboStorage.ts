@@ -1,0 +1,164 @@
+import { create, type KuboRPCClient } from 'kubo-rpc-client'
+import type { CID } from 'multiformats/cid'
+import { BaseError } from '../errors/index.ts'
+import {
+  ContentTooLargeError,
+  InvalidAddInputError,
+  InvalidContentError,
+  NotFoundError,
+  StorageAbortedError,
+  StorageUnavailableError,
+} from './errors.ts'
+import { parseCid } from './parseCid.ts'
+import { KUBO_ADD_PARAMS } from './profile.ts'
+import { readCapped } from './readCapped.ts'
+import type { DirEntry, FileEntry, GetOptions, Storage } from './Storage.ts'
+import { withDeadline } from './withDeadline.ts'
+
+export type CreateKuboStorageParameters = {
+  /** The Kubo RPC API, e.g. `http://127.0.0.1:5001`. */
+  url: string
+}
+
+/**
+ * A `Storage` backed by a running Kubo daemon through `kubo-rpc-client`. Adds send `KUBO_ADD_PARAMS`, so
+ * the CIDs equal Helia's (see `profile.ts` for which Kubo versions honour every flag). Adds do not pin
+ * (as with Helia); call `pin` to keep content through Kubo's garbage collection.
+ */
+export function createKuboStorage(params: CreateKuboStorageParameters): Storage {
+  let client: KuboRPCClient
+  try {
+    client = create({ url: params.url })
+  } catch (err) {
+    throw new StorageUnavailableError('kubo', `"${params.url}" is not a usable RPC address`, err)
+  }
+  // Kebab-case keys go to the query string as they are (kubo-rpc-client spreads options into it).
+  const addParams = { ...KUBO_ADD_PARAMS, pin: false } as Record<string, unknown>
+
+  async function read(path: string, label: string, opts: GetOptions): Promise<Uint8Array> {
+    return withDeadline({ operation: 'Fetch', target: label }, opts, async (signal) => {
+      try {
+        // Asking for one byte past the cap lets Kubo stop sending there while still telling us it is too large.
+        const chunks = client.cat(path, { signal, length: opts.maxBytes + 1 })
+        return await readCapped(chunks, { cid: label, maxBytes: opts.maxBytes, onProgress: opts.onProgress })
+      } catch (err) {
+        throw translate(err, label, signal)
+      }
+    })
+  }
+
+  return {
+    kind: 'kubo',
+    async add(input, opts = {}) {
+      if (opts.signal?.aborted) throw new StorageAbortedError('Add', 'content', opts.signal.reason)
+      try {
+        if (input instanceof Uint8Array) return (await client.add(input, { ...addParams, signal: opts.signal })).cid
+        const files = sortFiles(input)
+        let root: CID | undefined
+        const options = { ...addParams, 'wrap-with-directory': true, signal: opts.signal }
+        for await (const entry of client.addAll(files, options)) if (entry.path === '') root = entry.cid
+        if (root === undefined) throw new InvalidAddInputError('Kubo returned no directory root')
+        return root
+      } catch (err) {
+        throw translate(err, 'content', opts.signal)
+      }
+    },
+    get: (cid, opts) => {
+      const c = parseCid(cid)
+      return read(`/ipfs/${c}`, c.toString(), opts)
+    },
+    getFile: (dirCid, path, opts) => {
+      const c = parseCid(dirCid)
+      if (path.split('/').some((p) => p === '' || p === '.' || p === '..')) {
+        throw new InvalidAddInputError(`the path "${path}" must be relative, without empty, "." or ".." parts`)
+      }
+      return read(`/ipfs/${c}/${path}`, `${c}/${path}`, opts)
+    },
+    async ls(dirCid, opts = {}) {
+      const c = parseCid(dirCid)
+      return withDeadline({ operation: 'List', target: c.toString() }, opts, async (signal) => {
+        const out: DirEntry[] = []
+        try {
+          for await (const e of client.ls(c, { signal })) out.push({ name: e.name, cid: e.cid })
+        } catch (err) {
+          throw translate(err, c.toString(), signal)
+        }
+        return out
+      })
+    },
+    async has(cid, opts = {}) {
+      const c = parseCid(cid)
+      // `offline` keeps Kubo from searching the network for a block it does not have.
+      const options = { signal: opts.signal, offline: true } as Record<string, unknown>
+      return client.block.stat(c, options).then(
+        () => true,
+        (err) => {
+          if (isUnreachable(err)) throw new StorageUnavailableError('kubo', `no daemon answers at ${params.url}`, err)
+          return false
+        },
+      )
+    },
+    async pin(cid, opts = {}) {
+      const c = parseCid(cid)
+      await withDeadline({ operation: 'Pin', target: c.toString() }, opts, async (signal) => {
+        await client.pin.add(c, { signal, recursive: true }).catch((err) => {
+          throw translate(err, c.toString(), signal)
+        })
+      })
+    },
+    async unpin(cid, opts = {}) {
+      const c = parseCid(cid)
+      await client.pin.rm(c, { signal: opts.signal, recursive: true }).catch((err) => {
+        if (/not pinned/i.test(String(err?.message))) return
+        throw translate(err, c.toString(), opts.signal)
+      })
+    },
+    async isPinned(cid, opts = {}) {
+      const c = parseCid(cid)
+      try {
+        for await (const p of client.pin.ls({ paths: c, type: 'recursive', signal: opts.signal })) {
+          if (p.cid.equals(c)) return true
+        }
+        return false
+      } catch (err) {
+        if (isUnreachable(err)) throw new StorageUnavailableError('kubo', `no daemon answers at ${params.url}`, err)
+        return false
+      }
+    },
+    async start() {
+      await client.version({ signal: AbortSignal.timeout(5_000) }).catch((err) => {
+        throw new StorageUnavailableError('kubo', `no daemon answers at ${params.url}`, err)
+      })
+    },
+    async stop() {},
+  }
+}
+
+/** Kubo sorts nothing for us: sorting keeps the directory the same whatever order the files came in. */
+function sortFiles(files: FileEntry[]): FileEntry[] {
+  if (!Array.isArray(files) || files.length === 0) throw new InvalidAddInputError('a directory needs at least one file')
+  const names = new Set(files.map((f) => f.path))
+  if (names.size !== files.length) throw new InvalidAddInputError('a path appears twice')
+  for (const f of files) {
+    if (typeof f.path !== 'string' || f.path.split('/').some((p) => p === '' || p === '.' || p === '..')) {
+      throw new InvalidAddInputError(`the path "${f.path}" must be relative, without empty, "." or ".." parts`)
+    }
+  }
+  return [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+}
+
+function isUnreachable(err: unknown): boolean {
+  const text = `${(err as Error)?.message} ${(err as { cause?: Error })?.cause?.message ?? ''}`
+  return /ECONNREFUSED|fetch failed|ENOTFOUND|EHOSTUNREACH/i.test(text)
+}
+
+/** Maps Kubo's error strings to crowdtrain's storage errors. */
+function translate(err: unknown, target: string, signal: AbortSignal | undefined): unknown {
+  if (err instanceof BaseError || signal?.aborted) return err
+  if (isUnreachable(err)) return new StorageUnavailableError('kubo', 'no daemon answers', err)
+  const msg = String((err as Error)?.message ?? err)
+  if (/no link named|not found|no such/i.test(msg)) return new NotFoundError(target, msg)
+  if (/is a directory|not a file/i.test(msg)) return new InvalidContentError(target, 'it is not a file', err)
+  if (/too large/i.test(msg)) return new ContentTooLargeError(target, 0, 0)
+  return err
+}

@@ -1,0 +1,48 @@
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { type GossipSub, gossipsub } from '@libp2p/gossipsub'
+import { type Identify, identify } from '@libp2p/identify'
+import type { Libp2p, PrivateKey } from '@libp2p/interface'
+import { tcp } from '@libp2p/tcp'
+import type { Datastore } from 'interface-datastore'
+import { createLibp2p } from 'libp2p'
+
+/** The services of crowdtrain's libp2p node: identify, and gossipsub for round hints. */
+export type CrowdtrainServices = { identify: Identify; pubsub: GossipSub }
+
+/** The libp2p node that storage (bitswap) and gossip share. */
+export type CrowdtrainLibp2p = Libp2p<CrowdtrainServices>
+
+/** Largest gossip message accepted on the wire; the gossip layer checks its own, smaller cap too. */
+export const MAX_GOSSIP_BYTES = 64 * 1024
+
+/**
+ * A libp2p 3 node with TCP only, noise, yamux, identify and gossipsub: no bootstrap list, no DHT, no mDNS,
+ * no relay, no WebRTC. Peers are dialled explicitly from the addresses registered on chain.
+ */
+export async function createLibp2pNode(params: {
+  privateKey: PrivateKey
+  listen: string[]
+  datastore?: Datastore
+}): Promise<CrowdtrainLibp2p> {
+  return createLibp2p({
+    privateKey: params.privateKey,
+    datastore: params.datastore,
+    addresses: { listen: params.listen },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    peerDiscovery: [],
+    services: {
+      identify: identify(),
+      pubsub: gossipsub({
+        // A lone node (the first validator) must still be able to publish without an error.
+        allowPublishToZeroTopicPeers: true,
+        ignoreDuplicatePublishError: true,
+        emitSelf: false,
+        maxInboundDataLength: MAX_GOSSIP_BYTES,
+      }),
+    },
+    start: false,
+  })
+}
