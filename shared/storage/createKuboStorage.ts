@@ -63,11 +63,11 @@ export function createKuboStorage(params: CreateKuboStorageParameters): Storage 
         throw translate(err, 'content', opts.signal)
       }
     },
-    get: (cid, opts) => {
+    get: async (cid, opts) => {
       const c = parseCid(cid)
       return read(`/ipfs/${c}`, c.toString(), opts)
     },
-    getFile: (dirCid, path, opts) => {
+    getFile: async (dirCid, path, opts) => {
       const c = parseCid(dirCid)
       if (path.split('/').some((p) => p === '' || p === '.' || p === '..')) {
         throw new InvalidAddInputError(`the path "${path}" must be relative, without empty, "." or ".." parts`)

@@ -67,8 +67,8 @@ export function createUnixfsStorage(params: CreateUnixfsStorageParameters): Stor
       if (root === undefined) throw new InvalidAddInputError('the importer returned no directory root')
       return root
     },
-    get: (cid, opts) => read(parseCid(cid), undefined, opts),
-    getFile: (dirCid, path, opts) => read(parseCid(dirCid), checkPath(path), opts),
+    get: async (cid, opts) => read(parseCid(cid), undefined, opts),
+    getFile: async (dirCid, path, opts) => read(parseCid(dirCid), checkPath(path), opts),
     async ls(dirCid, opts = {}) {
       ensureStarted()
       const cid = parseCid(dirCid)
