@@ -150,5 +150,8 @@ describe('compressDelta / decompressDelta', () => {
     expect(() => compressDelta(delta, undefined, { ...defaults, bits: 9 })).toThrow(InvalidEncodeInputError)
     expect(() => compressDelta(delta, undefined, { ...defaults, chunk: 0.5 })).toThrow(InvalidEncodeInputError)
     expect(() => compressDelta(delta, delta.slice(1), defaults)).toThrow(InvalidEncodeInputError)
+    const { compressed } = compressDelta(delta, undefined, defaults)
+    expect(() => encodeDelta(compressed, { ...meta, hotkey: 'not a key' })).toThrow(InvalidEncodeInputError)
+    expect(() => encodeDelta(compressed, { ...meta, round: -1 })).toThrow(InvalidEncodeInputError)
   })
 })

@@ -92,6 +92,13 @@ describe('encodeSafetensors / decodeSafetensors', () => {
     expect(8 + n + at).toBe(bytes.length)
   })
 
+  test('behavior: "__proto__" is an ordinary name', () => {
+    const bytes = encodeSafetensors([{ ...sample[0], name: '__proto__' }], { ['__proto__']: 'x' })
+    const file = decodeSafetensors(bytes)
+    expect(file.tensors.map((t) => t.name)).toEqual(['__proto__'])
+    expect(Object.getOwnPropertyDescriptor(file.metadata, '__proto__')?.value).toBe('x')
+  })
+
   test('behavior: no metadata writes no __metadata__ key', () => {
     const bytes = encodeSafetensors([sample[0]])
     expect(Object.keys(headerOf(bytes).json)).toEqual(['w'])

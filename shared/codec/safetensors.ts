@@ -45,6 +45,11 @@ function elementCount(shape: readonly number[]): number {
   return n
 }
 
+// A plain assignment of "__proto__" would set the prototype instead of adding a key.
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+}
+
 function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
@@ -82,7 +87,7 @@ export function encodeSafetensors(tensors: readonly SafeTensor[], metadata?: Rec
     const meta: Record<string, string> = {}
     for (const k of Object.keys(metadata).sort(compareNames)) {
       if (typeof metadata[k] !== 'string') throw new InvalidEncodeInputError(`metadata "${k}" is not a string`)
-      meta[k] = metadata[k]
+      setOwn(meta, k, metadata[k])
     }
     entries[METADATA_KEY] = meta
   }
@@ -94,7 +99,7 @@ export function encodeSafetensors(tensors: readonly SafeTensor[], metadata?: Rec
   }
   for (const t of [...order].sort((a, b) => compareNames(a.name, b.name))) {
     const begin = offsets.get(t.name)!
-    entries[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [begin, begin + t.data.byteLength] }
+    setOwn(entries, t.name, { dtype: t.dtype, shape: t.shape, data_offsets: [begin, begin + t.data.byteLength] })
   }
   const json = utf8Encoder.encode(JSON.stringify(entries))
   const headerLength = Math.ceil(json.length / 8) * 8
@@ -148,7 +153,7 @@ function parseMetadata(value: unknown): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [k, v] of Object.entries(value)) {
     if (typeof v !== 'string') throw new BadHeaderJsonError(`"__metadata__.${k}" is not a string`)
-    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true })
+    setOwn(out, k, v)
   }
   return out
 }
