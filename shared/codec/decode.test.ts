@@ -73,6 +73,22 @@ describe('decodeDelta', () => {
     expect(out.meta.round).toBe(7)
   })
 
+  test('behavior: empty tensors anywhere in the shard', () => {
+    const withEmpty: NamedTensor[] = [
+      { name: 'e0', shape: [0], data: new Float32Array(0) },
+      delta[0],
+      { name: 'e1', shape: [3, 0], data: new Float32Array(0) },
+      delta[2],
+      { name: 'e2', shape: [0], data: new Float32Array(0) },
+    ]
+    const c = compressDelta(withEmpty, undefined, opts).compressed
+    const out = decodeDelta(encodeDelta(c, meta), {
+      ...expectOk,
+      shapes: withEmpty.map((t) => ({ name: t.name, shape: t.shape })),
+    })
+    expect(out.delta).toEqual(decompressDelta(c))
+  })
+
   test('error: truncated', () => {
     expect(() => decodeDelta(good.subarray(0, good.length - 3), expectOk)).toThrow(TruncatedError)
     expect(() => decodeDelta(good.subarray(0, 4), expectOk)).toThrow(TruncatedError)

@@ -119,63 +119,85 @@ function checkValues(values: Int8Array, bits: number): void {
   }
 }
 
-// Splits the shard-global indices by tensor; checks range, uniqueness and the density per chunk.
-function splitIndices(
+type Layout = { sizes: number[]; starts: number[]; chunkStarts: number[]; total: number; chunks: number }
+
+// Where each tensor starts in the shard's index space and in the list of scales.
+function shardLayout(shapes: readonly ShapeSpec[], chunk: number): Layout {
+  const layout: Layout = { sizes: [], starts: [], chunkStarts: [], total: 0, chunks: 0 }
+  for (const s of shapes) {
+    const n = sizeOf(s.shape)
+    layout.sizes.push(n)
+    layout.starts.push(layout.total)
+    layout.chunkStarts.push(layout.chunks)
+    layout.total += n
+    layout.chunks += Math.ceil(n / chunk)
+  }
+  return layout
+}
+
+// The tensor holding shard index g (the last tensor starting at or before g; empty ones never match).
+function ownerOf(layout: Layout, g: number): number {
+  let lo = 0
+  let hi = layout.starts.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (layout.starts[mid] <= g) lo = mid
+    else hi = mid - 1
+  }
+  return lo
+}
+
+// Checks every index (in range, unique, within the density of its chunk); returns each one's tensor.
+function checkIndices(
+  indices: Int32Array,
+  layout: Layout,
+  shapes: readonly ShapeSpec[],
+  meta: DecodedDeltaMeta,
+): Int32Array {
+  const seen = new Uint8Array(layout.total)
+  const perChunk = new Uint32Array(layout.chunks)
+  const owner = new Int32Array(indices.length)
+  for (let j = 0; j < indices.length; j++) {
+    const g = indices[j]
+    if (g < 0 || g >= layout.total) throw new IndexOutOfRangeError('the shard', g, layout.total)
+    if (seen[g]) throw new DuplicateIndexError('the shard', g)
+    seen[g] = 1
+    const t = ownerOf(layout, g)
+    owner[j] = t
+    const c = Math.floor((g - layout.starts[t]) / meta.chunk)
+    const allowed = keptPerChunk(Math.min(meta.chunk, layout.sizes[t] - c * meta.chunk), meta.density)
+    const count = ++perChunk[layout.chunkStarts[t] + c]
+    if (count > allowed) throw new DensityExceededError(shapes[t].name, c, count, allowed)
+  }
+  return owner
+}
+
+// Splits the checked shard-global arrays into one compressed entry per tensor.
+function splitByTensor(
   indices: Int32Array,
   values: Int8Array,
   scales: Float32Array,
   shapes: readonly ShapeSpec[],
   meta: DecodedDeltaMeta,
 ): CompressedTensor[] {
-  const sizes = shapes.map((s) => sizeOf(s.shape))
-  const starts: number[] = []
-  const chunkStarts: number[] = []
-  let total = 0
-  let chunks = 0
-  for (const n of sizes) {
-    starts.push(total)
-    chunkStarts.push(chunks)
-    total += n
-    chunks += Math.ceil(n / meta.chunk)
+  const layout = shardLayout(shapes, meta.chunk)
+  if (scales.length !== layout.chunks) {
+    throw new ShapeMismatchError(DELTA_TENSORS.scales, [scales.length], [layout.chunks])
   }
-  if (scales.length !== chunks) throw new ShapeMismatchError(DELTA_TENSORS.scales, [scales.length], [chunks])
-  const seen = new Uint8Array(total)
-  const perChunk = new Uint32Array(chunks)
-  const perTensor = new Uint32Array(sizes.length)
-  const owner = new Int32Array(indices.length)
-  for (let j = 0; j < indices.length; j++) {
-    const g = indices[j]
-    if (g < 0 || g >= total) throw new IndexOutOfRangeError('the shard', g, total)
-    if (seen[g]) throw new DuplicateIndexError('the shard', g)
-    seen[g] = 1
-    let lo = 0
-    let hi = sizes.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if (starts[mid] <= g) lo = mid
-      else hi = mid - 1
-    }
-    owner[j] = lo
-    perTensor[lo]++
-    const local = g - starts[lo]
-    const c = Math.floor(local / meta.chunk)
-    const len = Math.min(meta.chunk, sizes[lo] - c * meta.chunk)
-    const allowed = keptPerChunk(len, meta.density)
-    if (++perChunk[chunkStarts[lo] + c] > allowed) {
-      throw new DensityExceededError(shapes[lo].name, c, perChunk[chunkStarts[lo] + c], allowed)
-    }
-  }
+  const owner = checkIndices(indices, layout, shapes, meta)
+  const counts = new Uint32Array(shapes.length)
+  for (const t of owner) counts[t]++
   const out: CompressedTensor[] = shapes.map((s, t) => ({
     name: s.name,
     shape: [...s.shape],
-    indices: new Int32Array(perTensor[t]),
-    values: new Int8Array(perTensor[t]),
-    scales: scales.slice(chunkStarts[t], chunkStarts[t] + Math.ceil(sizes[t] / meta.chunk)),
+    indices: new Int32Array(counts[t]),
+    values: new Int8Array(counts[t]),
+    scales: scales.slice(layout.chunkStarts[t], layout.chunkStarts[t] + Math.ceil(layout.sizes[t] / meta.chunk)),
   }))
-  const fill = new Uint32Array(sizes.length)
+  const fill = new Uint32Array(shapes.length)
   for (let j = 0; j < indices.length; j++) {
     const t = owner[j]
-    out[t].indices[fill[t]] = indices[j] - starts[t]
+    out[t].indices[fill[t]] = indices[j] - layout.starts[t]
     out[t].values[fill[t]++] = values[j]
   }
   return out
@@ -222,7 +244,7 @@ export function decodeDelta(bytes: Uint8Array, expect: DecodeDeltaExpect): Decod
   }
   checkScales(scales)
   checkValues(values, meta.bits)
-  const tensors = splitIndices(indices, values, scales, expect.shapes, meta)
+  const tensors = splitByTensor(indices, values, scales, expect.shapes, meta)
   const compressed: CompressedDelta = { density: meta.density, bits: meta.bits, chunk: meta.chunk, tensors }
   const delta = decompressDelta(compressed)
   const norm = l2Norm(delta)
