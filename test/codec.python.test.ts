@@ -61,7 +61,7 @@ describe('Python safetensors reads our files', () => {
     const meta = { task: 'moby-char', round: 1, shard: 0, baseCid: 'bafkreibase', hotkey: '5Hot' }
     writeFileSync(delta, encodeDelta(compressed, meta))
     const r = spawnSync('python3', ['-c', READER, ckpt, delta], { encoding: 'utf8', timeout: 60_000 })
-    expect(r.stderr).toBe('')
+    expect(r.status, r.stderr).toBe(0)
     const out = JSON.parse(r.stdout)
     expect(out[ckpt].metadata).toEqual({ round: '1', task: 'moby-char' })
     expect(out[ckpt].tensors.wte).toMatchObject({ dtype: 'float32', shape: [96, 32], first: model[0].data[0] })
