@@ -1,3 +1,4 @@
+export { bondsFromSparse, bondsToSparse, resizeBonds, type SparseBonds } from './bonds.ts'
 export { type BuildWeightsParameters, buildWeights } from './buildWeights.ts'
 export { InvalidConsensusInputError, InvalidSplitError } from './errors.ts'
 export {
@@ -22,5 +23,6 @@ export {
   payouts,
   splitEmission,
 } from './payouts.ts'
+export { type RoundConsensusParameters, type RoundConsensusReturnType, roundConsensus } from './roundConsensus.ts'
 export { weightedMedian } from './weightedMedian.ts'
 export { type YumaParameters, type YumaReturnType, yuma } from './yuma.ts'
