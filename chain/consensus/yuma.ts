@@ -66,58 +66,79 @@ export function yuma(params: YumaParameters): YumaReturnType {
   const n = params.stake.length
   check(params, n)
   const { revealed } = params
+  // Only rows of validators that revealed or hold bonds can be non-zero in W, Wc, ΔB and B; every
+  // other row is zero throughout, so the matrices are computed on those rows (`rows[k]` = uid) and
+  // padded at the end. The integers are the same as on the full n × n matrices.
+  const rows = Array.from({ length: n }, (_, i) => i).filter(
+    (i) => revealed[i] || (params.bondsPrev?.[i].some((b) => b !== 0n) ?? false),
+  )
   // 1. Stake of the validators whose rows count.
   const active = params.stake.map((s, i) => revealed[i] && s > 0n)
   let total = 0n
   for (let i = 0; i < n; i++) if (active[i]) total += params.stake[i]
   const S = params.stake.map((s, i) => (active[i] ? div(s, total) : 0n))
+  const Sr = rows.map((i) => S[i])
   // 2. Weights: drop the diagonal, normalise rows.
-  const W = params.weights.map((row, i) => {
-    if (!revealed[i]) return new Array<bigint>(n).fill(0n)
-    const raw = row.map((w, j) => (i === j ? 0n : BigInt(w)))
-    return normalize(raw)
-  })
+  const W = rows.map((i) =>
+    revealed[i] ? normalize(params.weights[i].map((w, j) => (i === j ? 0n : BigInt(w)))) : zeros(n),
+  )
   // 3. Consensus at κ, over the validators with stake.
   const kappa = fromU16(params.kappa)
-  const voters = S.map((_, i) => i).filter((i) => S[i] > 0n)
+  const voters = rows.map((_, k) => k).filter((k) => Sr[k] > 0n)
+  const voterStake = voters.map((k) => Sr[k])
   const C = Array.from({ length: n }, (_, j) =>
     weightedMedian(
-      voters.map((i) => S[i]),
-      voters.map((i) => W[i][j]),
+      voterStake,
+      voters.map((k) => W[k][j]),
       kappa,
     ),
   )
   // 4. Clip to consensus.
   const Wc = W.map((row) => row.map((w, j) => minOf(w, C[j])))
-  const validatorTrust = Wc.map((row) => row.reduce((a, b) => a + b, 0n))
   // 5. Rank, incentive, trust.
-  const preranks = matVec(W, S, n)
-  const R = matVec(Wc, S, n)
+  const preranks = matVec(W, Sr, n)
+  const R = matVec(Wc, Sr, n)
   const trust = R.map((r, j) => div(r, preranks[j]))
   const I = normalize(R)
   // 6. Bond weights.
   const p = fromU16(params.bondsPenalty)
-  const Wb = p === ONE ? Wc : p === 0n ? W : W.map((row, i) => row.map((w, j) => w + mul(p, Wc[i][j] - w)))
+  const Wb = p === ONE ? Wc : p === 0n ? W : W.map((row, k) => row.map((w, j) => w + mul(p, Wc[k][j] - w)))
   // 7. Bonds: EMA of the column-normalised stake-weighted bond weights.
-  const deltaB = colNormalize(Wb.map((row, i) => row.map((w) => mul(w, S[i]))))
+  const deltaB = colNormalize(Wb.map((row, k) => row.map((w) => mul(w, Sr[k]))))
   const alpha = ONE - div(BigInt(params.bondsMovingAverage), 1_000_000n)
   const keep = ONE - alpha
-  const prev = params.bondsPrev ? colNormalize(params.bondsPrev) : null
-  const B = colNormalize(deltaB.map((row, i) => row.map((d, j) => mul(alpha, d) + (prev ? mul(keep, prev[i][j]) : 0n))))
+  const prev = params.bondsPrev ? colNormalize(rows.map((i) => [...(params.bondsPrev as bigint[][])[i]])) : null
+  const B = colNormalize(deltaB.map((row, k) => row.map((d, j) => mul(alpha, d) + (prev ? mul(keep, prev[k][j]) : 0n))))
   // 8. Dividends.
-  const D = normalize(B.map((row) => row.reduce((acc, b, j) => acc + mul(b, I[j]), 0n)))
+  const Dr = B.map((row) => row.reduce((acc, b, j) => acc + mul(b, I[j]), 0n))
+  const D = zeros(n)
+  rows.forEach((i, k) => {
+    D[i] = Dr[k]
+  })
+  const pad = (m: bigint[][]) => {
+    const out = Array.from({ length: n }, () => zeros(n))
+    rows.forEach((i, k) => {
+      out[i] = m[k]
+    })
+    return out
+  }
+  const clipped = pad(Wc)
   return {
     stake: S,
-    weights: W,
+    weights: pad(W),
     consensus: C,
-    clipped: Wc,
-    validatorTrust,
+    clipped,
+    validatorTrust: clipped.map((row) => row.reduce((a, b) => a + b, 0n)),
     trust,
     rank: R,
     incentive: I,
-    bonds: B,
-    dividends: D,
+    bonds: pad(B),
+    dividends: normalize(D),
   }
+}
+
+function zeros(n: number): bigint[] {
+  return new Array<bigint>(n).fill(0n)
 }
 
 /** The smaller of two bigints (Math.min takes numbers only). */
@@ -127,7 +148,7 @@ function minOf(a: bigint, b: bigint): bigint {
 
 /** (Mᵀ·v)_j = Σ_i floor(v_i·M_ij): subtensor's `matmul` of a row-per-validator matrix. */
 function matVec(m: bigint[][], v: bigint[], n: number): bigint[] {
-  const out = new Array<bigint>(n).fill(0n)
+  const out = zeros(n)
   for (let i = 0; i < m.length; i++) {
     if (v[i] === 0n) continue
     for (let j = 0; j < n; j++) out[j] += mul(v[i], m[i][j])
