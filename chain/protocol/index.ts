@@ -1,3 +1,13 @@
+export {
+  deltaCommitRecord,
+  deltaRevealRecord,
+  randomHex32,
+  registerRecord,
+  remarkText,
+  weightsCommitRecord,
+  weightsFromScores,
+  weightsRevealRecord,
+} from './builders.ts'
 export { canonicalJson } from './canonicalJson.ts'
 export {
   type CollectRegistrationsParameters,
