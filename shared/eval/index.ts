@@ -1,0 +1,1 @@
+export { type EvaluateLossParameters, evaluateLoss } from './evaluateLoss.ts'

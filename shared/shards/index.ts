@@ -1,0 +1,2 @@
+export { ShardOutOfRangeError, ShardPlanMismatchError } from './errors.ts'
+export { checkShardIndex, groupOf, planShards, type Shard, type ShardPlan, shardTensors } from './planShards.ts'

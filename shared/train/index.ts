@@ -1,0 +1,4 @@
+export { type AdamSlot, type AdamWConfig, adamwUpdate, clipByGlobalNorm, type OptimizerState } from './adamw.ts'
+export { TrainingAbortedError, TrainingDivergedError } from './errors.ts'
+export { learningRate, type ScheduleConfig } from './schedule.ts'
+export { type StepInfo, type TrainShardParameters, type TrainShardReturnType, trainShard } from './trainShard.ts'

@@ -1,0 +1,162 @@
+import type { Tensor, Variable } from '@tensorflow/tfjs-core'
+import type { Backend } from '../backend/index.ts'
+import type { CrowdtrainConfig } from '../config/index.ts'
+import { type Logger, silentLogger } from '../logger/index.ts'
+import { checkParams, createModel, type ModelConfig, modelLoss, type Weights } from '../model/index.ts'
+import { createRng, type Seed, seedBytes } from '../random.ts'
+import { checkShardIndex, type ShardPlan } from '../shards/index.ts'
+import { sampleBatch, type Task } from '../tasks/index.ts'
+import type { NamedTensor } from '../tensor.ts'
+import { type AdamSlot, adamwUpdate, clipByGlobalNorm, type OptimizerState } from './adamw.ts'
+import { TrainingAbortedError, TrainingDivergedError } from './errors.ts'
+import { learningRate } from './schedule.ts'
+
+/** What one inner step reports. */
+export type StepInfo = { step: number; steps: number; loss: number; lr: number; gradNorm: number }
+
+export type TrainShardParameters = {
+  task: Task
+  modelConfig: ModelConfig
+  /** θ_base: the full model, in spec order. Never modified. */
+  params: readonly NamedTensor[]
+  plan: ShardPlan
+  /** Index of the shard to train; every other tensor stays frozen. */
+  shard: number
+  /** Pages the batches are drawn from (the miner's assigned pages). */
+  pages: readonly number[]
+  /** Seeds the batch stream, e.g. seedBytes(hotkey, round): the same seed gives the same delta. */
+  seed: Seed
+  train: CrowdtrainConfig['train']
+  backend: Backend
+  /** Moments from the previous round on the same shard; ignored (fresh start) if they do not match. */
+  optimizerState?: OptimizerState
+  logger?: Logger
+  onStep?: (info: StepInfo) => void
+  signal?: AbortSignal
+}
+
+export type TrainShardReturnType = {
+  /** θ_local − θ_base for shard k's tensors only, in model order, float32. */
+  delta: NamedTensor[]
+  /** The training loss of every step, before its update. */
+  losses: number[]
+  optimizerState: OptimizerState
+  /** Tokens (examples for classification) the steps consumed. */
+  tokens: number
+}
+
+/** True when saved moments fit these tensors (same names and sizes). */
+function stateFits(state: OptimizerState | undefined, base: readonly NamedTensor[]): state is OptimizerState {
+  if (!state || state.m.length !== base.length || state.v.length !== base.length) return false
+  return base.every(
+    (t, i) =>
+      state.m[i].name === t.name &&
+      state.v[i].name === t.name &&
+      state.m[i].data.length === t.data.length &&
+      state.v[i].data.length === t.data.length,
+  )
+}
+
+/**
+ * Trains shard k of the model for train.innerSteps AdamW steps from θ_base on batches drawn from
+ * `pages`, and returns the shard's delta. Deterministic: the same inputs and seed on the same
+ * backend give bit-identical deltas.
+ */
+export async function trainShard(p: TrainShardParameters): Promise<TrainShardReturnType> {
+  const { tf } = p.backend
+  const logger = p.logger ?? silentLogger
+  const spec = createModel(p.task, p.modelConfig)
+  checkParams(spec, p.params)
+  checkShardIndex(p.plan, p.shard)
+  const inShard = new Set(p.plan.shards[p.shard].names)
+  const base = p.params.filter((t) => inShard.has(t.name))
+  const decay = new Map(spec.params.map((s) => [s.name, s.decay]))
+  const state = stateFits(p.optimizerState, base) ? p.optimizerState : undefined
+  if (p.optimizerState && !state)
+    logger.info('optimizer state does not fit this shard; starting fresh', { shard: p.shard })
+
+  // Frozen tensors are constants: autograd computes nothing for them.
+  const weights: Weights = {}
+  const slots: AdamSlot[] = []
+  const owned: Tensor[] = []
+  for (const t of p.params) {
+    if (!inShard.has(t.name)) {
+      weights[t.name] = tf.tensor(t.data, t.shape, 'float32')
+      owned.push(weights[t.name])
+      continue
+    }
+    const j = slots.length
+    // tidy disposes the initial values; variables survive it.
+    const [param, m, v] = tf.tidy(() => [
+      tf.variable(tf.tensor(t.data, t.shape, 'float32'), true),
+      tf.variable(state ? tf.tensor(state.m[j].data, t.shape, 'float32') : tf.zeros(t.shape), false),
+      tf.variable(state ? tf.tensor(state.v[j].data, t.shape, 'float32') : tf.zeros(t.shape), false),
+    ])
+    weights[t.name] = param
+    slots.push({ name: t.name, param, m, v, decay: decay.get(t.name) ?? false })
+  }
+  const rng = createRng(seedBytes('crowdtrain:batches', p.seed))
+  const { innerSteps: H, batch } = p.train
+  const context = p.modelConfig.context
+  const losses: number[] = []
+  let t = state?.step ?? 0
+  try {
+    for (let step = 0; step < H; step++) {
+      if (p.signal?.aborted) throw new TrainingAbortedError(step, H, p.signal.reason)
+      // 1. learning rate of this step: warm-up, then cosine.
+      const lr = learningRate(p.train, step)
+      // 2. the batch, from the seeded stream: the same seed gives the same batches.
+      const b = sampleBatch(p.task, p.pages, rng, batch, context)
+      t += 1
+      const out = tf.tidy(() => {
+        // 3. loss and gradients of the shard's variables only.
+        const vars = slots.map((s) => s.param)
+        const { value, grads } = tf.variableGrads(() => modelLoss(tf, spec, weights, b), vars)
+        // 4. clip the global gradient norm.
+        const clipped = clipByGlobalNorm(
+          tf,
+          vars.map((v) => grads[v.name]),
+          p.train.clip,
+        )
+        // 5. AdamW update of parameters and moments.
+        adamwUpdate(tf, p.train, slots, clipped.grads, lr, t)
+        return tf.stack([value, clipped.norm])
+      })
+      // 6. one read back per step: the loss and the gradient norm before clipping.
+      const [loss, gradNorm] = await out.data()
+      out.dispose()
+      if (!Number.isFinite(loss)) throw new TrainingDivergedError(step, loss)
+      losses.push(loss)
+      p.onStep?.({ step, steps: H, loss, lr, gradNorm })
+      logger.debug('inner step', { step, loss, lr, gradNorm })
+    }
+    return await collect(slots, base, losses, t, H * batch * (p.task.kind === 'lm' ? context : 1))
+  } finally {
+    for (const x of owned) x.dispose()
+    for (const s of slots) for (const v of [s.param, s.m, s.v] as Variable[]) v.dispose()
+  }
+}
+
+/** Reads the trained shard back: delta = θ_local − θ_base (float32), and the moments. */
+async function collect(
+  slots: AdamSlot[],
+  base: readonly NamedTensor[],
+  losses: number[],
+  step: number,
+  tokens: number,
+): Promise<TrainShardReturnType> {
+  const delta: NamedTensor[] = []
+  const m: NamedTensor[] = []
+  const v: NamedTensor[] = []
+  for (const [i, s] of slots.entries()) {
+    const local = (await s.param.data()) as Float32Array
+    const d = new Float32Array(local.length)
+    const b = base[i].data
+    // Each difference of two float32 values is rounded once to float32 on store.
+    for (let j = 0; j < d.length; j++) d[j] = local[j] - b[j]
+    delta.push({ name: s.name, shape: [...base[i].shape], data: d })
+    m.push({ name: s.name, shape: [...base[i].shape], data: new Float32Array((await s.m.data()) as Float32Array) })
+    v.push({ name: s.name, shape: [...base[i].shape], data: new Float32Array((await s.v.data()) as Float32Array) })
+  }
+  return { delta, losses, optimizerState: { step, m, v }, tokens }
+}
