@@ -16,6 +16,12 @@ import { readCapped } from './readCapped.ts'
 import type { AddInput, DirEntry, FileEntry, GetOptions, Storage, StorageCallOptions } from './Storage.ts'
 import { withDeadline } from './withDeadline.ts'
 
+/**
+ * Leaves requested ahead of the reader. Each is at most 2 MiB (bitswap's message cap), so a read holds at most
+ * `maxBytes` plus this many blocks, however large the file claims or turns out to be.
+ */
+const READ_AHEAD_BLOCKS = 16
+
 export type CreateUnixfsStorageParameters = {
   kind: string
   blockstore: NetworkedBlockstore
@@ -41,7 +47,9 @@ export function createUnixfsStorage(params: CreateUnixfsStorageParameters): Stor
       try {
         const info = await fs.stat(cid, { signal, path })
         if (info.type === 'directory') throw new InvalidContentError(target, 'it is a directory, not a file')
-        return await readCapped(fs.cat(cid, { signal, path }), {
+        // Bounded read-ahead: a lying root cannot make the exporter fetch and hold all its leaves at once.
+        const catOptions = { signal, path, blockReadConcurrency: READ_AHEAD_BLOCKS }
+        return await readCapped(fs.cat(cid, catOptions), {
           cid: target,
           maxBytes: opts.maxBytes,
           declared: info.size,
