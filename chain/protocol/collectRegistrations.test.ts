@@ -56,6 +56,15 @@ describe('collectRegistrations', () => {
     ])
   })
 
+  test('behavior: the same key under another SS58 prefix is the same participant', () => {
+    const other = encodeAddress(new Uint8Array(32).fill(1), 0)
+    const out = collectRegistrations(
+      [register(1, key(1), 'validator'), register(2, other, 'validator', { multiaddrs: [] })],
+      { ...base, validatorSet: new Set([other]) },
+    )
+    expect(out.members.map((m) => [m.uid, m.hotkey, m.multiaddrs])).toEqual([[0, key(1), []]])
+  })
+
   test('behavior: when full, the lowest-incentive miner past immunity is replaced', () => {
     const prior = collectRegistrations(
       [register(1, key(1), 'validator'), register(2, key(2), 'miner'), register(3, key(3), 'miner')],

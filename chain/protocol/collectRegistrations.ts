@@ -1,5 +1,6 @@
 import type { IgnoredRemark, RawRemark } from './collectRound.ts'
 import { parseRecord } from './parseRecord.ts'
+import { accountId } from './records.ts'
 
 /** A registered participant: one row of the metagraph. */
 export type Member = {
@@ -51,13 +52,16 @@ export function collectRegistrations(
   remarks: readonly RawRemark[],
   params: CollectRegistrationsParameters,
 ): CollectRegistrationsReturnType {
-  const byHotkey = new Map<string, Member>()
+  // Keyed by public key: the same key under another SS58 prefix is the same participant.
+  const id = (ss58: string) => accountId(ss58) ?? ss58
+  const byAccount = new Map<string, Member>()
   const byUidMap = new Map<number, Member>()
   for (const m of params.prior ?? []) {
     const copy = { ...m, multiaddrs: [...m.multiaddrs] }
-    byHotkey.set(copy.hotkey, copy)
+    byAccount.set(id(copy.hotkey), copy)
     byUidMap.set(copy.uid, copy)
   }
+  const validatorSet = params.validatorSet ? new Set([...params.validatorSet].map(id)) : undefined
   const replaced: CollectRegistrationsReturnType['replaced'] = []
   const ignored: IgnoredRemark[] = []
   const ordered = remarks
@@ -79,19 +83,27 @@ export function collectRegistrations(
       continue
     }
     if (record.netuid !== params.netuid) continue
-    if (record.role === 'validator' && params.validatorSet && !params.validatorSet.has(signer)) {
+    const signerId = accountId(signer)
+    if (!signerId) {
+      ignore('signer', 'signer is not an SS58 address of a 32-byte key')
+      continue
+    }
+    if (record.role === 'validator' && validatorSet && !validatorSet.has(signerId)) {
       ignore('not-validator', 'hotkey is not in the subnet validator set')
       continue
     }
     const stakeAccount = record.role === 'validator' ? (record.stakeAccount ?? signer) : undefined
     if (stakeAccount !== undefined) {
-      const holder = [...byHotkey.values()].find((m) => m.stakeAccount === stakeAccount && m.hotkey !== signer)
+      const stakeId = id(stakeAccount)
+      const holder = [...byAccount.values()].find(
+        (m) => m.stakeAccount !== undefined && id(m.stakeAccount) === stakeId && id(m.hotkey) !== signerId,
+      )
       if (holder) {
         ignore('stake-account', `stake account already declared by uid ${holder.uid}: stake counts once`)
         continue
       }
     }
-    const existing = byHotkey.get(signer)
+    const existing = byAccount.get(signerId)
     if (existing) {
       if (existing.role !== record.role) {
         ignore('role', `already registered as a ${existing.role}; a hotkey cannot change role`)
@@ -108,7 +120,7 @@ export function collectRegistrations(
         ignore('full', `all ${params.maxUids} uids are taken and none is past immunity`)
         continue
       }
-      byHotkey.delete(victim.hotkey)
+      byAccount.delete(id(victim.hotkey))
       replaced.push({ uid: victim.uid, hotkey: victim.hotkey, by: signer, block })
       uid = victim.uid
     }
@@ -120,7 +132,7 @@ export function collectRegistrations(
       registeredAt: block,
     }
     if (stakeAccount !== undefined) member.stakeAccount = stakeAccount
-    byHotkey.set(signer, member)
+    byAccount.set(signerId, member)
     byUidMap.set(uid, member)
   }
   const members = [...byUidMap.values()].sort((a, b) => a.uid - b.uid)

@@ -181,6 +181,13 @@ describe('collectRound', () => {
     expect(out.ignored.map((i) => i.code)).toEqual(['shard'])
   })
 
+  test('behavior: a member is matched by public key, whatever the SS58 prefix of the signer', () => {
+    const m0polkadot = encodeAddress(new Uint8Array(32).fill(1), 0)
+    const out = collect([deltaCommit(80, m0polkadot, cidA), deltaReveal(88, m0polkadot, cidA)])
+    expect(out.ignored).toEqual([])
+    expect(out.deltaReveals.map((r) => [r.uid, r.hotkey])).toEqual([[0, m0]])
+  })
+
   test('behavior: register records are left to collectRegistrations', () => {
     const reg = remark(80, outsider, { v: 1, t: 'register', netuid, role: 'miner', multiaddrs: [] })
     expect(collect([reg]).ignored).toEqual([])

@@ -1,6 +1,6 @@
 import { deltaCommitHash, type Hex32, weightsCommitHash } from './hashes.ts'
 import { parseRecord } from './parseRecord.ts'
-import type { ChainRecord, WeightEntry } from './records.ts'
+import { accountId, type ChainRecord, type WeightEntry } from './records.ts'
 import type { BlockWindow, RoundSchedule, WindowName } from './roundWindows.ts'
 
 /** A `system.remark` as the chain reader extracts it. */
@@ -43,7 +43,7 @@ export type CollectRoundParameters = {
   round: number
   /** Remarks from the blocks of the round (others are ignored with a reason); any order. */
   remarks: readonly RawRemark[]
-  /** Registered participants by SS58 hotkey. */
+  /** Registered participants by SS58 hotkey (matched by public key, whatever the address prefix). */
   members: ReadonlyMap<string, MemberInfo>
   windows: RoundSchedule
   /** The shard a miner must train this round (design §3); when given, a reveal for another shard is ignored. */
@@ -76,7 +76,12 @@ const RULES: Record<RoundRecord['t'], { window: WindowName; role: MemberInfo['ro
  * `collectRegistrations` and are skipped silently.
  */
 export function collectRound(params: CollectRoundParameters): CollectRoundReturnType {
-  const { netuid, round, members } = params
+  const { netuid, round } = params
+  const byAccount = new Map<string, { hotkey: string; info: MemberInfo }>()
+  for (const [hotkey, info] of params.members) {
+    const id = accountId(hotkey)
+    if (id) byAccount.set(id, { hotkey, info })
+  }
   const w = params.windows.forRound(round)
   const ordered = params.remarks
     .map((remark, order) => ({ remark, order }))
@@ -110,11 +115,12 @@ export function collectRound(params: CollectRoundParameters): CollectRoundReturn
       continue
     }
     const rule = RULES[record.t]
-    const member = members.get(signer)
-    if (!member) {
+    const found = byAccount.get(accountId(signer) ?? '')
+    if (!found) {
       ignore('not-member', 'signer is not registered on this subnet')
       continue
     }
+    const { hotkey, info: member } = found
     if (member.role !== rule.role) {
       ignore('role', `${record.t} is for ${rule.role}s; signer is a ${member.role}`)
       continue
@@ -128,23 +134,23 @@ export function collectRound(params: CollectRoundParameters): CollectRoundReturn
       )
       continue
     }
-    const base = { uid: member.uid, hotkey: signer, block, index }
+    const base = { uid: member.uid, hotkey, block, index }
     const duplicate = () => ignore('duplicate', `a ${record.t} from this signer already counted this round`)
     switch (record.t) {
       case 'delta-commit':
-        if (deltaCommits.has(signer)) duplicate()
-        else deltaCommits.set(signer, { ...base, hash: record.hash as Hex32 })
+        if (deltaCommits.has(hotkey)) duplicate()
+        else deltaCommits.set(hotkey, { ...base, hash: record.hash as Hex32 })
         break
       case 'weights-commit':
-        if (weightsCommits.has(signer)) duplicate()
-        else weightsCommits.set(signer, { ...base, hash: record.hash as Hex32 })
+        if (weightsCommits.has(hotkey)) duplicate()
+        else weightsCommits.set(hotkey, { ...base, hash: record.hash as Hex32 })
         break
       case 'delta-reveal': {
-        if (deltaReveals.has(signer)) {
+        if (deltaReveals.has(hotkey)) {
           duplicate()
           break
         }
-        const commit = deltaCommits.get(signer)
+        const commit = deltaCommits.get(hotkey)
         if (!commit) {
           ignore('no-commit', 'delta reveal without a counted commit this round')
           break
@@ -158,15 +164,15 @@ export function collectRound(params: CollectRoundParameters): CollectRoundReturn
           ignore('shard', `delta for shard ${record.shard}, but uid ${member.uid} trains shard ${expected} this round`)
           break
         }
-        deltaReveals.set(signer, { ...base, shard: record.shard, cid: record.cid })
+        deltaReveals.set(hotkey, { ...base, shard: record.shard, cid: record.cid })
         break
       }
       case 'weights-reveal': {
-        if (weightsReveals.has(signer)) {
+        if (weightsReveals.has(hotkey)) {
           duplicate()
           break
         }
-        const commit = weightsCommits.get(signer)
+        const commit = weightsCommits.get(hotkey)
         if (!commit) {
           ignore('no-commit', 'weights reveal without a counted commit this round')
           break
@@ -183,7 +189,7 @@ export function collectRound(params: CollectRoundParameters): CollectRoundReturn
           ignore('mismatch', 'revealed weights, salt and eval seed do not match the commit of this hotkey')
           break
         }
-        weightsReveals.set(signer, {
+        weightsReveals.set(hotkey, {
           ...base,
           weights: record.weights,
           salt: record.salt as Hex32,

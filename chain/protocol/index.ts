@@ -31,6 +31,7 @@ export { BlockOutOfRangeError, InvalidHashInputError, InvalidRecordError, Invali
 export { deltaCommitHash, type Hex32, type WeightsCommitInput, weightsCommitHash } from './hashes.ts'
 export { type ParseFailure, type ParseRecordReturnType, parseRecord } from './parseRecord.ts'
 export {
+  accountId,
   type ChainRecord,
   type DeltaCommitRecord,
   type DeltaRevealRecord,

@@ -34,6 +34,19 @@ export function isSs58(s: string): boolean {
   }
 }
 
+/**
+ * The account behind an SS58 address as hex of its 32-byte public key, or null. Members are matched
+ * on this, so the same key written with another network prefix is the same participant.
+ */
+export function accountId(s: string): string | null {
+  try {
+    const key = decodeAddress(s)
+    return key.length === 32 ? Buffer.from(key).toString('hex') : null
+  } catch {
+    return null
+  }
+}
+
 /** True when `s` parses as a CID and is written in its canonical string form. */
 export function isCanonicalCid(s: string): boolean {
   try {
