@@ -52,7 +52,7 @@ describe('record builders', () => {
       ],
     })
     expect(out.ignored).toEqual([])
-    expect(out.weightsReveals[0].weights).toEqual([[0, 65535]])
+    expect(out.weightReveals[0].weights).toEqual([[0, 65535]])
     expect(out.deltaReveals[0].cid).toBe(cid)
     expect(encodeRecord(registerRecord({ netuid: 1, role: 'miner', multiaddrs: [] }))).toBe(
       'ct1:{"multiaddrs":[],"netuid":1,"role":"miner","t":"register","v":1}',

@@ -77,8 +77,8 @@ describe('collectRound', () => {
       { uid: 0, hotkey: m0, shard: 0, cid: cidA, block: 88, index: expect.any(Number) },
       { uid: 1, hotkey: m1, shard: 1, cid: cidB, block: 91, index: expect.any(Number) },
     ])
-    expect(out.weightsCommits.map((c) => c.uid)).toEqual([2, 3])
-    expect(out.weightsReveals.map((r) => [r.uid, r.weights, r.salt, r.evalSeed, r.reportCid])).toEqual([
+    expect(out.weightCommits.map((c) => c.uid)).toEqual([2, 3])
+    expect(out.weightReveals.map((r) => [r.uid, r.weights, r.salt, r.evalSeed, r.reportCid])).toEqual([
       [2, weights, salt, evalSeed, cidB],
       [3, weights, salt, evalSeed, cidB],
     ])
@@ -132,7 +132,7 @@ describe('collectRound', () => {
     // v1 copies v0's commit hash, then copies v0's revealed weights, salt and seed: the hash is bound to v0's key.
     const copied = weightsCommit(96, v1, v0)
     const out = collect([weightsCommit(95, v0), copied, weightsReveal(101, v0), weightsReveal(102, v1)])
-    expect(out.weightsReveals.map((r) => r.uid)).toEqual([2])
+    expect(out.weightReveals.map((r) => r.uid)).toEqual([2])
     expect(out.ignored.map((i) => [i.signer, i.code])).toEqual([[v1, 'mismatch']])
   })
 

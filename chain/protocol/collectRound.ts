@@ -54,8 +54,8 @@ export type CollectRoundParameters = {
 export type CollectRoundReturnType = {
   deltaCommits: CommitEntry[]
   deltaReveals: DeltaRevealEntry[]
-  weightsCommits: CommitEntry[]
-  weightsReveals: WeightsRevealEntry[]
+  weightCommits: CommitEntry[]
+  weightReveals: WeightsRevealEntry[]
   ignored: IgnoredRemark[]
 }
 
@@ -88,8 +88,8 @@ export function collectRound(params: CollectRoundParameters): CollectRoundReturn
     .sort((a, b) => a.remark.block - b.remark.block || a.remark.index - b.remark.index || a.order - b.order)
   const deltaCommits = new Map<string, CommitEntry>()
   const deltaReveals = new Map<string, DeltaRevealEntry>()
-  const weightsCommits = new Map<string, CommitEntry>()
-  const weightsReveals = new Map<string, WeightsRevealEntry>()
+  const weightCommits = new Map<string, CommitEntry>()
+  const weightReveals = new Map<string, WeightsRevealEntry>()
   const ignored: IgnoredRemark[] = []
 
   for (const { remark } of ordered) {
@@ -142,8 +142,8 @@ export function collectRound(params: CollectRoundParameters): CollectRoundReturn
         else deltaCommits.set(hotkey, { ...base, hash: record.hash as Hex32 })
         break
       case 'weights-commit':
-        if (weightsCommits.has(hotkey)) duplicate()
-        else weightsCommits.set(hotkey, { ...base, hash: record.hash as Hex32 })
+        if (weightCommits.has(hotkey)) duplicate()
+        else weightCommits.set(hotkey, { ...base, hash: record.hash as Hex32 })
         break
       case 'delta-reveal': {
         if (deltaReveals.has(hotkey)) {
@@ -168,11 +168,11 @@ export function collectRound(params: CollectRoundParameters): CollectRoundReturn
         break
       }
       case 'weights-reveal': {
-        if (weightsReveals.has(hotkey)) {
+        if (weightReveals.has(hotkey)) {
           duplicate()
           break
         }
-        const commit = weightsCommits.get(hotkey)
+        const commit = weightCommits.get(hotkey)
         if (!commit) {
           ignore('no-commit', 'weights reveal without a counted commit this round')
           break
@@ -189,7 +189,7 @@ export function collectRound(params: CollectRoundParameters): CollectRoundReturn
           ignore('mismatch', 'revealed weights, salt and eval seed do not match the commit of this hotkey')
           break
         }
-        weightsReveals.set(hotkey, {
+        weightReveals.set(hotkey, {
           ...base,
           weights: record.weights,
           salt: record.salt as Hex32,
@@ -203,8 +203,8 @@ export function collectRound(params: CollectRoundParameters): CollectRoundReturn
   return {
     deltaCommits: byUid(deltaCommits),
     deltaReveals: byUid(deltaReveals),
-    weightsCommits: byUid(weightsCommits),
-    weightsReveals: byUid(weightsReveals),
+    weightCommits: byUid(weightCommits),
+    weightReveals: byUid(weightReveals),
     ignored,
   }
 }
