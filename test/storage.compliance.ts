@@ -12,6 +12,7 @@ import {
   NotFoundError,
   type Storage,
   StorageAbortedError,
+  StorageUnavailableError,
 } from '../shared/storage/index.ts'
 
 /**
@@ -123,6 +124,20 @@ export function storageCompliance(name: string, factory: () => Promise<StorageUn
       expect(await s.isPinned(cid)).toBe(false)
       await s.unpin(cid)
       expect(await s.has(cid)).toBe(true)
+    })
+
+    test('behavior: start and stop are safe twice; calls fail typed while stopped; content survives a restart', async () => {
+      const bytes = randomBytes(1_100_000)
+      const cid = await s.add(bytes)
+      await s.start()
+      await s.stop()
+      await s.stop()
+      if (s.kind !== 'kubo') {
+        await expect(s.get(cid, { maxBytes: bytes.length })).rejects.toBeInstanceOf(StorageUnavailableError)
+      }
+      await s.start()
+      await s.start()
+      expect(Buffer.compare(await s.get(cid, { maxBytes: bytes.length }), bytes)).toBe(0)
     })
 
     test('error: malformed CIDs, missing paths and directories read as files fail with typed errors', async () => {

@@ -98,10 +98,17 @@ export function createUnixfsStorage(params: CreateUnixfsStorageParameters): Stor
       ensureStarted()
       const cid = parseCid(input)
       await withDeadline({ operation: 'Pin', target: cid.toString() }, opts, async (signal) => {
-        // Walking the whole DAG fetches every missing block, so a pin means "all of it is here".
-        await fs.stat(cid, { signal, extended: true }).catch((err) => {
+        try {
+          // A file's leaves are fetched in parallel first; the walk below is one block at a time.
+          if ((await fs.stat(cid, { signal })).type !== 'directory') {
+            const catOptions = { signal, blockReadConcurrency: READ_AHEAD_BLOCKS }
+            for await (const _ of fs.cat(cid, catOptions)) void _
+          }
+          // Walking the whole DAG fetches every missing block, so a pin means "all of it is here".
+          await fs.stat(cid, { signal, extended: true })
+        } catch (err) {
           throw translate(err, cid.toString(), signal)
-        })
+        }
         await pins.add(cid)
       })
     },
