@@ -24,5 +24,6 @@ export {
   splitEmission,
 } from './payouts.ts'
 export { type RoundConsensusParameters, type RoundConsensusReturnType, roundConsensus } from './roundConsensus.ts'
+export { type StakeQuorumParameters, stakeQuorum } from './stakeQuorum.ts'
 export { weightedMedian } from './weightedMedian.ts'
 export { type YumaParameters, type YumaReturnType, yuma } from './yuma.ts'
