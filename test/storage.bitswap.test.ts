@@ -9,6 +9,7 @@ import {
   type HeliaStorage,
   InvalidMultiaddrError,
   PeerUnreachableError,
+  StorageUnavailableError,
 } from '../shared/storage/index.ts'
 
 const listen = ['/ip4/127.0.0.1/tcp/0']
@@ -77,5 +78,13 @@ describe('Helia nodes exchange content over bitswap on 127.0.0.1', () => {
     await expect(a.dial('not a multiaddr')).rejects.toBeInstanceOf(InvalidMultiaddrError)
     const dead = '/ip4/127.0.0.1/tcp/1/p2p/12D3KooWS8Cgte4A5YR7GtjgqsyRtZucWyxjhebKWtCdkMzvgvEz'
     await expect(a.dial(dead, { signal: AbortSignal.timeout(5_000) })).rejects.toBeInstanceOf(PeerUnreachableError)
+  })
+
+  test('error: listening on an address already taken fails with StorageUnavailableError', async () => {
+    const a = await node('h')
+    const taken = a.multiaddrs()[0].split('/p2p/')[0]
+    await expect(
+      createHeliaStorage({ dir: join(root, 'i'), listen: [taken], logger: silentLogger }),
+    ).rejects.toBeInstanceOf(StorageUnavailableError)
   })
 })

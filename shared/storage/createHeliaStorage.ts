@@ -109,7 +109,12 @@ export async function createHeliaStorage(params: CreateHeliaStorageParameters): 
     start,
     stop,
   })
-  await start()
+  try {
+    await start()
+  } catch (err) {
+    await Promise.allSettled([fsBlocks.close(), datastore.close()])
+    throw err
+  }
   for (const peer of params.peers ?? []) {
     await dial(peer).catch((err) => log.warn('could not dial peer', { peer, error: String(err?.shortMessage ?? err) }))
   }
