@@ -1,4 +1,6 @@
-import { registerHooks } from 'node:module'
+import { createRequire, registerHooks } from 'node:module'
+
+const require = createRequire(import.meta.url)
 
 let loaded: Promise<void> | undefined
 
@@ -24,7 +26,8 @@ export function ensureGradients(): Promise<void> {
       },
     })
     try {
-      await import('@tensorflow/tfjs-core/dist/register_all_gradients.js')
+      // require, not import: test runners that transform imports leave Node's require alone.
+      require('@tensorflow/tfjs-core/dist/register_all_gradients.js')
     } finally {
       hooks.deregister()
     }
