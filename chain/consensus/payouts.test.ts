@@ -41,6 +41,25 @@ describe('payouts', () => {
     })
   }
 
+  test('behavior: every part is its exact quota rounded down or up, and the parts add up exactly', () => {
+    let seed = 12345
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return seed
+    }
+    for (let c = 0; c < 300; c++) {
+      const amount = BigInt(next()) * BigInt(next() % 1000)
+      const shares = Array.from({ length: 1 + (next() % 12) }, () => (next() % 3 === 0 ? 0n : BigInt(next())))
+      const parts = largestRemainder(amount, shares)
+      const total = shares.reduce((a, b) => a + b, 0n)
+      expect(parts.reduce((a, b) => a + b, 0n)).toBe(total === 0n ? 0n : amount)
+      parts.forEach((p, k) => {
+        const floor = total === 0n ? 0n : (amount * shares[k]) / total
+        expect(p === floor || p === floor + 1n).toBe(true)
+      })
+    }
+  })
+
   test('behavior: zero amounts are dropped, ties go to the lower uid', () => {
     expect(largestRemainder(10n, [1n, 1n, 1n])).toEqual([4n, 3n, 3n])
     const out = payouts({ total: 100n, split, incentive: [0n, 5n, 0n], dividends: [7n, 0n, 0n] })

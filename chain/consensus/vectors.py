@@ -20,6 +20,7 @@ Run: python3 chain/consensus/vectors.py  (rewrites chain/consensus/vectors.json;
 """
 import json
 import os
+import random
 
 ONE = 1 << 32
 
@@ -209,6 +210,26 @@ def main():
     v, _ = case('nobody-revealed', 'no validator revealed: everything is zero', [5, 5, 0],
                 [[0, 0, U], [0, 0, U], [0, 0, 0]], [False, False, False])
     vectors.append(v)
+
+    # Random cases (seeded, so the file is reproducible): weights drawn from a small set of values
+    # so columns have ties, random reveals, random parameters, and a second round on the bonds.
+    rng = random.Random(20261124)
+    for c in range(8):
+        nv, nm = rng.randint(1, 5), rng.randint(1, 6)
+        n = nv + nm
+        stake = [rng.choice([0, 1, 2, 3, 1000, 10**15 + rng.randint(0, 10**6)]) for _ in range(nv)] + [0] * nm
+        params = {'kappa': rng.choice([0, 16384, 32767, 43253, 65535]),
+                  'bondsPenalty': rng.choice([0, 32767, 65535]),
+                  'bondsMovingAverage': rng.choice([0, 500000, 900000, 975000, 1000000])}
+        prev = None
+        for rnd in range(2):
+            W = [[rng.choice([0, 0, 1, 7, 100, 65535]) if j >= nv or j == i else 0 for j in range(n)] if i < nv
+                 else [0] * n for i in range(n)]
+            revealed = [i < nv and rng.random() < 0.8 for i in range(n)]
+            v, out = case(f'random-{c}-round-{rnd}', 'seeded random case (ties, zero stake, extreme parameters)',
+                          stake, W, revealed, prev, **params)
+            vectors.append(v)
+            prev = out['bonds']
 
     pays = []
     for yv in vectors[:3]:
