@@ -5,6 +5,7 @@ import { Keyring } from '@polkadot/keyring'
 import type { KeyringPair } from '@polkadot/keyring/types'
 import { cryptoWaitReady } from '@polkadot/util-crypto'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { z } from 'zod'
 import { memoryLogger, silentLogger } from '../shared/logger/index.ts'
 import {
   createGossip,
@@ -156,6 +157,33 @@ describe('gossip between two nodes on 127.0.0.1', () => {
     expect(received.filter((m) => m.type === 'delta-reveal').map((m) => m.round)).toEqual([202])
     const ignored = logB.records.filter((r) => r.verdict === 'ignore').map((r) => String(r.reason))
     expect(ignored.sort()).toEqual(['already seen', 'expired', expect.stringContaining('not a member')])
+  })
+
+  test('behavior: with body schemas, unknown types are ignored and malformed bodies rejected', async () => {
+    const other = 8
+    const bodies = { 'delta-reveal': z.object({ cid: z.string(), shard: z.number().int() }).strict() }
+    const log = memoryLogger('debug')
+    const sender = createGossip({ libp2p: a.libp2p, netuid: other, signer: alice, logger: silentLogger })
+    const receiver = createGossip({ libp2p: b.libp2p, netuid: other, signer: bob, logger: log, bodies })
+    const got: GossipMessage[] = []
+    receiver.subscribe((m) => {
+      got.push(m)
+    })
+    try {
+      await until(
+        () => a.libp2p.services.pubsub.getSubscribers(gossipTopic(other)).some((p) => p.equals(b.libp2p.peerId)),
+        'b to subscribe to the second topic',
+      )
+      await sender.publish('delta-reveal', 1, { cid: 'bafk', shard: 'one' }, { ttlMs: 60_000 })
+      await sender.publish('weights-hint', 1, {}, { ttlMs: 60_000 })
+      await sender.publish('delta-reveal', 1, { cid: 'bafk', shard: 1 }, { ttlMs: 60_000 })
+      const count = (v: string) => log.records.filter((r) => r.verdict === v).length
+      await until(() => got.length === 1 && count('reject') === 1 && count('ignore') === 1, 'three verdicts')
+      expect(got[0]).toMatchObject({ type: 'delta-reveal', netuid: other, body: { cid: 'bafk', shard: 1 } })
+    } finally {
+      sender.stop()
+      receiver.stop()
+    }
   })
 
   test('error: publishing a body that is not plain JSON or a bad ttl fails with a typed error', async () => {
