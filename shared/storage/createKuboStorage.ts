@@ -2,7 +2,6 @@ import { create, type KuboRPCClient } from 'kubo-rpc-client'
 import type { CID } from 'multiformats/cid'
 import { BaseError } from '../errors/index.ts'
 import {
-  ContentTooLargeError,
   InvalidAddInputError,
   InvalidContentError,
   NotFoundError,
@@ -10,9 +9,10 @@ import {
   StorageUnavailableError,
 } from './errors.ts'
 import { parseCid } from './parseCid.ts'
+import { checkFiles, checkPath } from './paths.ts'
 import { KUBO_ADD_PARAMS } from './profile.ts'
 import { readCapped } from './readCapped.ts'
-import type { DirEntry, FileEntry, GetOptions, Storage } from './Storage.ts'
+import type { DirEntry, GetOptions, Storage } from './Storage.ts'
 import { withDeadline } from './withDeadline.ts'
 
 export type CreateKuboStorageParameters = {
@@ -53,7 +53,7 @@ export function createKuboStorage(params: CreateKuboStorageParameters): Storage 
       if (opts.signal?.aborted) throw new StorageAbortedError('Add', 'content', opts.signal.reason)
       try {
         if (input instanceof Uint8Array) return (await client.add(input, { ...addParams, signal: opts.signal })).cid
-        const files = sortFiles(input)
+        const files = checkFiles(input)
         let root: CID | undefined
         const options = { ...addParams, 'wrap-with-directory': true, signal: opts.signal }
         for await (const entry of client.addAll(files, options)) if (entry.path === '') root = entry.cid
@@ -69,10 +69,8 @@ export function createKuboStorage(params: CreateKuboStorageParameters): Storage 
     },
     getFile: async (dirCid, path, opts) => {
       const c = parseCid(dirCid)
-      if (path.split('/').some((p) => p === '' || p === '.' || p === '..')) {
-        throw new InvalidAddInputError(`the path "${path}" must be relative, without empty, "." or ".." parts`)
-      }
-      return read(`/ipfs/${c}/${path}`, `${c}/${path}`, opts)
+      const p = checkPath(path)
+      return read(`/ipfs/${c}/${p}`, `${c}/${p}`, opts)
     },
     async ls(dirCid, opts = {}) {
       const c = parseCid(dirCid)
@@ -88,7 +86,7 @@ export function createKuboStorage(params: CreateKuboStorageParameters): Storage 
     },
     async has(cid, opts = {}) {
       const c = parseCid(cid)
-      // `offline` keeps Kubo from searching the network for a block it does not have.
+      // `offline` (a Kubo RPC parameter it does not document) keeps it from searching the network.
       const options = { signal: opts.signal, offline: true } as Record<string, unknown>
       return client.block.stat(c, options).then(
         () => true,
@@ -134,19 +132,6 @@ export function createKuboStorage(params: CreateKuboStorageParameters): Storage 
   }
 }
 
-/** Kubo sorts nothing for us: sorting keeps the directory the same whatever order the files came in. */
-function sortFiles(files: FileEntry[]): FileEntry[] {
-  if (!Array.isArray(files) || files.length === 0) throw new InvalidAddInputError('a directory needs at least one file')
-  const names = new Set(files.map((f) => f.path))
-  if (names.size !== files.length) throw new InvalidAddInputError('a path appears twice')
-  for (const f of files) {
-    if (typeof f.path !== 'string' || f.path.split('/').some((p) => p === '' || p === '.' || p === '..')) {
-      throw new InvalidAddInputError(`the path "${f.path}" must be relative, without empty, "." or ".." parts`)
-    }
-  }
-  return [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-}
-
 function isUnreachable(err: unknown): boolean {
   const text = `${(err as Error)?.message} ${(err as { cause?: Error })?.cause?.message ?? ''}`
   return /ECONNREFUSED|fetch failed|ENOTFOUND|EHOSTUNREACH/i.test(text)
@@ -159,6 +144,5 @@ function translate(err: unknown, target: string, signal: AbortSignal | undefined
   const msg = String((err as Error)?.message ?? err)
   if (/no link named|not found|no such/i.test(msg)) return new NotFoundError(target, msg)
   if (/is a directory|not a file/i.test(msg)) return new InvalidContentError(target, 'it is not a file', err)
-  if (/too large/i.test(msg)) return new ContentTooLargeError(target, 0, 0)
   return err
 }
