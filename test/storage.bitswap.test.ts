@@ -45,6 +45,15 @@ describe('Helia nodes exchange content over bitswap on 127.0.0.1', () => {
     expect(Buffer.compare(fromB, bytes)).toBe(0)
   })
 
+  test('behavior: a validator fetches from a miner over the connection the miner dialled (miners behind NAT)', async () => {
+    const validator = await node('v')
+    const miner = await node('m', validator.multiaddrs())
+    const delta = randomBytes(1_300_000)
+    const cid = await miner.add(delta)
+    const got = await validator.get(cid, { maxBytes: 2_000_000, timeoutMs: 30_000 })
+    expect(Buffer.compare(got, delta)).toBe(0)
+  })
+
   test('behavior: pinning a directory held by a peer fetches all of it; a file of it then reads offline', async () => {
     const a = await node('d')
     const files = [
