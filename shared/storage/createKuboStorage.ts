@@ -1,4 +1,4 @@
-import { create, type KuboRPCClient } from 'kubo-rpc-client'
+import type { KuboRPCClient } from 'kubo-rpc-client'
 import type { CID } from 'multiformats/cid'
 import { BaseError } from '../errors/index.ts'
 import {
@@ -26,11 +26,16 @@ export type CreateKuboStorageParameters = {
  * (as with Helia); call `pin` to keep content through Kubo's garbage collection.
  */
 export function createKuboStorage(params: CreateKuboStorageParameters): Storage {
-  let client: KuboRPCClient
   try {
-    client = create({ url: params.url })
+    new URL(params.url)
   } catch (err) {
     throw new StorageUnavailableError('kubo', `"${params.url}" is not a usable RPC address`, err)
+  }
+  // Loaded on first use: most runs use the embedded Helia node and never need the RPC client.
+  let loaded: Promise<KuboRPCClient> | undefined
+  const rpc = () => {
+    loaded ??= import('kubo-rpc-client').then((m) => m.create({ url: params.url }))
+    return loaded
   }
   // Kebab-case keys go to the query string as they are (kubo-rpc-client spreads options into it).
   const addParams = { ...KUBO_ADD_PARAMS, pin: false } as Record<string, unknown>
@@ -39,7 +44,7 @@ export function createKuboStorage(params: CreateKuboStorageParameters): Storage 
     return withDeadline({ operation: 'Fetch', target: label }, opts, async (signal) => {
       try {
         // Asking for one byte past the cap lets Kubo stop sending there while still telling us it is too large.
-        const chunks = client.cat(path, { signal, length: opts.maxBytes + 1 })
+        const chunks = (await rpc()).cat(path, { signal, length: opts.maxBytes + 1 })
         return await readCapped(chunks, { cid: label, maxBytes: opts.maxBytes, onProgress: opts.onProgress })
       } catch (err) {
         throw translate(err, label, signal)
@@ -52,10 +57,12 @@ export function createKuboStorage(params: CreateKuboStorageParameters): Storage 
     async add(input, opts = {}) {
       if (opts.signal?.aborted) throw new StorageAbortedError('Add', 'content', opts.signal.reason)
       try {
-        if (input instanceof Uint8Array) return (await client.add(input, { ...addParams, signal: opts.signal })).cid
+        if (input instanceof Uint8Array)
+          return (await (await rpc()).add(input, { ...addParams, signal: opts.signal })).cid
         const files = checkFiles(input)
         let root: CID | undefined
         const options = { ...addParams, 'wrap-with-directory': true, signal: opts.signal }
+        const client = await rpc()
         for await (const entry of client.addAll(files, options)) if (entry.path === '') root = entry.cid
         if (root === undefined) throw new InvalidAddInputError('Kubo returned no directory root')
         return root
@@ -77,7 +84,7 @@ export function createKuboStorage(params: CreateKuboStorageParameters): Storage 
       return withDeadline({ operation: 'List', target: c.toString() }, opts, async (signal) => {
         const out: DirEntry[] = []
         try {
-          for await (const e of client.ls(c, { signal })) out.push({ name: e.name, cid: e.cid })
+          for await (const e of (await rpc()).ls(c, { signal })) out.push({ name: e.name, cid: e.cid })
         } catch (err) {
           throw translate(err, c.toString(), signal)
         }
@@ -88,7 +95,7 @@ export function createKuboStorage(params: CreateKuboStorageParameters): Storage 
       const c = parseCid(cid)
       // `offline` (a Kubo RPC parameter it does not document) keeps it from searching the network.
       const options = { signal: opts.signal, offline: true } as Record<string, unknown>
-      return client.block.stat(c, options).then(
+      return (await rpc()).block.stat(c, options).then(
         () => true,
         (err) => {
           if (isUnreachable(err)) throw new StorageUnavailableError('kubo', `no daemon answers at ${params.url}`, err)
@@ -99,14 +106,14 @@ export function createKuboStorage(params: CreateKuboStorageParameters): Storage 
     async pin(cid, opts = {}) {
       const c = parseCid(cid)
       await withDeadline({ operation: 'Pin', target: c.toString() }, opts, async (signal) => {
-        await client.pin.add(c, { signal, recursive: true }).catch((err) => {
+        await (await rpc()).pin.add(c, { signal, recursive: true }).catch((err) => {
           throw translate(err, c.toString(), signal)
         })
       })
     },
     async unpin(cid, opts = {}) {
       const c = parseCid(cid)
-      await client.pin.rm(c, { signal: opts.signal, recursive: true }).catch((err) => {
+      await (await rpc()).pin.rm(c, { signal: opts.signal, recursive: true }).catch((err) => {
         if (/not pinned/i.test(String(err?.message))) return
         throw translate(err, c.toString(), opts.signal)
       })
@@ -114,7 +121,7 @@ export function createKuboStorage(params: CreateKuboStorageParameters): Storage 
     async isPinned(cid, opts = {}) {
       const c = parseCid(cid)
       try {
-        for await (const p of client.pin.ls({ paths: c, type: 'recursive', signal: opts.signal })) {
+        for await (const p of (await rpc()).pin.ls({ paths: c, type: 'recursive', signal: opts.signal })) {
           if (p.cid.equals(c)) return true
         }
         return false
@@ -124,7 +131,7 @@ export function createKuboStorage(params: CreateKuboStorageParameters): Storage 
       }
     },
     async start() {
-      await client.version({ signal: AbortSignal.timeout(5_000) }).catch((err) => {
+      await (await rpc()).version({ signal: AbortSignal.timeout(5_000) }).catch((err) => {
         throw new StorageUnavailableError('kubo', `no daemon answers at ${params.url}`, err)
       })
     },
