@@ -5,6 +5,7 @@ import type { ZodTypeAny } from 'zod'
 import type { Logger } from '../logger/index.ts'
 import { checkWire, ENVELOPE_VERSION, type Envelope, encodeSigned } from './envelope.ts'
 import { GossipStoppedError, InvalidGossipMessageError } from './errors.ts'
+import { createReplayGuard, judgeEnvelope } from './judgeEnvelope.ts'
 
 /** The gossip topic of a subnet. */
 export function gossipTopic(netuid: number): string {
@@ -64,14 +65,15 @@ export function createGossip(params: CreateGossipParameters): Gossip {
   const maxBytes = params.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
   const maxTtlMs = params.maxTtlMs ?? DEFAULT_MAX_TTL_MS
   const handlers = new Set<GossipHandler>()
-  // Signatures already accepted, until they expire: a replay under a new gossipsub id is not delivered twice.
-  const seen = new Map<string, number>()
+  // A replay of an accepted message under a new gossipsub id is not delivered twice.
+  const replays = createReplayGuard()
   const accepted = new WeakMap<Uint8Array, GossipMessage>()
   let stopped = false
 
   function validate(peer: PeerId, msg: Message): TopicValidatorResult {
     const checked = checkWire(msg.data, maxBytes)
-    const verdict = checked.ok ? judge(checked.envelope, checked.signature) : checked
+    const context = { netuid, now: now(), maxTtlMs, isMember: params.isMember, bodies: params.bodies, replays }
+    const verdict = checked.ok ? judgeEnvelope(checked.envelope, checked.signature, context) : checked
     if (!verdict.ok) {
       log.debug('gossip message not accepted', {
         from: peer.toString(),
@@ -85,32 +87,6 @@ export function createGossip(params: CreateGossipParameters): Gossip {
       accepted.set(msg.data, { ...rest, from: peer.toString() })
     }
     return TopicValidatorResult.Accept
-  }
-
-  function judge(
-    envelope: Envelope,
-    signature: string,
-  ): { ok: true; envelope: Envelope } | { ok: false; verdict: 'reject' | 'ignore'; reason: string } {
-    const t = now()
-    if (envelope.netuid !== netuid)
-      return { ok: false, verdict: 'reject', reason: `netuid ${envelope.netuid} on ${topic}` }
-    if (envelope.expiresAt > t + maxTtlMs) return { ok: false, verdict: 'reject', reason: 'expiry too far ahead' }
-    if (envelope.expiresAt <= t) return { ok: false, verdict: 'ignore', reason: 'expired' }
-    if (params.isMember && !params.isMember(envelope.hotkey)) {
-      return { ok: false, verdict: 'ignore', reason: `hotkey ${envelope.hotkey} is not a member` }
-    }
-    const schema = params.bodies?.[envelope.type]
-    if (params.bodies && !schema) return { ok: false, verdict: 'ignore', reason: `unknown type ${envelope.type}` }
-    if (schema) {
-      const body = schema.safeParse(envelope.body)
-      if (!body.success)
-        return { ok: false, verdict: 'reject', reason: `body of ${envelope.type}: ${body.error.issues[0]?.message}` }
-      envelope = { ...envelope, body: body.data }
-    }
-    for (const [sig, until] of seen) if (until <= t) seen.delete(sig)
-    if (seen.has(signature)) return { ok: false, verdict: 'ignore', reason: 'already seen' }
-    seen.set(signature, envelope.expiresAt)
-    return { ok: true, envelope }
   }
 
   const onMessage = (evt: CustomEvent<Message>) => {

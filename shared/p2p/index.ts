@@ -11,3 +11,10 @@ export {
 } from './createGossip.ts'
 export { type CheckResult, checkWire, ENVELOPE_VERSION, type Envelope, encodeSigned, signingBytes } from './envelope.ts'
 export { GossipStoppedError, InvalidGossipMessageError } from './errors.ts'
+export {
+  createReplayGuard,
+  type JudgeContext,
+  judgeEnvelope,
+  type ReplayGuard,
+  type Verdict,
+} from './judgeEnvelope.ts'
