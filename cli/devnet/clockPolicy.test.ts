@@ -1,0 +1,98 @@
+import { describe, expect, test } from 'vitest'
+import { roundWindows } from '../../chain/protocol/index.ts'
+import { type ClockInput, clockDecision, type SeenAction } from './clockPolicy.ts'
+
+// Round 0: commit [10,11] grace 12, reveal [13,14] grace 15, evaluate [16,17] grace 18,
+// weightsReveal [19,20] grace 21, settle [22,23]; round 1 starts at 24.
+const schedule = roundWindows({
+  tempo: 14,
+  genesisBlock: 10,
+  grace: 1,
+  windows: { commit: 2, reveal: 2, evaluate: 2, weightsReveal: 2 },
+})
+const miners = ['m0', 'm1']
+const validators = ['v0', 'v1']
+
+function input(over: Partial<ClockInput>): ClockInput {
+  return {
+    schedule,
+    head: 9,
+    included: [],
+    pending: [],
+    poolSize: 0,
+    expected: { miners, validators },
+    ready: true,
+    settled: new Set(),
+    now: 1000,
+    windowSince: 1000,
+    timeoutMs: 180_000,
+    ...over,
+  }
+}
+const act = (type: SeenAction['type'], hotkey: string, round = 0): SeenAction => ({ type, round, hotkey })
+
+describe('clockDecision', () => {
+  test('default: a window opens without waiting, since participants act only once it has', () => {
+    const d = clockDecision(input({ head: 9 }))
+    expect(d).toMatchObject({ build: true, round: 0, window: 'commit' })
+    expect(clockDecision(input({ head: 12 })).build).toBe(true)
+  })
+
+  test('behavior: inside a window the clock waits for the expected actions, then moves', () => {
+    const waiting = clockDecision(input({ head: 10 }))
+    expect(waiting).toMatchObject({ build: false, window: 'commit', waitingFor: ['m0', 'm1'] })
+    const done = clockDecision(input({ head: 10, included: [act('delta-commit', 'm0'), act('delta-commit', 'm1')] }))
+    expect(done.build).toBe(true)
+  })
+
+  test('behavior: a pending transaction is built at once outside grace', () => {
+    expect(clockDecision(input({ head: 10, poolSize: 1, pending: [act('delta-commit', 'm0')] })).build).toBe(true)
+  })
+
+  test('behavior: in grace blocks the clock waits until every expected action is pending or included', () => {
+    const partial = clockDecision(input({ head: 11, poolSize: 1, pending: [act('delta-commit', 'm0')] }))
+    expect(partial).toMatchObject({ build: false, waitingFor: ['m1'] })
+    const all = clockDecision(
+      input({ head: 11, poolSize: 1, included: [act('delta-commit', 'm0')], pending: [act('delta-commit', 'm1')] }),
+    )
+    expect(all.build).toBe(true)
+  })
+
+  test('behavior: reveals are expected only from miners that committed, weight reveals from validators that committed', () => {
+    const reveal = clockDecision(input({ head: 13, included: [act('delta-commit', 'm1')] }))
+    expect(reveal.waitingFor).toEqual(['m1'])
+    const wr = clockDecision(input({ head: 19, included: [act('weights-commit', 'v0')] }))
+    expect(wr.waitingFor).toEqual(['v0'])
+    const evaluate = clockDecision(input({ head: 16 }))
+    expect(evaluate.waitingFor).toEqual(['v0', 'v1'])
+  })
+
+  test('behavior: records of another round do not count', () => {
+    const d = clockDecision(input({ head: 10, included: [act('delta-commit', 'm0', 1), act('delta-commit', 'm1', 1)] }))
+    expect(d.build).toBe(false)
+  })
+
+  test('behavior: the settle phase waits for the round item, then moves on', () => {
+    expect(clockDecision(input({ head: 22 }))).toMatchObject({ build: false, window: 'settle' })
+    expect(clockDecision(input({ head: 22, settled: new Set([0]) })).build).toBe(true)
+    expect(clockDecision(input({ head: 22, poolSize: 1 })).build).toBe(true)
+  })
+
+  test('behavior: a window that waited past its timeout moves on', () => {
+    expect(clockDecision(input({ head: 10, now: 200_000, windowSince: 1000 }))).toMatchObject({
+      build: true,
+      reason: 'commit timeout',
+    })
+    expect(clockDecision(input({ head: 22, now: 200_000, windowSince: 1000 })).build).toBe(true)
+  })
+
+  test('behavior: before every participant registered only transactions move the clock', () => {
+    expect(clockDecision(input({ ready: false, head: 3 })).build).toBe(false)
+    expect(clockDecision(input({ ready: false, head: 3, poolSize: 2 })).build).toBe(true)
+    expect(clockDecision(input({ schedule: null, head: 3 })).build).toBe(true)
+  })
+
+  test('behavior: blocks before genesis are built once everyone is ready', () => {
+    expect(clockDecision(input({ head: 4 }))).toMatchObject({ build: true, round: null, window: null })
+  })
+})

@@ -1,0 +1,117 @@
+import type { RecordType, RoundSchedule, WindowName } from '../../chain/protocol/index.ts'
+
+/** A round record seen on chain (counted by `collectRound`) or waiting in the tx pool. */
+export type SeenAction = { type: RecordType; round: number; hotkey: string }
+
+/** What the devnet's clock knows at one tick. */
+export type ClockInput = {
+  /** The subnet's round clock; null while the subnet does not exist yet. */
+  schedule: RoundSchedule | null
+  /** The head block number. */
+  head: number
+  /** Records counted on chain (only their type, round and signer matter). */
+  included: readonly SeenAction[]
+  /** Records in the tx pool. */
+  pending: readonly SeenAction[]
+  /** Extrinsics in the tx pool, records or not (registrations, settle proposals, claims...). */
+  poolSize: number
+  /** Hotkeys of the live, registered participants the devnet waits for. */
+  expected: { miners: readonly string[]; validators: readonly string[] }
+  /** False until every participant has registered: only transactions move the clock before that. */
+  ready: boolean
+  /** Rounds with a settled item on chain. */
+  settled: ReadonlySet<number>
+  /** Milliseconds: the current time, and when the window of the next block became current. */
+  now: number
+  windowSince: number
+  /** How long the clock waits for a window before it moves on anyway. */
+  timeoutMs: number
+}
+
+/** The clock's decision and why (for logs and the live table). */
+export type ClockDecision = {
+  build: boolean
+  reason: string
+  /** Round and window of the next block; null before genesis or without a subnet. */
+  round: number | null
+  window: WindowName | 'settle' | null
+  /** Hotkeys whose action is still missing (empty when not waiting on anyone). */
+  waitingFor: string[]
+}
+
+const RECORD_OF: Record<WindowName, RecordType> = {
+  commit: 'delta-commit',
+  reveal: 'delta-reveal',
+  evaluate: 'weights-commit',
+  weightsReveal: 'weights-reveal',
+}
+
+/**
+ * The devnet's waiting block clock (docs/network.md): a pure function of what is on chain, what is
+ * pending and the time, so a slow machine makes a slow devnet rather than a broken one. Let next =
+ * head + 1 and W its window:
+ * - W's first block is always built: participants act only once a window has opened.
+ * - inside W: build when the pool holds something or every expected action of W is included;
+ * - in W's grace blocks: build only when every expected action is pending or included;
+ * - settle phase: build when the pool holds something or the round is settled;
+ * - in any case, build once W has waited longer than the timeout.
+ */
+export function clockDecision(input: ClockInput): ClockDecision {
+  const next = input.head + 1
+  const where = input.schedule?.windowAt(next) ?? null
+  const timedOut = input.now - input.windowSince >= input.timeoutMs
+  const decide = (build: boolean, reason: string, waitingFor: string[] = []): ClockDecision => ({
+    build,
+    reason,
+    round: where?.round ?? null,
+    window: where?.window ?? null,
+    waitingFor: build ? [] : waitingFor,
+  })
+  if (input.poolSize > 0 && (!where || !where.inGrace)) return decide(true, 'transactions pending')
+  if (!input.ready) return decide(false, 'waiting for every participant to register')
+  if (!input.schedule || !where) return decide(true, 'before genesis')
+  const w = input.schedule.forRound(where.round)
+  if (where.window === 'settle') {
+    if (input.settled.has(where.round)) return decide(true, 'round settled')
+    if (timedOut) return decide(true, 'settle timeout')
+    return decide(false, 'waiting for the settlement', ['settle'])
+  }
+  const win = w[where.window]
+  if (next === win.start) return decide(true, `${where.window} window opens`)
+  const missingIncluded = missing(input, where.window, where.round, input.included)
+  if (!where.inGrace) {
+    if (missingIncluded.length === 0) return decide(true, `every ${RECORD_OF[where.window]} included`)
+    if (timedOut) return decide(true, `${where.window} timeout`)
+    return decide(false, `waiting for ${RECORD_OF[where.window]}`, missingIncluded)
+  }
+  const missingAnywhere = missing(input, where.window, where.round, [...input.included, ...input.pending])
+  if (missingAnywhere.length === 0) return decide(true, `every ${RECORD_OF[where.window]} pending or included`)
+  if (timedOut) return decide(true, `${where.window} timeout`)
+  return decide(false, `grace: waiting for ${RECORD_OF[where.window]}`, missingAnywhere)
+}
+
+/** The hotkeys expected to act in `window` of `round` that have no record in `seen`. */
+export function expectedActors(input: ClockInput, window: WindowName, round: number): string[] {
+  const did = (type: RecordType) =>
+    new Set(input.included.filter((a) => a.type === type && a.round === round).map((a) => a.hotkey))
+  switch (window) {
+    case 'commit':
+      return [...input.expected.miners]
+    case 'reveal': {
+      const committed = did('delta-commit')
+      return input.expected.miners.filter((h) => committed.has(h))
+    }
+    case 'evaluate':
+      return [...input.expected.validators]
+    case 'weightsReveal': {
+      const committed = did('weights-commit')
+      return input.expected.validators.filter((h) => committed.has(h))
+    }
+  }
+}
+
+function missing(input: ClockInput, window: WindowName, round: number, seen: readonly SeenAction[]): string[] {
+  const type = RECORD_OF[window]
+  const done = new Set(seen.filter((a) => a.type === type && a.round === round).map((a) => a.hotkey))
+  return expectedActors(input, window, round).filter((h) => !done.has(h))
+}
