@@ -24,7 +24,10 @@ export type CreateGossipParameters = {
   /** The sender's sr25519 hotkey; every message published is signed by it. */
   signer: KeyringPair
   logger: Logger
-  /** When given, messages from hotkeys it says no to are ignored (not delivered, not forwarded). */
+  /**
+   * When given, messages from hotkeys it says no to are ignored (not delivered, not forwarded). The hotkey is
+   * the ss58 string the sender's keyring wrote: compare public keys (`decodeAddress`) if prefixes may differ.
+   */
   isMember?: (hotkey: string) => boolean
   /** When given, only these message types are delivered, each body parsed with its schema. */
   bodies?: Record<string, ZodTypeAny>
