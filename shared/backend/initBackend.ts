@@ -4,6 +4,7 @@ import * as tfCore from '@tensorflow/tfjs-core'
 import type { Logger } from '../logger/index.ts'
 import { BackendInitError, BackendNotInstalledError, UnknownBackendError } from './errors.ts'
 import { ensureGradients } from './gradients.ts'
+import { patchWasmKernels } from './wasmKernels.ts'
 
 /** The TensorFlow.js namespace every part computes with. */
 export type Tf = typeof tfCore
@@ -76,6 +77,7 @@ export async function initBackend(name: string, logger: Logger): Promise<Backend
     throw new BackendInitError(name, err)
   }
   if (!ok || tf.getBackend() !== tfName) throw new BackendInitError(name)
+  if (name === 'wasm') patchWasmKernels(tf)
   const backend = { name: tf.getBackend(), tf }
   logger.info('compute backend ready', {
     backend: backend.name,

@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { silentLogger } from '../logger/index.ts'
+import { attention } from './attention.ts'
 import { type Backend, initBackend } from './initBackend.ts'
 import { addPositions, embed, layerNorm, linear, matmul } from './ops.ts'
 
@@ -91,5 +92,30 @@ describe('custom-gradient ops equal autograd of the plain ops', () => {
         loss(tf.add(tf.reshape(tf.matMul(oneHot, wte), [2, 3, 4]), tf.slice(wpe, [0, 0], [3, 4]))),
       ),
     )
+  })
+
+  it('behavior: causal attention, per-slice on wasm and batched on cpu', async () => {
+    const { tf } = backend
+    const T = 5
+    const m = new Float32Array(T * T)
+    for (let q = 0; q < T; q++) for (let k = q + 1; k < T; k++) m[q * T + k] = -1e9
+    const mask = tf.tensor2d(m, [T, T])
+    const inits = [rnd([3, T, 4], 11), rnd([3, T, 4], 12), rnd([3, T, 4], 13)]
+    const plain = ([q, k, v]: Tensor[]) =>
+      loss(tf.matMul(tf.softmax(tf.add(tf.mul(tf.matMul(q, k, false, true), 0.5), mask)), v))
+    const reference = gradsOf(inits, plain)
+    expectClose(
+      gradsOf(inits, ([q, k, v]) => loss(attention(tf, q, k, v, mask, 0.5))),
+      reference,
+    )
+    backend = await initBackend('cpu', silentLogger)
+    try {
+      expectClose(
+        gradsOf(inits, ([q, k, v]) => loss(attention(tf, q, k, v, mask, 0.5))),
+        reference,
+      )
+    } finally {
+      backend = await initBackend('wasm', silentLogger)
+    }
   })
 })

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core'
-import { addPositions, embed, layerNorm as layerNormOp, linear as linearOp, matmul, type Tf } from '../backend/index.ts'
+import { addPositions, attention, embed, layerNorm as layerNormOp, linear as linearOp, matmul, type Tf } from '../backend/index.ts'
 import type { LmBatch } from '../tasks/index.ts'
 import type { GptSpec } from './createModel.ts'
 
@@ -48,9 +48,7 @@ function causalSelfAttention(
   const qkv = linear(tf, w, `h.${i}.attn.qkv`, x) // [B·T, 3C]
   const heads = tf.transpose(tf.reshape(qkv, [B, T, 3 * H, D]), [0, 2, 1, 3]) // [B, 3H, T, D]
   const [q, k, v] = tf.split(heads, 3, 1).map((t) => tf.reshape(t, [B * H, T, D]))
-  const kT = tf.transpose(k, [0, 2, 1]) // [B·H, D, T], explicit: no transpose flag in matmul
-  const scores = tf.add(matmul(tf, tf.mul(q, 1 / Math.sqrt(D)), kT), mask) // [B·H, T, T]
-  const y = matmul(tf, tf.softmax(scores), v) // [B·H, T, D]
+  const y = attention(tf, q, k, v, mask, 1 / Math.sqrt(D)) // [B·H, T, D]
   const merged = tf.reshape(tf.transpose(tf.reshape(y, [B, H, T, D]), [0, 2, 1, 3]), [B * T, C])
   return linear(tf, w, `h.${i}.attn.proj`, merged)
 }
