@@ -1,0 +1,46 @@
+import { BaseError } from '../shared/errors/index.ts'
+
+/** A validator state file exists but cannot be read or does not parse. */
+export class ValidatorStateError extends BaseError {
+  override name = 'ValidatorStateError'
+  constructor(path: string, reason: string, cause?: unknown) {
+    super('validator.state', `The validator state file ${path} is unusable: ${reason}.`, {
+      cause,
+      details: 'Move the file away to start that round afresh (its commit, if any, will not be revealed).',
+    })
+  }
+}
+
+/** A score report fetched from IPFS does not parse, is for another round, or its signature is wrong. */
+export class InvalidScoreReportError extends BaseError {
+  override name = 'InvalidScoreReportError'
+  constructor(cid: string, reason: string, cause?: unknown) {
+    super('validator.invalid-report', `The score report ${cid} is not usable: ${reason}.`, { cause })
+  }
+}
+
+/** The subnet document fetched from IPFS does not parse. */
+export class InvalidSubnetDocumentError extends BaseError {
+  override name = 'InvalidSubnetDocumentError'
+  constructor(cid: string, reason: string, cause?: unknown) {
+    super('validator.invalid-subnet-document', `The subnet document ${cid} is not usable: ${reason}.`, { cause })
+  }
+}
+
+/** This hotkey is not in the subnet document's validator set, so its registration would be ignored. */
+export class NotInValidatorSetError extends BaseError {
+  override name = 'NotInValidatorSetError'
+  constructor(hotkey: string, netuid: number) {
+    super('validator.not-in-set', `Hotkey ${hotkey} is not a validator of subnet ${netuid}.`, {
+      details: 'The subnet owner lists the validators in the subnet document; ask to be added (a rotation).',
+    })
+  }
+}
+
+/** A checkpoint the round needs could not be fetched or decoded. */
+export class CheckpointUnavailableError extends BaseError {
+  override name = 'CheckpointUnavailableError'
+  constructor(cid: string, cause?: unknown) {
+    super('validator.checkpoint-unavailable', `The checkpoint ${cid} could not be loaded.`, { cause })
+  }
+}

@@ -1,0 +1,127 @@
+import { describe, expect, test } from 'vitest'
+import {
+  cosine,
+  DEFAULT_SCORE_OPTIONS,
+  type DeltaMeasurement,
+  duplicateGroups,
+  passesGate,
+  REASONS,
+  scoreRound,
+  smoothScores,
+} from './scoreRound.ts'
+
+const v = (...xs: number[]) => [new Float32Array(xs)]
+// Distinct uids get orthogonal deltas unless a test says otherwise.
+const oneHot = (uid: number) => new Float32Array(8).map((_, i) => (i === uid ? 1 : 0))
+
+function m(uid: number, over: Partial<DeltaMeasurement> = {}): DeltaMeasurement {
+  return {
+    uid,
+    hotkey: `hk${uid}`,
+    cid: `cid${uid}`,
+    shard: 0,
+    fetched: true,
+    valid: true,
+    lossBase: 2,
+    lossStep: 1.9,
+    gateBase: 2,
+    gateStep: 1.8,
+    dense: [oneHot(uid)],
+    ...over,
+  }
+}
+
+describe('scoreRound', () => {
+  test('default', () => {
+    const rows = scoreRound([m(2, { lossStep: 1.8, gateStep: 1.7 }), m(1)])
+    expect(rows.map((r) => r.uid)).toEqual([1, 2])
+    expect(rows[0].score).toBeCloseTo(0.1)
+    expect(rows[1].score).toBeCloseTo(0.2)
+    expect(rows.every((r) => r.reason === undefined && r.group === undefined)).toBe(true)
+  })
+
+  test('behavior: every zero score carries its reason', () => {
+    const rows = scoreRound([
+      m(0, { fetched: false, valid: false, lossBase: undefined, lossStep: undefined, dense: undefined }),
+      m(1, { valid: false, reason: 'The file is truncated: header needs 8 bytes, only 3 are there.' }),
+      m(2, { valid: false, reason: REASONS.stale }),
+      m(3, { lossStep: 2.1 }),
+      m(4, { gateStep: 1.99 }),
+    ])
+    expect(rows.map((r) => [r.score, r.reason])).toEqual([
+      [0, 'unavailable'],
+      [0, 'The file is truncated: header needs 8 bytes, only 3 are there.'],
+      [0, 'stale'],
+      [0, 'no-improvement'],
+      [0, 'wrong-data'],
+    ])
+    expect(rows.map((r) => r.valid)).toEqual([false, false, false, true, true])
+  })
+
+  test('behavior: the gate passes within the margin and fails beyond it', () => {
+    expect(passesGate(0.1, 0.1 - DEFAULT_SCORE_OPTIONS.gateMargin / 2, DEFAULT_SCORE_OPTIONS.gateMargin)).toBe(true)
+    expect(passesGate(0.1, 0.1 - DEFAULT_SCORE_OPTIONS.gateMargin * 2, DEFAULT_SCORE_OPTIONS.gateMargin)).toBe(false)
+    expect(passesGate(0.1, 0.5, 0)).toBe(true)
+  })
+
+  test('behavior: two hotkeys submitting one delta share one reward', () => {
+    const copy = m(5, { cid: 'cid1', lossStep: 1.85 })
+    const rows = scoreRound([m(1), copy, m(3)])
+    const [a, c, b] = [rows[0], rows[2], rows[1]]
+    expect(a.group).toBe(1)
+    expect(c.group).toBe(1)
+    expect(b.group).toBeUndefined()
+    // The group's best (0.15) split in two: together they earn what one contribution earns.
+    expect(a.score + c.score).toBeCloseTo(0.15)
+    expect(a.score).toBeCloseTo(c.score)
+    expect(b.score).toBeCloseTo(0.1)
+  })
+
+  test('behavior: near-duplicates by cosine form a group; other shards never do', () => {
+    const rows = scoreRound([
+      m(1, { dense: v(1, 2, 3, 4, 0, 0, 0, 0) }),
+      m(2, { dense: v(1.01, 2, 3, 4.02, 0, 0, 0, 0) }),
+      m(3, { dense: v(1, 2, 3, 4, 0, 0, 0, 0), shard: 1 }),
+    ])
+    expect(rows.map((r) => r.group)).toEqual([1, 1, undefined])
+    expect(rows[0].score + rows[1].score).toBeCloseTo(0.1)
+    expect(rows[2].score).toBeCloseTo(0.1)
+  })
+
+  test('behavior: invalid deltas never join a group', () => {
+    const groups = duplicateGroups([m(1), m(2, { cid: 'cid1' })], 0.95)
+    expect([...groups]).toEqual([
+      [1, 1],
+      [2, 1],
+    ])
+    const rows = scoreRound([m(1), m(2, { cid: 'cid1', valid: false, reason: 'stale' })])
+    expect(rows[0].group).toBeUndefined()
+    expect(rows[0].score).toBeCloseTo(0.1)
+  })
+})
+
+describe('cosine', () => {
+  test('default', () => {
+    expect(cosine(v(1, 0), v(1, 0))).toBeCloseTo(1)
+    expect(cosine(v(1, 0), v(0, 1))).toBe(0)
+    expect(cosine(v(1, 0), v(-1, 0))).toBeCloseTo(-1)
+  })
+  test('behavior: zero or mismatched deltas are not similar', () => {
+    expect(cosine(v(0, 0), v(1, 0))).toBe(0)
+    expect(cosine(v(1, 0, 0), v(1, 0))).toBe(0)
+  })
+})
+
+describe('smoothScores', () => {
+  test('default', () => {
+    const prev = new Map([
+      ['a', 1],
+      ['gone', 5],
+    ])
+    const out = smoothScores(prev, new Map([['b', 2]]), ['a', 'b', 'c'])
+    expect([...out]).toEqual([
+      ['a', 0.5],
+      ['b', 1],
+    ])
+  })
+})

@@ -1,0 +1,194 @@
+/**
+ * The scoring rules of design §4 as pure functions over the per-delta measurements, so they can be
+ * tested on small tensors without a model: staleness, the gate on assigned pages, near-duplicate
+ * groups sharing one reward, and a reason for every zero.
+ */
+
+/** Reasons a delta scores zero (a CodecError's shortMessage is used as is for decode failures). */
+export const REASONS = {
+  unavailable: 'unavailable',
+  stale: 'stale',
+  wrongData: 'wrong-data',
+  noImprovement: 'no-improvement',
+  evalFailed: 'eval-failed',
+} as const
+
+/** What a validator measured for one revealed delta before scoring. */
+export type DeltaMeasurement = {
+  uid: number
+  hotkey: string
+  cid: string
+  shard: number
+  fetched: boolean
+  /** Decoded strictly and built on an allowed base. */
+  valid: boolean
+  /** Why it is not fetched or not valid. */
+  reason?: string
+  /** Loss on the eval pages before and after the step θ + η·Δ. */
+  lossBase?: number
+  lossStep?: number
+  /** The same on 2 of the miner's assigned pages (the gate). */
+  gateBase?: number
+  gateStep?: number
+  /** Dense delta (shard tensors concatenated), for the cosine between deltas of one shard. */
+  dense?: readonly Float32Array[]
+}
+
+/** One row of a score report (design §5 step 3). */
+export type ScoreRow = {
+  uid: number
+  hotkey: string
+  cid: string
+  shard: number
+  fetched: boolean
+  valid: boolean
+  reason?: string
+  lossBase?: number
+  lossStep?: number
+  improvement?: number
+  /** Smallest uid of the near-duplicate group this delta belongs to (only set for groups of two or more). */
+  group?: number
+  score: number
+}
+
+/** Settings of the scoring rules. */
+export type ScoreRoundOptions = {
+  /** Assigned-page improvement may fall short of the eval improvement by this much (nats) and still pass. */
+  gateMargin: number
+  /** Two deltas of one shard whose cosine is above this form a group. */
+  duplicateCosine: number
+}
+
+/** Default scoring settings: the margin is above the eval noise measured on the tiny preset (~1e-3 nats). */
+export const DEFAULT_SCORE_OPTIONS: ScoreRoundOptions = { gateMargin: 0.01, duplicateCosine: 0.95 }
+
+/** Cosine similarity of two dense deltas (float64 sums); 0 when either is all zeros or their sizes differ. */
+export function cosine(a: readonly Float32Array[], b: readonly Float32Array[]): number {
+  if (a.length !== b.length) return 0
+  let dot = 0
+  let na = 0
+  let nb = 0
+  for (let t = 0; t < a.length; t++) {
+    const x = a[t]
+    const y = b[t]
+    if (x.length !== y.length) return 0
+    for (let i = 0; i < x.length; i++) {
+      dot += x[i] * y[i]
+      na += x[i] * x[i]
+      nb += y[i] * y[i]
+    }
+  }
+  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb)
+}
+
+/** True when a delta improves its miner's assigned pages at least as much as unseen ones, minus the margin. */
+export function passesGate(evalImprovement: number, gateImprovement: number, margin: number): boolean {
+  return gateImprovement >= evalImprovement - margin
+}
+
+/**
+ * Near-duplicate groups among the given deltas: equal CIDs, or the same shard and cosine above the
+ * threshold, joined transitively. Returns uid → smallest uid of its group, for groups of two or more.
+ */
+export function duplicateGroups(rows: readonly DeltaMeasurement[], threshold: number): Map<number, number> {
+  const parent = new Map<number, number>(rows.map((r) => [r.uid, r.uid]))
+  const find = (u: number): number => {
+    let p = parent.get(u)!
+    while (p !== parent.get(p)) p = parent.get(p)!
+    parent.set(u, p)
+    return p
+  }
+  const join = (a: number, b: number) => {
+    const [ra, rb] = [find(a), find(b)]
+    if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb))
+  }
+  for (let i = 0; i < rows.length; i++) {
+    for (let j = i + 1; j < rows.length; j++) {
+      const a = rows[i]
+      const b = rows[j]
+      if (a.cid === b.cid) join(a.uid, b.uid)
+      else if (a.shard === b.shard && a.dense && b.dense && cosine(a.dense, b.dense) > threshold) join(a.uid, b.uid)
+    }
+  }
+  const size = new Map<number, number>()
+  for (const r of rows) size.set(find(r.uid), (size.get(find(r.uid)) ?? 0) + 1)
+  const out = new Map<number, number>()
+  for (const r of rows) if ((size.get(find(r.uid)) ?? 0) > 1) out.set(r.uid, find(r.uid))
+  return out
+}
+
+// One delta's own score, before groups: positive eval improvement that passes the gate.
+function ownScore(m: DeltaMeasurement, margin: number): { score: number; reason?: string; improvement?: number } {
+  if (!m.fetched) return { score: 0, reason: m.reason ?? REASONS.unavailable }
+  if (!m.valid) return { score: 0, reason: m.reason ?? REASONS.stale }
+  if (m.lossBase === undefined || m.lossStep === undefined) return { score: 0, reason: m.reason ?? REASONS.evalFailed }
+  const improvement = m.lossBase - m.lossStep
+  if (!Number.isFinite(improvement)) return { score: 0, reason: REASONS.evalFailed }
+  if (improvement <= 0) return { score: 0, reason: REASONS.noImprovement, improvement }
+  if (m.gateBase !== undefined && m.gateStep !== undefined) {
+    if (!passesGate(improvement, m.gateBase - m.gateStep, margin))
+      return { score: 0, reason: REASONS.wrongData, improvement }
+  }
+  return { score: improvement, improvement }
+}
+
+/**
+ * The report rows of one round, ascending uid: each delta's own score (zero with a reason when it
+ * was not fetched, did not decode, is stale, did not improve or failed the gate), then each
+ * near-duplicate group of valid deltas shares its best score equally among its scoring members.
+ */
+export function scoreRound(measurements: readonly DeltaMeasurement[], options = DEFAULT_SCORE_OPTIONS): ScoreRow[] {
+  const sorted = [...measurements].sort((a, b) => a.uid - b.uid)
+  const rows: ScoreRow[] = sorted.map((m) => {
+    const own = ownScore(m, options.gateMargin)
+    const row: ScoreRow = {
+      uid: m.uid,
+      hotkey: m.hotkey,
+      cid: m.cid,
+      shard: m.shard,
+      fetched: m.fetched,
+      valid: m.fetched && m.valid,
+      score: own.score,
+    }
+    if (own.reason !== undefined) row.reason = own.reason
+    if (m.lossBase !== undefined) row.lossBase = m.lossBase
+    if (m.lossStep !== undefined) row.lossStep = m.lossStep
+    if (own.improvement !== undefined) row.improvement = own.improvement
+    return row
+  })
+  const groups = duplicateGroups(
+    sorted.filter((m) => m.fetched && m.valid),
+    options.duplicateCosine,
+  )
+  const members = new Map<number, ScoreRow[]>()
+  for (const row of rows) {
+    const g = groups.get(row.uid)
+    if (g === undefined) continue
+    row.group = g
+    if (row.score > 0) members.set(g, [...(members.get(g) ?? []), row])
+  }
+  for (const group of members.values()) {
+    const best = Math.max(...group.map((r) => r.score))
+    for (const r of group) r.score = best / group.length
+  }
+  return rows
+}
+
+/**
+ * Scores smoothed across rounds (EMA, keyed by hotkey so a replaced uid starts afresh): every
+ * hotkey of the current metagraph gets `alpha·score + (1 − alpha)·previous` (score 0 when it
+ * revealed nothing); hotkeys no longer registered are dropped.
+ */
+export function smoothScores(
+  previous: ReadonlyMap<string, number>,
+  current: ReadonlyMap<string, number>,
+  registered: Iterable<string>,
+  alpha = 0.5,
+): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const hotkey of registered) {
+    const s = alpha * (current.get(hotkey) ?? 0) + (1 - alpha) * (previous.get(hotkey) ?? 0)
+    if (Number.isFinite(s) && s > 0) out.set(hotkey, s)
+  }
+  return out
+}
