@@ -1,5 +1,13 @@
 import type { Tensor } from '@tensorflow/tfjs-core'
-import { addPositions, attention, embed, layerNorm as layerNormOp, linear as linearOp, matmul, type Tf } from '../backend/index.ts'
+import {
+  addPositions,
+  attention,
+  embed,
+  layerNorm as layerNormOp,
+  linear as linearOp,
+  matmul,
+  type Tf,
+} from '../backend/index.ts'
 import type { LmBatch } from '../tasks/index.ts'
 import type { GptSpec } from './createModel.ts'
 
