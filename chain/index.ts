@@ -1,0 +1,7 @@
+export * from './actions/index.ts'
+export * from './client/index.ts'
+export * from './consensus/index.ts'
+export * from './devchain/index.ts'
+export * from './errors.ts'
+export * from './protocol/index.ts'
+export * from './settle/index.ts'

@@ -1,0 +1,11 @@
+export { type BuildRotationCallParameters, buildRotationCall } from './buildRotationCall.ts'
+export {
+  type BuildSettleCallParameters,
+  type BuildSettleCallReturnType,
+  buildSettleCall,
+  mergePayouts,
+  type Payout,
+} from './buildSettleCall.ts'
+export { compareSettleCalls } from './compareSettleCalls.ts'
+export { decodeSettleCall, type SettleCallParts } from './decodeSettleCall.ts'
+export { accountHex, multisigAddress, otherSignatories } from './multisigAddress.ts'
