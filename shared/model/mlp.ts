@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs-core'
-import { matmul, type Tf } from '../backend/index.ts'
+import { linear, type Tf } from '../backend/index.ts'
 import type { ClassifyBatch } from '../tasks/index.ts'
 import type { MlpSpec } from './createModel.ts'
 import type { Weights } from './gpt.ts'
@@ -7,6 +7,6 @@ import type { Weights } from './gpt.ts'
 /** Class logits [B, classes]: x → ReLU(x·W0 + b0) → ·Wh + bh. */
 export function mlpLogits(tf: Tf, _spec: MlpSpec, w: Weights, batch: ClassifyBatch): Tensor {
   const x = tf.tensor2d(batch.x, [batch.B, batch.inputSize])
-  const h = tf.relu(tf.add(matmul(tf, x, w['h.0.w']), w['h.0.b']))
-  return tf.add(matmul(tf, h, w['head.w']), w['head.b'])
+  const h = tf.relu(linear(tf, x, w['h.0.w'], w['h.0.b']))
+  return linear(tf, h, w['head.w'], w['head.b'])
 }
