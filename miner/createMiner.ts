@@ -1,0 +1,191 @@
+import type { KeyringPair } from '@polkadot/keyring/types'
+import { type ChainClient, connect } from '../chain/index.ts'
+import type { Backend } from '../shared/backend/index.ts'
+import { describeError } from '../shared/errors/index.ts'
+import type { Logger } from '../shared/logger/index.ts'
+import { createModel } from '../shared/model/index.ts'
+import { createGossip, type Gossip } from '../shared/p2p/index.ts'
+import { planShards } from '../shared/shards/index.ts'
+import type { HeliaStorage, Storage } from '../shared/storage/index.ts'
+import { loadTask } from '../shared/tasks/index.ts'
+import { createMetagraphTracker } from './metagraphTracker.ts'
+import { type MinerContext, type MinerProgress, minerTick } from './minerTick.ts'
+import { createStateStore } from './stateStore.ts'
+import { loadSubnetView } from './subnetView.ts'
+
+/** The inputs of `createMiner`. */
+export type CreateMinerParameters = {
+  /** `ws://…` of the chain; or pass a connected `client` (not closed by `stop`). */
+  chainUrl?: string
+  client?: ChainClient
+  netuid: number
+  /** The miner's hotkey. */
+  pair: KeyringPair
+  /** Where `miner-state.json` and the training state live. */
+  dataDir: string
+  /** Where deltas are stored and served; Helia (with libp2p: gossip and dialling) or Kubo. Not stopped by `stop`. */
+  storage: Storage | HeliaStorage
+  backend: Backend
+  logger: Logger
+  /** Progress for a terminal: round, step, loss, upload. */
+  onProgress?: (progress: MinerProgress) => void
+  /** Stop after this many rounds are finished (revealed and settled or void); for devnets and tests. */
+  rounds?: number
+  /** Look at the chain at least this often even without a new head (ms, default 2000). */
+  pollMs?: number
+}
+
+/** A running miner. */
+export type Miner = {
+  /** Connects, loads state and the subnet, and starts following finalized heads; safe to call twice. */
+  start(): Promise<void>
+  /** Stops after the step in progress (training is aborted); state is already on disk. Safe to call twice. */
+  stop(): Promise<void>
+  /** Resolves when the miner stopped (after `stop`, or after `rounds` rounds). */
+  readonly done: Promise<void>
+}
+
+/**
+ * The miner service (docs/network.md steps 1, 2, 6): registers if needed, then every round trains
+ * its shard from the round's base checkpoint, stores and pins the delta, commits, reveals (chain and
+ * gossip), keeps the delta pinned until the round settles, and claims rewards. Progress is persisted
+ * atomically before every send, so a restarted miner continues where it stopped. Errors are logged
+ * with a reason and the miner goes on with the next head.
+ */
+export function createMiner(p: CreateMinerParameters): Miner {
+  const log = p.logger.forComponent('miner')
+  const abort = new AbortController()
+  let starting: Promise<void> | undefined
+  let initializing: Promise<void> | undefined
+  let stopping: Promise<void> | undefined
+  let loop: Promise<void> | undefined
+  let cleanup: (() => Promise<void>) | undefined
+  let resolveDone!: () => void
+  const done = new Promise<void>((r) => {
+    resolveDone = r
+  })
+
+  async function init(): Promise<void> {
+    const client = p.client ?? (await connect({ url: requireUrl(p.chainUrl), logger: p.logger, signal: abort.signal }))
+    const hotkey = p.pair.address
+    const store = createStateStore(p.dataDir)
+    const state = await store.load({ netuid: p.netuid, hotkey })
+    const view = await loadSubnetView(client, p.storage, { netuid: p.netuid, signal: abort.signal })
+    const task = loadTask(view.config.task.name, view.config)
+    const spec = createModel(task, view.config.model)
+    const plan = planShards(spec.params, view.config.shards.count)
+    const libp2p = 'libp2p' in p.storage ? p.storage.libp2p : undefined
+    let gossip: Gossip | undefined
+    if (libp2p) gossip = createGossip({ libp2p, netuid: p.netuid, signer: p.pair, logger: p.logger })
+    else log.info('storage has no libp2p node (Kubo): reveals go on chain only, no gossip')
+    const tracker = createMetagraphTracker({
+      client,
+      netuid: p.netuid,
+      maxUids: view.config.subnet.maxUids,
+      immunityBlocks: view.config.subnet.immunityBlocks,
+      validatorSet: new Set(view.validators.map((v) => v.hotkey)),
+      logger: log,
+    })
+    const ctx: MinerContext = {
+      client,
+      pair: p.pair,
+      storage: p.storage,
+      backend: p.backend,
+      log,
+      store,
+      state,
+      view,
+      task,
+      spec,
+      plan,
+      tracker,
+      gossip,
+      signal: abort.signal,
+      head: (await client.finalizedHead()).number,
+      progress: (x) => p.onProgress?.(x),
+      roundsLimit: p.rounds,
+      memo: { dialedAt: new Map(), registerSentAt: undefined, skipped: new Set(), checkedOnChain: new Set() },
+    }
+    log.info('miner started', {
+      hotkey,
+      netuid: p.netuid,
+      task: view.config.task.name,
+      shards: plan.count,
+      tempo: view.schedule.tempo,
+      genesisBlock: view.genesisBlock,
+      resumedRounds: state.rounds.filter((e) => e.revealedAt === undefined && !e.gaveUp).map((e) => e.round),
+    })
+    let wake: (() => void) | undefined
+    const unsub = await client.api.rpc.chain.subscribeFinalizedHeads((h) => {
+      const n = h.number.toNumber()
+      if (n > ctx.head) ctx.head = n
+      wake?.()
+    })
+    cleanup = async () => {
+      unsub()
+      gossip?.stop()
+      if (!p.client) await client.disconnect()
+    }
+    loop = (async () => {
+      while (!abort.signal.aborted) {
+        const seen = ctx.head
+        let finished = false
+        try {
+          finished = await minerTick(ctx)
+        } catch (err) {
+          if (abort.signal.aborted) break
+          log.error('miner step failed; trying again at the next head', { reason: describeError(err) })
+        }
+        if (finished) {
+          log.info('all requested rounds finished', { rounds: p.rounds })
+          break
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, p.pollMs ?? 2000)
+          const go = () => {
+            clearTimeout(timer)
+            wake = undefined
+            abort.signal.removeEventListener('abort', go)
+            resolve()
+          }
+          if (ctx.head > seen || abort.signal.aborted) return go()
+          wake = go
+          abort.signal.addEventListener('abort', go, { once: true })
+        })
+      }
+    })()
+    loop.finally(() => void stop())
+  }
+
+  async function shutdown(): Promise<void> {
+    abort.abort(new Error('the miner is stopping'))
+    await initializing?.catch(() => undefined)
+    await loop?.catch(() => undefined)
+    await cleanup?.().catch((err) => log.warn('cleanup failed', { reason: describeError(err) }))
+    log.info('miner stopped')
+    resolveDone()
+  }
+
+  function stop(): Promise<void> {
+    stopping ??= shutdown()
+    return stopping
+  }
+
+  return {
+    start() {
+      initializing ??= init()
+      starting ??= initializing.catch(async (err) => {
+        await stop()
+        throw err
+      })
+      return starting
+    },
+    stop,
+    done,
+  }
+}
+
+function requireUrl(url: string | undefined): string {
+  if (!url) throw new TypeError('createMiner needs chainUrl or client')
+  return url
+}

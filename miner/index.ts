@@ -1,0 +1,15 @@
+export { type CreateMinerParameters, createMiner, type Miner } from './createMiner.ts'
+export { InvalidLedgerError, InvalidSubnetDocumentError, MinerStateError, NotInMetagraphError } from './errors.ts'
+export type { MinerProgress } from './minerTick.ts'
+export { type MinerAction, type NextActionParameters, nextAction } from './nextAction.ts'
+export { loadCheckpointParams, type ProduceDeltaParameters, produceDelta } from './produceDelta.ts'
+export {
+  alignTensors,
+  createStateStore,
+  type MinerState,
+  type RoundEntry,
+  type StateStore,
+  type TrainState,
+  writeAtomic,
+} from './stateStore.ts'
+export { baseCheckpoint, loadSubnetView, type SubnetView } from './subnetView.ts'

@@ -1,0 +1,116 @@
+import type { Backend } from '../shared/backend/index.ts'
+import { compressDelta, decodeCheckpoint, encodeDelta } from '../shared/codec/index.ts'
+import type { CrowdtrainConfig } from '../shared/config/index.ts'
+import type { Logger } from '../shared/logger/index.ts'
+import type { ModelSpec } from '../shared/model/index.ts'
+import { seedBytes } from '../shared/random.ts'
+import type { ShardPlan } from '../shared/shards/index.ts'
+import type { Storage } from '../shared/storage/index.ts'
+import type { Task } from '../shared/tasks/index.ts'
+import type { NamedTensor } from '../shared/tensor.ts'
+import { type StepInfo, trainShard } from '../shared/train/index.ts'
+import { alignTensors, type TrainState } from './stateStore.ts'
+
+/** The inputs of `produceDelta`. */
+export type ProduceDeltaParameters = {
+  task: Task
+  config: CrowdtrainConfig
+  /** θ_base, the whole model in spec order. */
+  params: readonly NamedTensor[]
+  plan: ShardPlan
+  shard: number
+  pages: readonly number[]
+  hotkey: string
+  round: number
+  baseCid: string
+  backend: Backend
+  /** Residual and moments from earlier rounds; used only when they belong to this shard. */
+  trainState?: TrainState
+  storage: Storage
+  logger: Logger
+  onStep?: (info: StepInfo) => void
+  signal?: AbortSignal
+}
+
+/** The stored delta and the state to carry to the next round. */
+export type ProduceDeltaReturnType = {
+  cid: string
+  bytes: number
+  losses: number[]
+  trainState: TrainState
+  /** Dense float32 bytes of the shard over the encoded bytes. */
+  ratio: number
+}
+
+/**
+ * One round of a miner's work (docs/network.md step 1): train the shard H steps from θ_base with
+ * the seed `seedBytes(hotkey, round)` and the moments of the previous round on the same shard,
+ * compress with error feedback, encode as a delta file, add it to storage and pin it.
+ */
+export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDeltaReturnType> {
+  const carry = p.trainState?.shard === p.shard ? p.trainState : undefined
+  if (p.trainState && !carry)
+    p.logger.info('shard changed: residual and optimizer state start fresh', {
+      from: p.trainState.shard,
+      to: p.shard,
+    })
+  const trained = await trainShard({
+    task: p.task,
+    modelConfig: p.config.model,
+    params: p.params,
+    plan: p.plan,
+    shard: p.shard,
+    pages: p.pages,
+    seed: seedBytes(p.hotkey, p.round),
+    train: p.config.train,
+    backend: p.backend,
+    optimizerState: carry?.optimizer,
+    logger: p.logger,
+    onStep: p.onStep,
+    signal: p.signal,
+  })
+  const residual = carry ? alignTensors(carry.residual, trained.delta) : undefined
+  if (carry && !residual) p.logger.warn('saved residual does not fit the shard; dropped', { shard: p.shard })
+  const { compressed, residual: nextResidual } = compressDelta(trained.delta, residual, p.config.compress)
+  const bytes = encodeDelta(compressed, {
+    task: p.config.task.name,
+    round: p.round,
+    shard: p.shard,
+    baseCid: p.baseCid,
+    hotkey: p.hotkey,
+  })
+  const cid = (await p.storage.add(bytes, { signal: p.signal })).toString()
+  await p.storage.pin(cid, { signal: p.signal })
+  const dense = trained.delta.reduce((n, t) => n + t.data.length * 4, 0)
+  return {
+    cid,
+    bytes: bytes.length,
+    losses: trained.losses,
+    trainState: { shard: p.shard, residual: nextResidual, optimizer: trained.optimizerState },
+    ratio: dense / bytes.length,
+  }
+}
+
+/** Largest checkpoint file accepted: the model's float32 bytes plus a generous header. */
+export function checkpointCap(spec: ModelSpec): number {
+  return spec.params.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0) + (1 << 20)
+}
+
+/**
+ * θ of a checkpoint directory: `model.safetensors`, decoded strictly against the task's model
+ * (names, shapes, float32, finite values). Stands in for `shared/checkpoint`'s `loadCheckpoint`.
+ */
+export async function loadCheckpointParams(
+  storage: Storage,
+  cid: string,
+  spec: ModelSpec,
+  opts: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<NamedTensor[]> {
+  const maxBytes = checkpointCap(spec)
+  const bytes = await storage.getFile(cid, 'model.safetensors', {
+    maxBytes,
+    timeoutMs: opts.timeoutMs ?? 120_000,
+    signal: opts.signal,
+  })
+  return decodeCheckpoint(bytes, { shapes: spec.params, maxBytes }).tensors
+}

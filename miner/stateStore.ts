@@ -1,0 +1,227 @@
+import { randomBytes } from 'node:crypto'
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { z } from 'zod'
+import { decodeSafetensors, encodeSafetensors } from '../shared/codec/index.ts'
+import type { NamedTensor } from '../shared/tensor.ts'
+import type { OptimizerState } from '../shared/train/index.ts'
+import { MinerStateError } from './errors.ts'
+
+/** What the miner did in one round; persisted so that a restart finishes what it started. */
+export type RoundEntry = {
+  round: number
+  shard: number
+  /** The checkpoint the delta was trained from. */
+  baseCid: string
+  /** The delta's CID (added and pinned before the commit was sent). */
+  cid: string
+  /** Block where the `delta-commit` landed. */
+  committedAt?: number
+  /** Block where the `delta-reveal` landed. */
+  revealedAt?: number
+  /** Why the miner stopped working on this round (a window closed, a send failed for good). */
+  gaveUp?: string
+  /** The delta was unpinned (its round settled or went void). */
+  unpinned?: boolean
+}
+
+/** Everything the miner keeps in `<data>/miner-state.json`. */
+export type MinerState = {
+  v: 1
+  netuid: number
+  hotkey: string
+  /** The training state file (residual + optimizer moments) and the shard it belongs to. */
+  train?: { file: string; shard: number; round: number }
+  rounds: RoundEntry[]
+  /** The newest settled round after which rewards were claimed. */
+  claimedThrough?: number
+}
+
+/** Error-feedback residual and optimizer moments for one shard, carried from round to round. */
+export type TrainState = { shard: number; residual: NamedTensor[]; optimizer: OptimizerState }
+
+const STATE_FILE = 'miner-state.json'
+const TRAIN_PREFIX = 'train-state-r'
+const MAX_STATE_BYTES = 4 << 20
+// A shard's residual and moments: three float32 copies of the shard; 4 GiB is far above any CPU model.
+const MAX_TRAIN_BYTES = 4 * 1024 ** 3
+const cid = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[a-z0-9]+$/)
+const uint = z.number().int().nonnegative()
+
+const entrySchema = z
+  .object({
+    round: uint,
+    shard: uint,
+    baseCid: cid,
+    cid,
+    committedAt: uint.optional(),
+    revealedAt: uint.optional(),
+    gaveUp: z.string().max(500).optional(),
+    unpinned: z.boolean().optional(),
+  })
+  .strict()
+
+const stateSchema = z
+  .object({
+    v: z.literal(1),
+    netuid: uint,
+    hotkey: z.string().min(1).max(64),
+    train: z
+      .object({ file: z.string().regex(new RegExp(`^${TRAIN_PREFIX}\\d+\\.safetensors$`)), shard: uint, round: uint })
+      .strict()
+      .optional(),
+    rounds: z.array(entrySchema).max(10_000),
+    claimedThrough: uint.optional(),
+  })
+  .strict()
+
+/** Reads and writes the miner's state in one folder; every write is atomic (temp file, fsync, rename). */
+export type StateStore = {
+  readonly dir: string
+  /** The persisted state, or a fresh one when there is none; throws `MinerStateError` when unusable. */
+  load(expect: { netuid: number; hotkey: string }): Promise<MinerState>
+  /** Writes the state atomically. */
+  save(state: MinerState): Promise<void>
+  /** Writes a training state file for `round` atomically and returns its name (reference it from the state). */
+  saveTrain(round: number, train: TrainState): Promise<string>
+  /** The training state the state refers to, or undefined when none or unreadable (logged by the caller). */
+  loadTrain(state: MinerState): Promise<TrainState | undefined>
+  /** Deletes training state files the state no longer refers to. */
+  prune(state: MinerState): Promise<void>
+}
+
+/** Writes bytes to `path` so that a crash leaves either the old or the new file, never a torn one. */
+export async function writeAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
+  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`
+  const fh = await open(tmp, 'w', 0o600)
+  try {
+    await fh.writeFile(bytes)
+    await fh.sync()
+  } finally {
+    await fh.close()
+  }
+  await rename(tmp, path)
+}
+
+/** The state store of a miner data folder (created if missing). */
+export function createStateStore(dir: string): StateStore {
+  const file = join(dir, STATE_FILE)
+  const ready = mkdir(dir, { recursive: true })
+
+  async function load(expect: { netuid: number; hotkey: string }): Promise<MinerState> {
+    await ready
+    let text: string
+    try {
+      text = await readFile(file, 'utf8')
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { v: 1, ...expect, rounds: [] }
+      throw new MinerStateError(file, 'it cannot be read', err)
+    }
+    if (text.length > MAX_STATE_BYTES) throw new MinerStateError(file, `it is larger than ${MAX_STATE_BYTES} bytes`)
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch (err) {
+      throw new MinerStateError(file, 'it is not JSON', err)
+    }
+    const parsed = stateSchema.safeParse(json)
+    if (!parsed.success) throw new MinerStateError(file, parsed.error.issues.map(issueText).join('; '))
+    const state = parsed.data as MinerState
+    if (state.netuid !== expect.netuid) throw new MinerStateError(file, `it belongs to subnet ${state.netuid}`)
+    if (state.hotkey !== expect.hotkey) throw new MinerStateError(file, `it belongs to hotkey ${state.hotkey}`)
+    return state
+  }
+
+  async function saveTrain(round: number, t: TrainState): Promise<string> {
+    await ready
+    const name = `${TRAIN_PREFIX}${round}.safetensors`
+    const tensors = [
+      ...t.residual.map((x) => f32(`residual/${x.name}`, x)),
+      ...t.optimizer.m.map((x) => f32(`m/${x.name}`, x)),
+      ...t.optimizer.v.map((x) => f32(`v/${x.name}`, x)),
+    ]
+    const meta = { format: 'crowdtrain-miner-state', shard: String(t.shard), step: String(t.optimizer.step) }
+    await writeAtomic(join(dir, name), encodeSafetensors(tensors, meta))
+    return name
+  }
+
+  async function loadTrain(state: MinerState): Promise<TrainState | undefined> {
+    if (!state.train) return undefined
+    const path = join(dir, state.train.file)
+    const bytes = await readFile(path).catch((err) => {
+      throw new MinerStateError(path, 'the training state file cannot be read', err)
+    })
+    try {
+      const f = decodeSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), {
+        maxBytes: MAX_TRAIN_BYTES,
+      })
+      if (f.metadata.format !== 'crowdtrain-miner-state') throw new Error('not a miner state file')
+      const step = Number(f.metadata.step)
+      if (!Number.isSafeInteger(step) || step < 0) throw new Error(`bad step ${f.metadata.step}`)
+      if (Number(f.metadata.shard) !== state.train.shard) throw new Error('shard differs from the state file')
+      const pick = (prefix: string): NamedTensor[] =>
+        f.tensors
+          .filter((x) => x.name.startsWith(prefix))
+          .map((x) => {
+            if (x.dtype !== 'F32') throw new Error(`${x.name} is ${x.dtype}, not F32`)
+            return { name: x.name.slice(prefix.length), shape: [...x.shape], data: x.data as Float32Array }
+          })
+          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      return {
+        shard: state.train.shard,
+        residual: pick('residual/'),
+        optimizer: { step, m: pick('m/'), v: pick('v/') },
+      }
+    } catch (err) {
+      throw new MinerStateError(path, err instanceof Error ? err.message : String(err), err)
+    }
+  }
+
+  async function prune(state: MinerState): Promise<void> {
+    const keep = state.train?.file
+    for (const name of await readdir(dir)) {
+      const stale = (name.startsWith(TRAIN_PREFIX) && name !== keep) || name.endsWith('.tmp')
+      if (stale) await rm(join(dir, name), { force: true })
+    }
+  }
+
+  return {
+    dir,
+    load,
+    save: async (state) => {
+      await ready
+      await writeAtomic(file, `${JSON.stringify(stateSchema.parse(state), null, 1)}\n`)
+    },
+    saveTrain,
+    loadTrain,
+    prune,
+  }
+}
+
+function f32(name: string, t: NamedTensor) {
+  return { name, dtype: 'F32' as const, shape: t.shape, data: t.data }
+}
+
+function issueText(i: z.ZodIssue): string {
+  return `${i.path.join('.') || 'root'}: ${i.message}`
+}
+
+/**
+ * Puts saved tensors back in the order of `like` (the shard's tensors); undefined when a name or size
+ * differs, so a residual or moments from another model are never applied.
+ */
+export function alignTensors(saved: readonly NamedTensor[], like: readonly NamedTensor[]): NamedTensor[] | undefined {
+  const byName = new Map(saved.map((t) => [t.name, t]))
+  if (byName.size !== like.length) return undefined
+  const out: NamedTensor[] = []
+  for (const t of like) {
+    const s = byName.get(t.name)
+    if (!s || s.data.length !== t.data.length) return undefined
+    out.push({ name: t.name, shape: [...t.shape], data: s.data })
+  }
+  return out
+}

@@ -1,0 +1,69 @@
+import type { Member } from '../chain/protocol/index.ts'
+import { describeError } from '../shared/errors/index.ts'
+import { assignPages, shardForMiner, trainingPages } from '../shared/tasks/index.ts'
+import type { MinerContext } from './minerTick.ts'
+import { loadCheckpointParams, produceDelta } from './produceDelta.ts'
+import type { TrainState } from './stateStore.ts'
+import { baseCheckpoint } from './subnetView.ts'
+
+/**
+ * The commit window's work (docs/network.md step 1): base checkpoint as of the round's first block,
+ * the miner's shard and pages, training, then the delta stored, pinned and persisted — the round
+ * entry is written last, so a crash before it only means training again.
+ */
+export async function trainRound(ctx: MinerContext, round: number, me: Member): Promise<void> {
+  const { view, task, state, store } = ctx
+  const cfg = view.config
+  const w = view.schedule.forRound(round)
+  const blockHash = (await ctx.client.api.rpc.chain.getBlockHash(w.firstBlock)).toHex()
+  const base = await baseCheckpoint(ctx.client, ctx.storage, view, { atBlockHash: blockHash, signal: ctx.signal })
+  const params = await loadCheckpointParams(ctx.storage, base.cid, ctx.spec, { signal: ctx.signal })
+  const shard = shardForMiner({
+    uid: me.uid,
+    round,
+    rotateEvery: cfg.shards.rotateEvery,
+    shardCount: ctx.plan.count,
+  })
+  const pages = assignPages({
+    datasetId: task.datasetId,
+    pool: trainingPages(task),
+    hotkey: ctx.pair.address,
+    round,
+    blockHash,
+    count: cfg.task.pagesPerMiner,
+  })
+  let carried: TrainState | undefined
+  try {
+    carried = await store.loadTrain(state)
+  } catch (err) {
+    ctx.log.warn('training state unreadable; starting fresh', { reason: describeError(err) })
+  }
+  ctx.log.info('training', { round, uid: me.uid, shard, base: base.cid, settledRound: base.settledRound })
+  ctx.progress({ round, phase: 'train', step: 0, steps: cfg.train.innerSteps })
+  const out = await produceDelta({
+    task,
+    config: cfg,
+    params,
+    plan: ctx.plan,
+    shard,
+    pages,
+    hotkey: ctx.pair.address,
+    round,
+    baseCid: base.cid,
+    backend: ctx.backend,
+    trainState: carried,
+    storage: ctx.storage,
+    logger: ctx.log,
+    signal: ctx.signal,
+    onStep: (s) => ctx.progress({ round, phase: 'train', step: s.step + 1, steps: s.steps, loss: s.loss }),
+  })
+  const first = out.losses[0]
+  const last = out.losses.at(-1)
+  ctx.log.info('delta stored', { round, shard, cid: out.cid, bytes: out.bytes, ratio: out.ratio, first, last })
+  ctx.progress({ round, phase: 'upload', cid: out.cid, bytes: out.bytes, ratio: out.ratio, loss: last })
+  const file = await store.saveTrain(round, out.trainState)
+  state.train = { file, shard, round }
+  state.rounds.push({ round, shard, baseCid: base.cid, cid: out.cid })
+  await store.save(state)
+  await store.prune(state)
+}
