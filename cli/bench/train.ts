@@ -41,7 +41,7 @@ function torchTokensPerSec(cfg: CrowdtrainConfig, vocabSize: number, logger: Log
   for (const python of ['python3', '/usr/bin/python3']) {
     const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' })
     if (probe.status !== 0) continue
-    const run = spawnSync(python, [script, input], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } })
+    const run = spawnSync(python, [script, input], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } })
     const line = run.stdout?.trim().split('\n').pop()
     try {
       return (JSON.parse(line ?? '') as { tokensPerSec: number }).tokensPerSec
