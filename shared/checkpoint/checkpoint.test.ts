@@ -56,7 +56,7 @@ describe('checkpoint files', () => {
     const a = build([2, 1])
     const b = build([1, 2])
     expect(a.map((f) => f.path)).toEqual(b.map((f) => f.path))
-    a.forEach((f, i) => expect(Buffer.compare(f.content, b[i].content)).toBe(0))
+    for (const [i, f] of a.entries()) expect(Buffer.compare(f.content, b[i].content)).toBe(0)
     expect(manifestOf(a).deltas.map((d: { uid: number }) => d.uid)).toEqual([1, 2])
     expect(manifestOf(a).reportLoss).toBe(4.123457)
   })
