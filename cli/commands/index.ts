@@ -1,9 +1,17 @@
 import type { Command } from 'commander'
 import { registerBench } from './bench.ts'
+import { registerChain } from './chain.ts'
+import { registerClaim } from './claim.ts'
+import { registerDevnet } from './devnet.ts'
+import { registerMetagraph } from './metagraph.ts'
 import { registerWallet } from './wallet.ts'
 
 /** Adds every command to the program. */
 export function registerCommands(program: Command): void {
   registerWallet(program)
   registerBench(program)
+  registerChain(program)
+  registerMetagraph(program)
+  registerClaim(program)
+  registerDevnet(program)
 }

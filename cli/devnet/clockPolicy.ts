@@ -67,7 +67,7 @@ export function clockDecision(input: ClockInput): ClockDecision {
     window: where?.window ?? null,
     waitingFor: build ? [] : waitingFor,
   })
-  if (input.poolSize > 0 && (!where || !where.inGrace)) return decide(true, 'transactions pending')
+  if (input.poolSize > 0 && !where?.inGrace) return decide(true, 'transactions pending')
   if (!input.ready) return decide(false, 'waiting for every participant to register')
   if (!input.schedule || !where) return decide(true, 'before genesis')
   const w = input.schedule.forRound(where.round)

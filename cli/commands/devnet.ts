@@ -1,0 +1,91 @@
+import type { Command } from 'commander'
+import { UsageError } from '../../shared/errors/index.ts'
+import { parseChaos, renderRound, runDevnet } from '../devnet/index.ts'
+import { cliLogger, printJson, say } from '../output.ts'
+
+const collect = (value: string, prev: string[]) => [...prev, value]
+
+/** `crowdtrain devnet`: the whole network on this machine, with a live table and a JSON report. */
+export function registerDevnet(program: Command): void {
+  program
+    .command('devnet')
+    .description('Run a whole network on this machine: dev chain, subnet, miners and validators, for a few rounds.')
+    .option('--miners <n>', 'miner processes', '3')
+    .option('--validators <n>', 'validator processes', '2')
+    .option('--rounds <n>', 'rounds to settle', '3')
+    .option('--task <name>', "task to train (default: the preset's, moby-char)")
+    .option('--preset <name>', 'model and training preset (laptop = defaults, tiny for CI)', 'laptop')
+    .option('--set <key=value>', 'config override, repeatable (e.g. --set train.innerSteps=10)', collect, [])
+    .option('--dir <dir>', 'parent folder; each run gets a timestamped subfolder', './.devnet')
+    .option('--fresh', 'delete the earlier runs in --dir first')
+    .option('--window-timeout <s>', 'seconds the clock waits for a window before moving on', '180')
+    .option(
+      '--chaos <fault>',
+      'kill-miner-after-commit:I or kill-validator-after-commit:I (SIGKILL, then restart), repeatable',
+      collect,
+      [],
+    )
+    .option('--serve', "after the rounds, keep the chain and the owner's IPFS node up until Ctrl-C")
+    .option('--json', 'print one JSON object as the last line')
+    .option('--log-level <level>', 'debug, info, warn, error')
+    .action(async (opts) => {
+      const miners = count('--miners', opts.miners, 1)
+      const validators = count('--validators', opts.validators, 1)
+      const rounds = count('--rounds', opts.rounds, 1)
+      const windowTimeout = count('--window-timeout', opts.windowTimeout, 1)
+      const chaos = parseChaos(opts.chaos, { miners, validators })
+      const logger = cliLogger({ json: opts.json, logLevel: opts.logLevel })
+      const tty = process.stdout.isTTY && !opts.json
+      const stop = new AbortController()
+      const onSignal = () => stop.abort()
+      process.once('SIGINT', onSignal)
+      process.once('SIGTERM', onSignal)
+      try {
+        const result = await runDevnet({
+          miners,
+          validators,
+          rounds,
+          task: opts.task,
+          preset: opts.preset,
+          sets: opts.set,
+          dir: opts.dir,
+          fresh: Boolean(opts.fresh),
+          windowTimeoutMs: windowTimeout * 1000,
+          chaos,
+          logger,
+          signal: stop.signal,
+          onRound: opts.json ? undefined : (s, ms) => say(renderRound(s, ms)),
+          onStatus: tty
+            ? (line) => process.stdout.write(`\r\x1b[2K${line.slice(0, process.stdout.columns ?? 120)}`)
+            : undefined,
+          serve: opts.serve
+            ? {
+                signal: stop.signal,
+                onReady: (r, addrs) => {
+                  const ready = { ready: true, ...r, ipfs: addrs }
+                  if (opts.json) printJson(ready)
+                  else
+                    say(
+                      `devnet serving: chain ${r.chainUrl}, netuid ${r.netuid}, IPFS ${addrs.join(' ')}; Ctrl-C stops it`,
+                    )
+                },
+              }
+            : undefined,
+        })
+        if (opts.json) printJson(result)
+        else
+          say(
+            `${result.rounds.length} rounds settled in ${(result.elapsedMs / 1000).toFixed(1)} s; files in ${result.dir}`,
+          )
+      } finally {
+        process.off('SIGINT', onSignal)
+        process.off('SIGTERM', onSignal)
+      }
+    })
+}
+
+function count(flag: string, value: string, min: number): number {
+  const n = Number(value)
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} must be an integer ≥ ${min}, got "${value}".`)
+  return n
+}

@@ -1,0 +1,115 @@
+import type { HexString } from '@polkadot/util/types'
+import { readRound, readSettledRounds, remarksOfBlock } from '../../chain/actions/index.ts'
+import type { ChainClient } from '../../chain/client/index.ts'
+import {
+  collectRegistrations,
+  collectRound,
+  type Member,
+  parseRecord,
+  type RawRemark,
+  type RoundSchedule,
+} from '../../chain/protocol/index.ts'
+import type { SeenAction } from './clockPolicy.ts'
+
+/** The inputs of a `ChainWatcher`. */
+export type ChainWatcherInit = {
+  client: ChainClient
+  /** The subnet; set later with `setSubnet` when it does not exist yet. */
+  netuid?: number
+  maxUids: number
+  immunityBlocks: number
+  /** The subnet document's validator hotkeys: only they may register as validators. */
+  validatorSet?: ReadonlySet<string>
+  /** The extrinsics waiting in the dev chain's pool (SCALE hex), e.g. `devchain.chain.txPool.pendingExtrinsics`. */
+  pool: () => readonly HexString[]
+}
+
+/**
+ * What the orchestrator reads from its own chain each tick: remarks of new blocks (scanned once),
+ * the members they register, the round records they count, the round records waiting in the pool,
+ * and the settled rounds. Everything is checked by the same rules the participants use.
+ */
+export class ChainWatcher {
+  private readonly init: ChainWatcherInit
+  private readonly remarks: RawRemark[] = []
+  private scannedTo = -1
+  private netuid: number
+  private validatorSet: ReadonlySet<string> | undefined
+
+  constructor(init: ChainWatcherInit) {
+    this.init = init
+    this.netuid = init.netuid ?? -1
+    this.validatorSet = init.validatorSet
+  }
+
+  /** Names the subnet to watch, once it exists. */
+  setSubnet(netuid: number, validatorSet?: ReadonlySet<string>): void {
+    this.netuid = netuid
+    this.validatorSet = validatorSet
+  }
+
+  /** Reads the blocks after the last one read, up to `head`. */
+  async refresh(head: number): Promise<void> {
+    if (head <= this.scannedTo) return
+    const { remarks } = await readRound(this.init.client, { from: this.scannedTo + 1, to: head })
+    this.remarks.push(...remarks)
+    this.scannedTo = head
+  }
+
+  /** The registered participants by SS58 hotkey. */
+  members(): Map<string, Member> {
+    return collectRegistrations(this.remarks, {
+      netuid: this.netuid,
+      maxUids: this.init.maxUids,
+      immunityBlocks: this.init.immunityBlocks,
+      validatorSet: this.validatorSet,
+    }).byHotkey
+  }
+
+  /** Round `round`'s counted records (commits, reveals) as the clock sees them. */
+  included(schedule: RoundSchedule, round: number, members = this.members()): SeenAction[] {
+    const w = schedule.forRound(round)
+    const remarks = this.remarks.filter((r) => r.block >= w.firstBlock && r.block <= w.lastBlock)
+    const c = collectRound({ netuid: this.netuid, round, remarks, members, windows: schedule })
+    return [
+      ...c.deltaCommits.map((e) => ({ type: 'delta-commit' as const, round, hotkey: e.hotkey })),
+      ...c.deltaReveals.map((e) => ({ type: 'delta-reveal' as const, round, hotkey: e.hotkey })),
+      ...c.weightCommits.map((e) => ({ type: 'weights-commit' as const, round, hotkey: e.hotkey })),
+      ...c.weightReveals.map((e) => ({ type: 'weights-reveal' as const, round, hotkey: e.hotkey })),
+    ]
+  }
+
+  /** The pool's size and the round records in it (signer and record only: they have no result yet). */
+  pending(): { size: number; actions: SeenAction[] } {
+    const hexes = this.init.pool()
+    if (hexes.length === 0) return { size: 0, actions: [] }
+    return { size: hexes.length, actions: pendingActions(this.init.client, hexes, this.netuid) }
+  }
+
+  /** Settled rounds with their ledger CIDs (uniques items of the subnet). */
+  async settled(): Promise<Map<number, string>> {
+    if (this.netuid < 0) return new Map()
+    const { rounds } = await readSettledRounds(this.init.client, { netuid: this.netuid })
+    return new Map(rounds.map((r) => [r.round, r.ledgerCid]))
+  }
+}
+
+/** Decodes pool extrinsics and keeps the crowdtrain round records of `netuid` in them; undecodable ones are skipped. */
+export function pendingActions(client: ChainClient, hexes: readonly HexString[], netuid: number): SeenAction[] {
+  const extrinsics = []
+  for (const hex of hexes) {
+    try {
+      extrinsics.push(client.api.createType('Extrinsic', hex))
+    } catch {
+      // Not ours to judge: the chain rejects it when it builds the block.
+    }
+  }
+  const block = { number: 0, hash: '0x', extrinsics, events: [] } as unknown as Parameters<typeof remarksOfBlock>[0]
+  const out: SeenAction[] = []
+  for (const remark of remarksOfBlock(block, false)) {
+    const parsed = parseRecord(remark.text)
+    if (!parsed.ok || parsed.record.t === 'register' || parsed.record.netuid !== netuid) continue
+    out.push({ type: parsed.record.t, round: parsed.record.round, hotkey: remark.signer })
+  }
+  return out
+}

@@ -1,0 +1,116 @@
+import type { Devchain } from '../../chain/devchain/index.ts'
+import type { Member, RoundSchedule } from '../../chain/protocol/index.ts'
+import { accountId } from '../../chain/protocol/index.ts'
+import type { Logger } from '../../shared/logger/index.ts'
+import type { ChainWatcher } from './ChainWatcher.ts'
+import { type ClockDecision, clockDecision, type SeenAction } from './clockPolicy.ts'
+
+/** A participant the devnet spawned. */
+export type Participant = { name: string; role: 'miner' | 'validator'; address: string }
+
+/** The inputs of a `DevnetClock`. */
+export type DevnetClockInit = {
+  devchain: Pick<Devchain, 'head' | 'newBlock'>
+  watcher: ChainWatcher
+  participants: readonly Participant[]
+  /** True while the participant's process runs (a dead one is not waited for). */
+  isLive: (name: string) => boolean
+  timeoutMs: number
+  logger: Logger
+}
+
+/** What one tick saw and did. */
+export type TickResult = ClockDecision & {
+  head: number
+  ready: boolean
+  members: Map<string, Member>
+  settled: Map<number, string>
+  included: SeenAction[]
+}
+
+/**
+ * The devnet's block clock: each tick reads the chain and the pool, asks `clockDecision` and
+ * builds at most one block. The subnet's schedule is set once the subnet exists; before that only
+ * transactions make blocks.
+ */
+export class DevnetClock {
+  private readonly init: DevnetClockInit
+  private schedule: RoundSchedule | null = null
+  private windowKey = ''
+  private windowSince = Date.now()
+  private holding = false
+
+  constructor(init: DevnetClockInit) {
+    this.init = init
+  }
+
+  /** Sets the subnet's round schedule. */
+  setSchedule(schedule: RoundSchedule): void {
+    this.schedule = schedule
+  }
+
+  /** From now on, only transactions make blocks (the rounds are over; claims still go through). */
+  hold(): void {
+    this.holding = true
+  }
+
+  /** Reads, decides and maybe builds one block. */
+  async tick(now = Date.now()): Promise<TickResult> {
+    const { devchain, watcher } = this.init
+    const head = devchain.head()
+    await watcher.refresh(head)
+    const members = watcher.members()
+    const byAccount = new Map([...members.values()].map((m) => [accountId(m.hotkey), m]))
+    const memberOf = (p: Participant) => byAccount.get(accountId(p.address))
+    const ready = this.init.participants.every((p) => memberOf(p) !== undefined)
+    const settled = this.schedule ? await watcher.settled() : new Map<number, string>()
+    const where = this.schedule?.windowAt(head + 1) ?? null
+    const key = where ? `${where.round}:${where.window}` : 'pre'
+    if (key !== this.windowKey) {
+      this.windowKey = key
+      this.windowSince = now
+    }
+    const firstBlock = where && this.schedule ? this.schedule.forRound(where.round).firstBlock : 0
+    const expectedOf = (role: Participant['role']) =>
+      this.init.participants
+        .filter((p) => p.role === role && this.init.isLive(p.name))
+        .map(memberOf)
+        .filter((m): m is Member => m !== undefined && m.registeredAt < firstBlock)
+        .map((m) => m.hotkey)
+    const included = where && this.schedule ? watcher.included(this.schedule, where.round, members) : []
+    const pool = watcher.pending()
+    const decision = this.holding
+      ? { ...holdDecision(pool.size), round: where?.round ?? null, window: where?.window ?? null }
+      : clockDecision({
+          schedule: this.schedule,
+          head,
+          included,
+          pending: pool.actions.map((a) => ({ ...a, hotkey: hotkeyOf(members, a.hotkey) })),
+          poolSize: pool.size,
+          expected: { miners: expectedOf('miner'), validators: expectedOf('validator') },
+          ready,
+          settled: new Set(settled.keys()),
+          now,
+          windowSince: this.windowSince,
+          timeoutMs: this.init.timeoutMs,
+        })
+    if (decision.build) {
+      const built = await devchain.newBlock()
+      this.init.logger.debug('block built', { block: built, reason: decision.reason })
+      if (decision.reason.endsWith('timeout')) this.init.logger.warn('window timed out', { block: built, ...decision })
+    }
+    return { ...decision, head: devchain.head(), ready, members, settled, included }
+  }
+}
+
+function holdDecision(poolSize: number): Pick<ClockDecision, 'build' | 'reason' | 'waitingFor'> {
+  return { build: poolSize > 0, reason: poolSize > 0 ? 'transactions pending' : 'holding', waitingFor: [] }
+}
+
+/** The registered spelling of a signer (pool signers are SS58 of any prefix; members keep theirs). */
+function hotkeyOf(members: ReadonlyMap<string, Member>, signer: string): string {
+  if (members.has(signer)) return signer
+  const id = accountId(signer)
+  for (const m of members.values()) if (accountId(m.hotkey) === id) return m.hotkey
+  return signer
+}

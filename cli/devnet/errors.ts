@@ -1,0 +1,55 @@
+import { BaseError } from '../../shared/errors/index.ts'
+
+/** A miner or validator process of the devnet exited while the devnet still needed it. */
+export class ChildCrashedError extends BaseError {
+  override name = 'ChildCrashedError'
+  constructor(name: string, exit: string, logTail: string, logFile: string) {
+    super('devnet.child-crashed', `The devnet's ${name} process exited (${exit}).`, {
+      details: `Last lines of ${logFile}:\n${logTail || '(empty log)'}`,
+      meta: { name, exit, logFile },
+    })
+  }
+}
+
+/** A devnet round was not settled before the end of the next round (void), or its settlement is unreadable. */
+export class RoundFailedError extends BaseError {
+  override name = 'RoundFailedError'
+  constructor(round: number, reason: string) {
+    super('devnet.round-failed', `Devnet round ${round} failed: ${reason}.`, {
+      details: "Each participant's log is under <dir>/<name>/log.jsonl.",
+      meta: { round },
+    })
+  }
+}
+
+/** A `--chaos` flag the devnet does not understand. */
+export class InvalidChaosError extends BaseError {
+  override name = 'InvalidChaosError'
+  constructor(value: string, reason: string) {
+    super('devnet.invalid-chaos', `Invalid --chaos "${value}": ${reason}.`, {
+      details:
+        'Use kill-validator-after-commit:<index> or kill-miner-after-commit:<index> (index among the spawned ones, from 0).',
+    })
+  }
+}
+
+/** The devnet directory cannot be prepared. */
+export class DevnetDirError extends BaseError {
+  override name = 'DevnetDirError'
+  constructor(dir: string, reason: string, cause?: unknown) {
+    super('devnet.dir', `Cannot use ${dir} for the devnet: ${reason}.`, {
+      details: 'Pass --fresh to start over in that folder, or --dir to pick another one.',
+      cause,
+    })
+  }
+}
+
+/** The devnet was stopped (Ctrl-C or SIGTERM) before its rounds were done. */
+export class DevnetInterruptedError extends BaseError {
+  override name = 'DevnetInterruptedError'
+  constructor() {
+    super('devnet.interrupted', 'The devnet was stopped before its rounds were done.', {
+      details: 'Every process it started has been stopped; its files are kept.',
+    })
+  }
+}

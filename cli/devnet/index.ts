@@ -1,0 +1,23 @@
+export { ChainWatcher, type ChainWatcherInit, pendingActions } from './ChainWatcher.ts'
+export { type ChildExit, ChildProcesses, type ChildSpec, logTail } from './ChildProcesses.ts'
+export { type ClockDecision, type ClockInput, clockDecision, expectedActors, type SeenAction } from './clockPolicy.ts'
+export { DevnetClock, type Participant, type TickResult } from './DevnetClock.ts'
+export { devnetConfig } from './devnetConfig.ts'
+export {
+  ChildCrashedError,
+  DevnetDirError,
+  DevnetInterruptedError,
+  InvalidChaosError,
+  RoundFailedError,
+} from './errors.ts'
+export { type ChaosSpec, parseChaos } from './parseChaos.ts'
+export { renderRound, renderStatus, tokens } from './renderRound.ts'
+export { type DevnetResult, type RunDevnetParameters, runDevnet } from './runDevnet.ts'
+export { setupWallets } from './setupWallets.ts'
+export {
+  type LedgerView,
+  type MinerSummary,
+  type RoundSummary,
+  summarizeRound,
+  type ValidatorSummary,
+} from './summarizeRound.ts'

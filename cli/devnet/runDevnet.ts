@@ -1,0 +1,301 @@
+import { mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { type ChainClient, connect } from '../../chain/client/index.ts'
+import { type Devchain, devKeypair, startDevchain } from '../../chain/devchain/index.ts'
+import { scheduleFromConfig } from '../../chain/protocol/index.ts'
+import type { Logger } from '../../shared/logger/index.ts'
+import { createHeliaStorage, type HeliaStorage } from '../../shared/storage/index.ts'
+import { ChainWatcher } from './ChainWatcher.ts'
+import { type ChildExit, ChildProcesses, logTail } from './ChildProcesses.ts'
+import { createDevnetSubnet, loadDevnetLedger } from './createDevnetSubnet.ts'
+import { DevnetClock, type Participant, type TickResult } from './DevnetClock.ts'
+import { devnetConfig } from './devnetConfig.ts'
+import { ChildCrashedError, DevnetDirError, DevnetInterruptedError, RoundFailedError } from './errors.ts'
+import type { ChaosSpec } from './parseChaos.ts'
+import { formatProgress, readProgress } from './readProgress.ts'
+import { readSummaries } from './readSummaries.ts'
+import { setupWallets } from './setupWallets.ts'
+import type { RoundSummary } from './summarizeRound.ts'
+
+/** The inputs of `runDevnet`. */
+export type RunDevnetParameters = {
+  miners: number
+  validators: number
+  rounds: number
+  task?: string
+  preset: string
+  sets: readonly string[]
+  /** Parent folder; each run gets its own timestamped subfolder. */
+  dir: string
+  /** Delete the parent folder's earlier runs first. */
+  fresh: boolean
+  windowTimeoutMs: number
+  chaos: readonly ChaosSpec[]
+  logger: Logger
+  /** Stops the devnet early (Ctrl-C); what was started is stopped. */
+  signal?: AbortSignal
+  /** Called when a round has settled (for the live table). */
+  onRound?: (summary: RoundSummary, elapsedMs: number) => void
+  /** Called about once a second with a status line while the clock runs. */
+  onStatus?: (line: string) => void
+  /** With `serve`, resolves the result first and keeps the network up until `signal` aborts. */
+  serve?: { onReady: (result: DevnetResult, ownerAddrs: string[]) => void; signal: AbortSignal }
+}
+
+/** What `crowdtrain devnet --json` prints. */
+export type DevnetResult = { rounds: RoundSummary[]; elapsedMs: number; dir: string; netuid: number; chainUrl: string }
+
+const BIN = fileURLToPath(new URL('../../bin/crowdtrain.js', import.meta.url))
+const TICK_MS = 100
+const CLAIM_TIMEOUT_MS = 60_000
+
+/**
+ * Runs a whole network on this machine (docs/network.md): the embedded chain with a waiting block
+ * clock, a subnet, M miners and V validators as child processes, until R rounds have settled or
+ * one failed. Always stops what it started, also on failure.
+ */
+export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
+  const started = Date.now()
+  const log = p.logger.forComponent('devnet')
+  const config = devnetConfig({ preset: p.preset, task: p.task, sets: p.sets })
+  const dir = prepareDir(p.dir, p.fresh)
+  const participants: Participant[] = []
+  const cleanups: (() => Promise<unknown>)[] = []
+  let devchain: Devchain | undefined
+  let stopLoop = false
+  let loop: Promise<void> = Promise.resolve()
+  try {
+    devchain = await startDevchain({ clock: { mode: 'manual' }, db: join(dir, 'chain.db'), logger: p.logger })
+    cleanups.push(() => (devchain as Devchain).stop())
+    const client: ChainClient = await connect({ url: devchain.url, logger: p.logger })
+    cleanups.push(() => client.disconnect())
+    const names = [
+      ...Array.from({ length: p.miners }, (_, i) => `miner-${i}`),
+      ...Array.from({ length: p.validators }, (_, i) => `validator-${i}`),
+    ]
+    const wallets = await setupWallets({ dir, names })
+    for (const name of names)
+      participants.push({
+        name,
+        role: name.startsWith('miner') ? 'miner' : 'validator',
+        address: wallets.addresses.get(name) as string,
+      })
+    await devchain.fund([...wallets.addresses.values()])
+    const owner: HeliaStorage = await createHeliaStorage({
+      dir: join(dir, 'owner', 'ipfs'),
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      logger: p.logger,
+    })
+    await owner.start()
+    cleanups.push(() => owner.stop())
+
+    let crash: ChildExit | undefined
+    const children = new ChildProcesses(log, (exit) => {
+      if (!exit.expected) crash ??= exit
+    })
+    cleanups.unshift(() => children.stopAll())
+    const watcher = new ChainWatcher({
+      client,
+      netuid: -1,
+      maxUids: config.subnet.maxUids,
+      immunityBlocks: config.subnet.immunityBlocks,
+      pool: () => (devchain as Devchain).chain.txPool.pendingExtrinsics,
+    })
+    const clock = new DevnetClock({
+      devchain,
+      watcher,
+      participants,
+      isLive: (name) => children.isRunning(name),
+      timeoutMs: p.windowTimeoutMs,
+      logger: log,
+    })
+    let last: TickResult | undefined
+    let loopError: unknown
+    let lastStatus = 0
+    loop = (async () => {
+      while (!stopLoop) {
+        try {
+          last = await clock.tick()
+        } catch (err) {
+          loopError = err
+          return
+        }
+        if (p.onStatus && Date.now() - lastStatus > 1000) {
+          lastStatus = Date.now()
+          p.onStatus(statusLine(last, participants, dir))
+        }
+        await sleep(TICK_MS)
+      }
+    })()
+
+    const subnet = await createDevnetSubnet({
+      client,
+      owner: await devKeypair('//Alice'),
+      storage: owner,
+      config,
+      validators: participants.filter((x) => x.role === 'validator').map((x) => x.address),
+      logger: p.logger,
+    })
+    watcher.setSubnet(subnet.netuid, new Set(subnet.validators))
+    const schedule = scheduleFromConfig(config.round, subnet.genesisBlock)
+    clock.setSchedule(schedule)
+    log.info('subnet created', { netuid: subnet.netuid, genesisBlock: subnet.genesisBlock })
+
+    for (const x of participants) {
+      children.start({
+        name: x.name,
+        logFile: join(dir, x.name, 'log.jsonl'),
+        args: [
+          BIN,
+          x.role,
+          'run',
+          ...['--chain', devchain.url, '--netuid', String(subnet.netuid), '--wallet', x.name],
+          ...['--wallet-dir', wallets.walletDir, '--password-file', wallets.passwordFile],
+          ...['--data-dir', join(dir, x.name)],
+          ...owner.multiaddrs().flatMap((a) => ['--peer', a]),
+        ],
+      })
+    }
+
+    // Wait for every participant to register; the rounds count from the first one that opens after.
+    const check = () => {
+      if (p.signal?.aborted) throw new DevnetInterruptedError()
+      if (loopError) throw loopError
+      if (crash) throw crashError(crash, dir)
+    }
+    while (!last?.ready) {
+      check()
+      await sleep(TICK_MS)
+    }
+    const next = last.head + 1
+    const firstRound = next <= subnet.genesisBlock ? 0 : schedule.roundOf(next - 1) + 1
+    const wanted = Array.from({ length: p.rounds }, (_, i) => firstRound + i)
+    log.info('every participant registered', { head: last.head, firstRound })
+
+    const pending = new Set(p.chaos.map((c) => `${c.role}-${c.index}`))
+    const reported = new Set<number>()
+    for (;;) {
+      check()
+      const t = last as TickResult
+      for (const name of pending) {
+        const x = participants.find((y) => y.name === name) as Participant
+        const type = x.role === 'miner' ? 'delta-commit' : 'weights-commit'
+        if (t.included.some((a) => a.type === type && a.round === firstRound && a.hotkey === x.address)) {
+          pending.delete(name)
+          log.warn('chaos: killing a participant after its commit, then restarting it', { name, round: firstRound })
+          await children.restart(name)
+        }
+      }
+      for (const r of wanted) {
+        const cid = t.settled.get(r)
+        if (cid && !reported.has(r)) {
+          reported.add(r)
+          const [s] = await summaries([{ round: r, ledgerCid: cid }], false)
+          p.onRound?.(s, Date.now() - started)
+        }
+        if (!cid && t.head >= schedule.forRound(r + 1).lastBlock)
+          throw new RoundFailedError(r, 'void: not settled before the end of the next round')
+      }
+      if (wanted.every((r) => reported.has(r))) break
+      await sleep(TICK_MS)
+    }
+
+    // Let everyone claim what the rounds approved: the clock now moves only for transactions.
+    clock.hold()
+    const settledRounds = () =>
+      wanted.map((r) => ({ round: r, ledgerCid: (last as TickResult).settled.get(r) as string }))
+    let rounds = await summaries(settledRounds(), false)
+    const deadline = Date.now() + CLAIM_TIMEOUT_MS
+    while (Date.now() < deadline && !allClaimed(rounds)) {
+      check()
+      await sleep(1000)
+      rounds = await summaries(settledRounds(), false)
+    }
+    if (!allClaimed(rounds)) log.warn('not every reward was claimed in time', { ms: CLAIM_TIMEOUT_MS })
+    if (p.serve) rounds = await summaries(settledRounds(), true)
+    const result: DevnetResult = {
+      rounds,
+      elapsedMs: Date.now() - started,
+      dir,
+      netuid: subnet.netuid,
+      chainUrl: devchain.url,
+    }
+    if (p.serve) {
+      stopLoop = true
+      await loop
+      await children.stopAll()
+      devchain.clock.setMode({ mode: 'instant' })
+      p.serve.onReady(result, owner.multiaddrs())
+      await new Promise<void>((res) => p.serve?.signal.addEventListener('abort', () => res(), { once: true }))
+    }
+    return result
+
+    function summaries(list: { round: number; ledgerCid: string }[], pin: boolean) {
+      return readSummaries({
+        client,
+        storage: owner,
+        netuid: subnet.netuid,
+        maxUids: config.subnet.maxUids,
+        immunityBlocks: config.subnet.immunityBlocks,
+        rounds: list,
+        loadLedger: loadDevnetLedger,
+        pin,
+      })
+    }
+  } finally {
+    stopLoop = true
+    await loop
+    for (const c of cleanups) await c().catch((err) => log.warn('cleanup failed', { err }))
+  }
+}
+
+/** Every positive reward of every round has been claimed. */
+function allClaimed(rounds: readonly RoundSummary[]): boolean {
+  return rounds.every((r) => [...r.miners, ...r.validators].every((x) => x.reward === '0' || x.claimed))
+}
+
+function crashError(exit: ChildExit, dir: string): ChildCrashedError {
+  const file = join(dir, exit.name, 'log.jsonl')
+  const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`
+  return new ChildCrashedError(exit.name, how, logTail(file, 15), file)
+}
+
+function statusLine(t: TickResult, participants: readonly Participant[], dir: string): string {
+  const progress = participants
+    .filter((x) => x.role === 'miner')
+    .map((x) => ({ name: x.name, p: readProgress(join(dir, x.name, 'log.jsonl')) }))
+    .filter((x) => x.p !== null)
+    .map((x) => `${x.name} ${formatProgress(x.p as NonNullable<typeof x.p>)}`)
+  const where = t.round === null ? 'before genesis' : `round ${t.round} ${t.window}`
+  const names = t.waitingFor.map((h) => participants.find((x) => x.address === h)?.name ?? h)
+  const waiting = names.length > 0 ? ` · waiting for ${names.join(', ')}` : ''
+  return `block ${t.head} · ${where}${waiting}${progress.length ? ` · ${progress.join(' · ')}` : ''}`
+}
+
+/** `<parent>/<UTC timestamp>`: each run has its own folder, so nothing of an earlier run is reused. */
+function prepareDir(parent: string, fresh: boolean): string {
+  const root = resolve(parent)
+  try {
+    if (fresh) for (const entry of safeList(root)) rmSync(join(root, entry), { recursive: true, force: true })
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')
+    let dir = join(root, stamp)
+    for (let i = 1; safeList(root).includes(dir.slice(root.length + 1)); i++) dir = join(root, `${stamp}-${i}`)
+    mkdirSync(dir, { recursive: true })
+    return dir
+  } catch (err) {
+    throw new DevnetDirError(root, (err as Error).message, err)
+  }
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+  } catch {
+    return []
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((res) => setTimeout(res, ms))
+}

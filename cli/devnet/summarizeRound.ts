@@ -1,0 +1,130 @@
+/** The parts of a round ledger (docs/network.md) the devnet summary reads. */
+export type LedgerView = {
+  round: number
+  checkpoint: string
+  reportLoss: { before: number; after: number }
+  metagraph: readonly { uid: number; hotkey: string; role: 'miner' | 'validator' }[]
+  revealed: readonly number[]
+  weights: readonly (readonly [number, readonly (readonly [number, number])[]])[]
+  consensus: { incentive: readonly (readonly [number, number])[]; dividends: readonly (readonly [number, number])[] }
+  payouts: readonly { uid: number; address: string; amount: string }[]
+  owner: string
+  emission: string
+}
+
+/** One miner's line of a round. */
+export type MinerSummary = {
+  uid: number
+  hotkey: string
+  /** Mean of the validators' revealed weights for this miner, 0..1. */
+  score: number
+  /** Consensus incentive, 0..1. */
+  incentive: number
+  /** Subnet asset approved to this miner for the round (smallest unit, decimal). */
+  reward: string
+  /** True when the miner has claimed everything approved to it up to this round. */
+  claimed: boolean
+}
+
+/** One validator's line of a round. */
+export type ValidatorSummary = {
+  uid: number
+  hotkey: string
+  revealed: boolean
+  dividends: number
+  reward: string
+  claimed: boolean
+}
+
+/** One settled round as `crowdtrain devnet --json` reports it. */
+export type RoundSummary = {
+  round: number
+  checkpointCid: string
+  ledgerCid: string
+  lossBefore: number
+  lossAfter: number
+  emission: string
+  ownerReward: string
+  settled: true
+  miners: MinerSummary[]
+  validators: ValidatorSummary[]
+}
+
+/** The inputs of `summarizeRound`. */
+export type SummarizeRoundParameters = {
+  ledgerCid: string
+  ledger: LedgerView
+  /** Rewards of the earlier rounds per address, so `claimed` can compare with the total claimed. */
+  earlier: ReadonlyMap<string, bigint>
+  /** Subnet asset claimed so far per address (from the chain). */
+  claimedTotal: ReadonlyMap<string, bigint>
+}
+
+const U16 = 65535
+
+/**
+ * A round's summary from its ledger (what the chain settled, fetched from IPFS) and the claims on
+ * chain — never from what the participants say about themselves.
+ */
+export function summarizeRound(p: SummarizeRoundParameters): RoundSummary {
+  const { ledger } = p
+  const incentive = new Map(ledger.consensus.incentive.map(([uid, v]) => [uid, v / U16]))
+  const dividends = new Map(ledger.consensus.dividends.map(([uid, v]) => [uid, v / U16]))
+  const revealed = new Set(ledger.revealed)
+  const rewardOf = (uid: number) =>
+    ledger.payouts.filter((x) => x.uid === uid).reduce((sum, x) => sum + BigInt(x.amount), 0n)
+  const addressOf = (uid: number, hotkey: string) => ledger.payouts.find((x) => x.uid === uid)?.address ?? hotkey
+  const claimed = (address: string, reward: bigint) =>
+    reward > 0n && (p.claimedTotal.get(address) ?? 0n) >= (p.earlier.get(address) ?? 0n) + reward
+  const rows = [...ledger.metagraph].sort((a, b) => a.uid - b.uid)
+  const miners = rows
+    .filter((m) => m.role === 'miner')
+    .map((m) => {
+      const reward = rewardOf(m.uid)
+      return {
+        uid: m.uid,
+        hotkey: m.hotkey,
+        score: scoreOf(ledger, m.uid),
+        incentive: incentive.get(m.uid) ?? 0,
+        reward: reward.toString(),
+        claimed: claimed(addressOf(m.uid, m.hotkey), reward),
+      }
+    })
+  const validators = rows
+    .filter((m) => m.role === 'validator')
+    .map((m) => {
+      const reward = rewardOf(m.uid)
+      return {
+        uid: m.uid,
+        hotkey: m.hotkey,
+        revealed: revealed.has(m.uid),
+        dividends: dividends.get(m.uid) ?? 0,
+        reward: reward.toString(),
+        claimed: claimed(addressOf(m.uid, m.hotkey), reward),
+      }
+    })
+  return {
+    round: ledger.round,
+    checkpointCid: ledger.checkpoint,
+    ledgerCid: p.ledgerCid,
+    lossBefore: ledger.reportLoss.before,
+    lossAfter: ledger.reportLoss.after,
+    emission: ledger.emission,
+    ownerReward: ledger.owner,
+    settled: true,
+    miners,
+    validators,
+  }
+}
+
+/** Rewards per address in a ledger, added to `into` (for the `earlier` totals of the next round). */
+export function addRewards(into: Map<string, bigint>, ledger: LedgerView): void {
+  for (const x of ledger.payouts) into.set(x.address, (into.get(x.address) ?? 0n) + BigInt(x.amount))
+}
+
+function scoreOf(ledger: LedgerView, uid: number): number {
+  const rows = ledger.weights.filter(([v]) => ledger.revealed.includes(v))
+  if (rows.length === 0) return 0
+  const total = rows.reduce((sum, [, ws]) => sum + (ws.find(([u]) => u === uid)?.[1] ?? 0), 0)
+  return Math.round((total / rows.length / U16) * 1e6) / 1e6
+}
