@@ -1,0 +1,62 @@
+import { describe, expect, test } from 'vitest'
+import { addRewards, type LedgerView, summarizeRound } from './summarizeRound.ts'
+
+const ledger: LedgerView = {
+  round: 2,
+  checkpoint: 'bafyckpt',
+  reportLoss: { before: 3.2, after: 3.1 },
+  metagraph: [
+    { uid: 2, hotkey: 'V0', role: 'validator' },
+    { uid: 0, hotkey: 'M0', role: 'miner' },
+    { uid: 1, hotkey: 'M1', role: 'miner' },
+  ],
+  revealed: [2],
+  weights: [
+    [
+      2,
+      [
+        [0, 65535],
+        [1, 0],
+      ],
+    ],
+  ],
+  consensus: { incentive: [[0, 65535]], dividends: [[2, 65535]] },
+  payouts: [
+    { uid: 0, address: 'M0', amount: '410' },
+    { uid: 2, address: 'V0', amount: '410' },
+  ],
+  owner: '180',
+  emission: '1000',
+}
+
+describe('summarizeRound', () => {
+  test('default: scores, incentive and rewards per participant, from the ledger', () => {
+    const s = summarizeRound({ ledgerCid: 'bafyledger', ledger, earlier: new Map(), claimedTotal: new Map() })
+    expect(s).toMatchObject({
+      round: 2,
+      checkpointCid: 'bafyckpt',
+      ledgerCid: 'bafyledger',
+      lossBefore: 3.2,
+      lossAfter: 3.1,
+      emission: '1000',
+      ownerReward: '180',
+      settled: true,
+    })
+    expect(s.miners).toEqual([
+      { uid: 0, hotkey: 'M0', score: 1, incentive: 1, reward: '410', claimed: false },
+      { uid: 1, hotkey: 'M1', score: 0, incentive: 0, reward: '0', claimed: false },
+    ])
+    expect(s.validators).toEqual([
+      { uid: 2, hotkey: 'V0', revealed: true, dividends: 1, reward: '410', claimed: false },
+    ])
+  })
+
+  test('behavior: a round counts as claimed only once the claims cover it and the rounds before', () => {
+    const earlier = new Map<string, bigint>()
+    addRewards(earlier, ledger)
+    const partly = summarizeRound({ ledgerCid: 'x', ledger, earlier, claimedTotal: new Map([['M0', 410n]]) })
+    expect(partly.miners[0].claimed).toBe(false)
+    const all = summarizeRound({ ledgerCid: 'x', ledger, earlier, claimedTotal: new Map([['M0', 820n]]) })
+    expect(all.miners[0].claimed).toBe(true)
+  })
+})
