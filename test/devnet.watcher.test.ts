@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { type ChainClient, connect } from '../chain/client/index.ts'
+import { type Devchain, devKeypair, startDevchain } from '../chain/devchain/index.ts'
+import { deltaCommitRecord, encodeRecord, registerRecord, roundWindows } from '../chain/protocol/index.ts'
+import { ChainWatcher, DevnetClock } from '../cli/devnet/index.ts'
+import { silentLogger } from '../shared/logger/index.ts'
+
+const NETUID = 7
+const CID = 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy'
+let devchain: Devchain
+let client: ChainClient
+
+beforeAll(async () => {
+  devchain = await startDevchain({ clock: { mode: 'manual' }, logger: silentLogger })
+  client = await connect({ url: devchain.url, logger: silentLogger })
+}, 60_000)
+
+afterAll(async () => {
+  await client?.disconnect()
+  await devchain?.stop()
+})
+
+async function send(text: string, uri: string): Promise<void> {
+  const pair = await devKeypair(uri)
+  const nonce = await client.api.rpc.system.accountNextIndex(pair.address)
+  await client.api.tx.system.remark(text).signAndSend(pair, { nonce })
+  for (let i = 0; i < 100 && devchain.chain.txPool.pendingExtrinsics.length === 0; i++)
+    await new Promise((r) => setTimeout(r, 20))
+}
+
+describe('devnet clock on the embedded chain', () => {
+  test('behavior: a commit waiting in the tx pool is seen with its signer before any block includes it', async () => {
+    const alice = await devKeypair('//Alice')
+    const watcher = new ChainWatcher({
+      client,
+      netuid: NETUID,
+      maxUids: 16,
+      immunityBlocks: 0,
+      pool: () => devchain.chain.txPool.pendingExtrinsics,
+    })
+    await send(
+      encodeRecord(deltaCommitRecord({ hotkey: alice.address, netuid: NETUID, round: 0, cid: CID })),
+      '//Alice',
+    )
+    const pending = watcher.pending()
+    expect(pending.size).toBe(1)
+    expect(pending.actions).toEqual([{ type: 'delta-commit', round: 0, hotkey: alice.address }])
+    await devchain.newBlock()
+    expect(watcher.pending()).toEqual({ size: 0, actions: [] })
+  })
+
+  test('behavior: the clock builds a block for a pending registration and waits for the missing one', async () => {
+    const [bob, charlie] = await Promise.all([devKeypair('//Bob'), devKeypair('//Charlie')])
+    const watcher = new ChainWatcher({
+      client,
+      netuid: NETUID,
+      maxUids: 16,
+      immunityBlocks: 0,
+      pool: () => devchain.chain.txPool.pendingExtrinsics,
+    })
+    const clock = new DevnetClock({
+      devchain,
+      watcher,
+      participants: [
+        { name: 'miner-0', role: 'miner', address: bob.address },
+        { name: 'miner-1', role: 'miner', address: charlie.address },
+      ],
+      isLive: () => true,
+      timeoutMs: 60_000,
+      logger: silentLogger,
+    })
+    clock.setSchedule(
+      roundWindows({
+        tempo: 14,
+        genesisBlock: 1000,
+        grace: 1,
+        windows: { commit: 2, reveal: 2, evaluate: 2, weightsReveal: 2 },
+      }),
+    )
+    const head = devchain.head()
+    expect((await clock.tick()).build).toBe(false)
+    expect(devchain.head()).toBe(head)
+    // A plain remark is no registration (no fee batch), but it is a transaction: the clock builds it.
+    await send(encodeRecord(registerRecord({ netuid: NETUID, role: 'miner', multiaddrs: [] })), '//Bob')
+    const t = await clock.tick()
+    expect(t).toMatchObject({ build: true, reason: 'transactions pending', ready: false })
+    expect(devchain.head()).toBe(head + 1)
+  })
+})
