@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { silentLogger } from '../logger/index.ts'
 import { attention } from './attention.ts'
 import { type Backend, initBackend } from './initBackend.ts'
-import { addPositions, embed, layerNorm, linear, matmul } from './ops.ts'
+import { addPositions, embed, gelu, layerNorm, linear, matmul } from './ops.ts'
 
 let backend: Backend
 
@@ -65,6 +65,15 @@ describe('custom-gradient ops equal autograd of the plain ops', () => {
     expectClose(
       gradsOf(inits, ([x, w, b]) => loss(linear(tf, x, w, b))),
       gradsOf(inits, ([x, w, b]) => loss(tf.add(tf.matMul(x, w), b))),
+    )
+  })
+
+  it('behavior: gelu', () => {
+    const { tf } = backend
+    const inits = [rnd([6, 8], 14)]
+    expectClose(
+      gradsOf(inits, ([x]) => loss(gelu(tf, x))),
+      gradsOf(inits, ([x]) => loss(tf.mul(x, tf.sigmoid(tf.mul(x, 1.702))))),
     )
   })
 

@@ -195,3 +195,28 @@ export function addPositions(tf: Tf, tok: Tensor, wpe: Tensor): Tensor {
   if (T > context) throw new RangeError(`sequence of ${T} tokens is longer than the context of ${context}`)
   return tf.reshape(fn(tok, wpe), [B * T, C])
 }
+
+/**
+ * GELU in its sigmoid form, x·σ(1.702x), with the gradient written out:
+ * dx = dy·(s + 1.702·x·s·(1 − s)), s = σ(1.702x). Autograd of the plain form adds casts and
+ * copies of [B·T, 4C] tensors on wasm.
+ */
+export function gelu(tf: Tf, x: Tensor): Tensor {
+  const fn = cached(
+    tf,
+    'gelu',
+    () =>
+      tf.customGrad((xx, save) => {
+        const s = tf.sigmoid(tf.mul(xx as Tensor, 1.702))
+        asSave(save)([xx as Tensor, s])
+        return {
+          value: tf.mul(xx as Tensor, s),
+          gradFunc: (dy, [sx, ss]) => {
+            const slope = tf.add(ss, tf.mul(tf.mul(sx, 1.702), tf.mul(ss, tf.sub(1, ss))))
+            return [tf.mul(dy as Tensor, slope)]
+          },
+        }
+      }) as unknown as Fn,
+  )
+  return fn(x)
+}

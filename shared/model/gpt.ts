@@ -3,6 +3,7 @@ import {
   addPositions,
   attention,
   embed,
+  gelu,
   layerNorm as layerNormOp,
   linear as linearOp,
   matmul,
@@ -22,11 +23,6 @@ function linear(tf: Tf, w: Weights, name: string, x: Tensor): Tensor {
 /** LayerNorm over the last axis (eps 1e-5, as PyTorch). */
 function layerNorm(tf: Tf, w: Weights, name: string, x: Tensor): Tensor {
   return layerNormOp(tf, x, w[`${name}.g`], w[`${name}.b`])
-}
-
-/** GELU in its sigmoid form x·σ(1.702x): three cheap kernels forward and back (tanh form: ~10). */
-function gelu(tf: Tf, x: Tensor): Tensor {
-  return tf.mul(x, tf.sigmoid(tf.mul(x, 1.702)))
 }
 
 /** Upper-triangle mask added to the scores: −1e9 where key > query (the future). */
@@ -63,6 +59,7 @@ function causalSelfAttention(
 
 /** The position-wise feed-forward network: C → 4C → GELU → C. */
 function mlp(tf: Tf, w: Weights, i: number, x: Tensor): Tensor {
+  // GELU in its sigmoid form x·σ(1.702x), as the PyTorch reference in cli/bench does.
   return linear(tf, w, `h.${i}.mlp.proj`, gelu(tf, linear(tf, w, `h.${i}.mlp.fc`, x)))
 }
 
