@@ -1,10 +1,29 @@
 export {
+  type ComputeRoundOutcomeParameters,
+  computeRoundOutcome,
+  type OutcomeDeltaReveal,
+  type PartialLedger,
+  type RoundOutcome,
+} from './computeRoundOutcome.ts'
+export {
   BadReportSignatureError,
   DocumentMismatchError,
   DocumentTooLargeError,
   InvalidDocumentError,
   InvalidOutcomeInputError,
 } from './errors.ts'
+export {
+  type AcceptedDelta,
+  encodeLedger,
+  LEDGER_VERSION,
+  type LedgerMember,
+  type LedgerPayout,
+  ledgerSchema,
+  MAX_LEDGER_BYTES,
+  parseLedger,
+  type RoundLedger,
+} from './ledger.ts'
+export { finishLedger, type PublishRoundOutcomeParameters, publishRoundOutcome } from './publishRoundOutcome.ts'
 export {
   encodeScoreReport,
   MAX_REPORT_BYTES,
