@@ -18,6 +18,10 @@ export type ReadSummariesParameters = {
   /** Settled rounds to report, with their ledger CIDs (from uniques items). */
   rounds: readonly { round: number; ledgerCid: string }[]
   loadLedger: LoadLedger
+  /** Hotkeys whose delta reveal counted, per round (read by the devnet's clock). */
+  deltaReveals?: ReadonlyMap<number, ReadonlySet<string>>
+  /** Names of the devnet's participants by hotkey. */
+  names?: ReadonlyMap<string, string>
   /** Also pin each ledger and checkpoint on `storage` (the devnet keeps them when it serves). */
   pin?: boolean
 }
@@ -49,7 +53,16 @@ export async function readSummaries(p: ReadSummariesParameters): Promise<RoundSu
         ledger.payouts.map((x) => [x.address, m.get(accountId(x.address) ?? x.address) ?? m.get(x.address) ?? 0n]),
       )
     const earlierById = new Map([...earlier].map(([a, v]) => [accountId(a) ?? a, v]))
-    out.push(summarizeRound({ ledgerCid, ledger, earlier: byKey(earlierById), claimedTotal: byKey(claimedTotal) }))
+    out.push(
+      summarizeRound({
+        ledgerCid,
+        ledger,
+        earlier: byKey(earlierById),
+        claimedTotal: byKey(claimedTotal),
+        deltaReveals: p.deltaReveals?.get(round),
+        names: p.names,
+      }),
+    )
     addRewards(earlier, ledger)
   }
   return out

@@ -174,10 +174,14 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
     log.info('every participant registered', { head: last.head, firstRound })
 
     const pending = new Set(p.chaos.map((c) => `${c.role}-${c.index}`))
+    const deltaReveals = new Map<number, Set<string>>()
     const reported = new Set<number>()
     for (;;) {
       check()
       const t = last as TickResult
+      for (const a of t.included.filter((x) => x.type === 'delta-reveal')) {
+        deltaReveals.set(a.round, (deltaReveals.get(a.round) ?? new Set()).add(a.hotkey))
+      }
       for (const name of pending) {
         const x = participants.find((y) => y.name === name) as Participant
         const type = x.role === 'miner' ? 'delta-commit' : 'weights-commit'
@@ -241,6 +245,8 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
         rounds: list,
         loadLedger: loadDevnetLedger,
         pin,
+        deltaReveals,
+        names: new Map(participants.map((x) => [x.address, x.name])),
       })
     }
   } finally {

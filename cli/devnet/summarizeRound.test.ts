@@ -21,6 +21,7 @@ const ledger: LedgerView = {
     ],
   ],
   consensus: { incentive: [[0, 65535]], dividends: [[2, 65535]] },
+  accepted: [{ uid: 0 }],
   payouts: [
     { uid: 0, address: 'M0', amount: '410' },
     { uid: 2, address: 'V0', amount: '410' },
@@ -31,7 +32,14 @@ const ledger: LedgerView = {
 
 describe('summarizeRound', () => {
   test('default: scores, incentive and rewards per participant, from the ledger', () => {
-    const s = summarizeRound({ ledgerCid: 'bafyledger', ledger, earlier: new Map(), claimedTotal: new Map() })
+    const s = summarizeRound({
+      ledgerCid: 'bafyledger',
+      ledger,
+      earlier: new Map(),
+      claimedTotal: new Map(),
+      deltaReveals: new Set(['M0', 'M1']),
+      names: new Map([['M0', 'miner-0']]),
+    })
     expect(s).toMatchObject({
       round: 2,
       checkpointCid: 'bafyckpt',
@@ -43,8 +51,18 @@ describe('summarizeRound', () => {
       settled: true,
     })
     expect(s.miners).toEqual([
-      { uid: 0, hotkey: 'M0', score: 1, incentive: 1, reward: '410', claimed: false },
-      { uid: 1, hotkey: 'M1', score: 0, incentive: 0, reward: '0', claimed: false },
+      {
+        uid: 0,
+        hotkey: 'M0',
+        name: 'miner-0',
+        revealed: true,
+        accepted: true,
+        score: 1,
+        incentive: 1,
+        reward: '410',
+        claimed: false,
+      },
+      { uid: 1, hotkey: 'M1', revealed: true, accepted: false, score: 0, incentive: 0, reward: '0', claimed: false },
     ])
     expect(s.validators).toEqual([
       { uid: 2, hotkey: 'V0', revealed: true, dividends: 1, reward: '410', claimed: false },

@@ -7,6 +7,7 @@ export type LedgerView = {
   revealed: readonly number[]
   weights: readonly (readonly [number, readonly (readonly [number, number])[]])[]
   consensus: { incentive: readonly (readonly [number, number])[]; dividends: readonly (readonly [number, number])[] }
+  accepted: readonly { uid: number }[]
   payouts: readonly { uid: number; address: string; amount: string }[]
   owner: string
   emission: string
@@ -16,6 +17,12 @@ export type LedgerView = {
 export type MinerSummary = {
   uid: number
   hotkey: string
+  /** The devnet's name for it (`miner-0`), when the devnet spawned it. */
+  name?: string
+  /** Its delta reveal counted on chain this round. */
+  revealed: boolean
+  /** Its delta was aggregated into the round's checkpoint. */
+  accepted: boolean
   /** Mean of the validators' revealed weights for this miner, 0..1. */
   score: number
   /** Consensus incentive, 0..1. */
@@ -30,6 +37,8 @@ export type MinerSummary = {
 export type ValidatorSummary = {
   uid: number
   hotkey: string
+  name?: string
+  /** Its weights reveal counted (listed in the ledger). */
   revealed: boolean
   dividends: number
   reward: string
@@ -58,6 +67,10 @@ export type SummarizeRoundParameters = {
   earlier: ReadonlyMap<string, bigint>
   /** Subnet asset claimed so far per address (from the chain). */
   claimedTotal: ReadonlyMap<string, bigint>
+  /** Hotkeys whose delta reveal counted on chain this round. */
+  deltaReveals?: ReadonlySet<string>
+  /** Names of the devnet's participants by hotkey. */
+  names?: ReadonlyMap<string, string>
 }
 
 const U16 = 65535
@@ -71,6 +84,8 @@ export function summarizeRound(p: SummarizeRoundParameters): RoundSummary {
   const incentive = new Map(ledger.consensus.incentive.map(([uid, v]) => [uid, v / U16]))
   const dividends = new Map(ledger.consensus.dividends.map(([uid, v]) => [uid, v / U16]))
   const revealed = new Set(ledger.revealed)
+  const accepted = new Set(ledger.accepted.map((a) => a.uid))
+  const named = (hotkey: string) => (p.names?.has(hotkey) ? { name: p.names.get(hotkey) as string } : {})
   const rewardOf = (uid: number) =>
     ledger.payouts.filter((x) => x.uid === uid).reduce((sum, x) => sum + BigInt(x.amount), 0n)
   const addressOf = (uid: number, hotkey: string) => ledger.payouts.find((x) => x.uid === uid)?.address ?? hotkey
@@ -84,6 +99,9 @@ export function summarizeRound(p: SummarizeRoundParameters): RoundSummary {
       return {
         uid: m.uid,
         hotkey: m.hotkey,
+        ...named(m.hotkey),
+        revealed: p.deltaReveals?.has(m.hotkey) ?? accepted.has(m.uid),
+        accepted: accepted.has(m.uid),
         score: scoreOf(ledger, m.uid),
         incentive: incentive.get(m.uid) ?? 0,
         reward: reward.toString(),
@@ -97,6 +115,7 @@ export function summarizeRound(p: SummarizeRoundParameters): RoundSummary {
       return {
         uid: m.uid,
         hotkey: m.hotkey,
+        ...named(m.hotkey),
         revealed: revealed.has(m.uid),
         dividends: dividends.get(m.uid) ?? 0,
         reward: reward.toString(),

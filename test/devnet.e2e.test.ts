@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, test } from 'vitest'
+import type { DevnetResult } from '../cli/devnet/index.ts'
+import { presetConfig } from '../shared/config/index.ts'
+
+// One small devnet for the whole file, run as a user would run it. The first round also has two
+// faults: validator-1 is killed (SIGKILL) once its weights commit is on chain and miner-0 once its
+// delta commit is, and both are restarted; each must still get its reveal in.
+let result: DevnetResult
+let stderr = ''
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'devnet-e2e-'))
+  const args = [
+    'bin/crowdtrain.js',
+    'devnet',
+    ...['--miners', '2', '--validators', '2', '--rounds', '2', '--preset', 'tiny', '--dir', dir],
+    ...['--window-timeout', '120', '--json'],
+    ...['--chaos', 'kill-validator-after-commit:1', '--chaos', 'kill-miner-after-commit:0'],
+  ]
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile(process.execPath, args, { maxBuffer: 64 << 20, timeout: 540_000 }, (err, out, errOut) => {
+      stderr = errOut
+      if (err) reject(new Error(`devnet failed: ${err.message}\n${errOut.slice(-4000)}`))
+      else resolve(out)
+    })
+  })
+  result = JSON.parse(stdout.trim().split('\n').pop() as string)
+}, 600_000)
+
+describe('crowdtrain devnet', () => {
+  test('default: every round settles with a checkpoint and a ledger on IPFS', () => {
+    expect(result.rounds).toHaveLength(2)
+    for (const r of result.rounds) {
+      expect(r.settled).toBe(true)
+      expect(r.checkpointCid).toMatch(/^baf/)
+      expect(r.ledgerCid).toMatch(/^baf/)
+    }
+    expect(result.rounds[1].round).toBe(result.rounds[0].round + 1)
+    expect(result.chainUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/)
+  })
+
+  test('behavior: the report-split loss is lower after each round than before it', () => {
+    for (const r of result.rounds) expect(r.lossAfter, `round ${r.round}`).toBeLessThan(r.lossBefore)
+  })
+
+  test('behavior: every miner with a positive score was rewarded, and claimed it', () => {
+    const scored = result.rounds.flatMap((r) => r.miners.filter((m) => m.score > 0))
+    expect(scored.length).toBeGreaterThan(0)
+    for (const m of scored) {
+      expect(BigInt(m.reward), m.hotkey).toBeGreaterThan(0n)
+      expect(m.claimed, m.hotkey).toBe(true)
+    }
+  })
+
+  test('behavior: the rewards add up to the minted emission, with the owner cut of the split', () => {
+    const { subnet } = presetConfig('tiny')
+    for (const r of result.rounds) {
+      const paid = [...r.miners, ...r.validators].reduce((sum, x) => sum + BigInt(x.reward), 0n)
+      expect(paid + BigInt(r.ownerReward)).toBe(BigInt(r.emission))
+      expect(BigInt(r.ownerReward)).toBe((BigInt(r.emission) * BigInt(subnet.ownerBps)) / 10_000n)
+    }
+  })
+
+  test('behavior: a validator killed after committing weights and restarted still reveals in time', () => {
+    const v = result.rounds[0].validators.find((x) => x.name === 'validator-1')
+    expect(v, stderr.slice(-2000)).toBeDefined()
+    expect(v?.revealed).toBe(true)
+  })
+
+  test('behavior: a miner killed after its commit and restarted resumes and reveals the same round', () => {
+    const m = result.rounds[0].miners.find((x) => x.name === 'miner-0')
+    expect(m).toBeDefined()
+    expect(m?.revealed).toBe(true)
+    expect(m?.accepted).toBe(true)
+  })
+})
