@@ -1,5 +1,6 @@
 import type { KeyringPair } from '@polkadot/keyring/types'
 import type { ChainClient } from '../../chain/client/index.ts'
+import { MAX_LEDGER_BYTES, parseLedger } from '../../chain/ledger/index.ts'
 import type { CrowdtrainConfig } from '../../shared/config/index.ts'
 import type { Logger } from '../../shared/logger/index.ts'
 import type { Storage } from '../../shared/storage/index.ts'
@@ -21,10 +22,9 @@ export type CreateDevnetSubnetParameters = {
 /** What the devnet needs to know of its subnet. */
 export type DevnetSubnet = { netuid: number; genesisBlock: number; validators: string[] }
 
-// chain/subnet and chain/ledger are built alongside the devnet; they are loaded by path so this
-// file compiles before they land, and their results are checked here.
+// chain/subnet is built alongside the devnet; it is loaded by path so this file compiles before it
+// lands.
 const SUBNET = '../../chain/subnet/index.ts'
-const LEDGER = '../../chain/ledger/index.ts'
 
 /** Creates the devnet's subnet (`createNetworkSubnet`): document and genesis checkpoint on IPFS, then chain. */
 export async function createDevnetSubnet(p: CreateDevnetSubnetParameters): Promise<DevnetSubnet> {
@@ -36,7 +36,8 @@ export async function createDevnetSubnet(p: CreateDevnetSubnetParameters): Promi
     config: p.config,
     name: 'devnet',
     validators: p.validators.map((hotkey) => ({ hotkey, stakeAccount: hotkey })),
-    threshold: p.validators.length,
+    // A majority of the validators signs each settlement.
+    threshold: Math.floor(p.validators.length / 2) + 1,
     logger: p.logger,
   })) as { netuid: number; document: { genesisBlock: number; validators: { hotkey: string }[] } }
   return {
@@ -48,7 +49,6 @@ export async function createDevnetSubnet(p: CreateDevnetSubnetParameters): Promi
 
 /** Fetches a round ledger from IPFS (size-capped) and parses it strictly (`parseLedger`). */
 export async function loadDevnetLedger(storage: Storage, cid: string): Promise<LedgerView> {
-  const mod = (await import(LEDGER)) as { parseLedger: (bytes: Uint8Array) => LedgerView; MAX_LEDGER_BYTES?: number }
-  const bytes = await storage.get(cid, { maxBytes: mod.MAX_LEDGER_BYTES ?? 16 * 1024 * 1024, timeoutMs: 60_000 })
-  return mod.parseLedger(bytes)
+  const bytes = await storage.get(cid, { maxBytes: MAX_LEDGER_BYTES, timeoutMs: 60_000 })
+  return parseLedger(bytes)
 }

@@ -121,9 +121,11 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
           loopError = err
           return
         }
-        if (p.onStatus && Date.now() - lastStatus > 1000) {
+        if (Date.now() - lastStatus > 1000) {
           lastStatus = Date.now()
-          p.onStatus(statusLine(last, participants, dir))
+          const line = statusLine(last, participants, dir)
+          if (p.onStatus) p.onStatus(line)
+          else log.debug('clock', { status: line })
         }
         await sleep(TICK_MS)
       }
@@ -196,6 +198,7 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
         if (cid && !reported.has(r)) {
           reported.add(r)
           const [s] = await summaries([{ round: r, ledgerCid: cid }], false)
+          log.info('round settled', { round: r, lossBefore: s.lossBefore, lossAfter: s.lossAfter, ledger: cid })
           p.onRound?.(s, Date.now() - started)
         }
         if (!cid && t.head >= schedule.forRound(r + 1).lastBlock)

@@ -28,6 +28,7 @@ const ledger: LedgerView = {
   ],
   owner: '180',
   emission: '1000',
+  unallocated: '0',
 }
 
 describe('summarizeRound', () => {
@@ -47,6 +48,7 @@ describe('summarizeRound', () => {
       lossBefore: 3.2,
       lossAfter: 3.1,
       emission: '1000',
+      minted: '1000',
       ownerReward: '180',
       settled: true,
     })

@@ -11,6 +11,7 @@ export type LedgerView = {
   payouts: readonly { uid: number; address: string; amount: string }[]
   owner: string
   emission: string
+  unallocated: string
 }
 
 /** One miner's line of a round. */
@@ -52,7 +53,9 @@ export type RoundSummary = {
   ledgerCid: string
   lossBefore: number
   lossAfter: number
+  /** The round's emission; `minted` = emission − unallocated = owner reward + Σ rewards. */
   emission: string
+  minted: string
   ownerReward: string
   settled: true
   miners: MinerSummary[]
@@ -129,6 +132,7 @@ export function summarizeRound(p: SummarizeRoundParameters): RoundSummary {
     lossBefore: ledger.reportLoss.before,
     lossAfter: ledger.reportLoss.after,
     emission: ledger.emission,
+    minted: (BigInt(ledger.emission) - BigInt(ledger.unallocated)).toString(),
     ownerReward: ledger.owner,
     settled: true,
     miners,
