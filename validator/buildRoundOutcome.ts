@@ -1,0 +1,166 @@
+import { readBalances, readSettledRounds } from '../chain/actions/index.ts'
+import { bondsFromSparse } from '../chain/consensus/index.ts'
+import {
+  computeRoundOutcome,
+  encodeLedger,
+  MAX_REPORT_BYTES,
+  parseLedger,
+  parseScoreReport,
+  type RoundLedger,
+  type RoundOutcome,
+  type ScoreReport,
+} from '../chain/ledger/index.ts'
+import type { Member } from '../chain/protocol/index.ts'
+import { buildCheckpointFiles, reportLoss } from '../shared/checkpoint/index.ts'
+import { describeError } from '../shared/errors/index.ts'
+import type { NamedTensor } from '../shared/tensor.ts'
+import type { ValidatorContext } from './context.ts'
+import { fetchDelta } from './fetchDelta.ts'
+import { roundRecords } from './roundSteps.ts'
+import { blockHash, clientAt } from './subnetView.ts'
+
+/** A round's settlement as this validator computed it, published on IPFS. */
+export type BuiltOutcome = { outcome: RoundOutcome; ledgerCid: string; checkpointCid: string; ledger: RoundLedger }
+
+// The newest settled round before `round` in the state of block `at`: θ_r and the previous bonds.
+async function parentOf(ctx: ValidatorContext, round: number, at: number, signal?: AbortSignal) {
+  const state = await clientAt(ctx.client, await blockHash(ctx.client, at))
+  const newest = (await readSettledRounds(state, { netuid: ctx.netuid })).rounds.filter((r) => r.round < round).at(-1)
+  if (!newest) return { cid: ctx.view.genesisCheckpoint, ledger: null }
+  const bytes = await ctx.storage.get(newest.ledgerCid, { maxBytes: 16 << 20, timeoutMs: ctx.fetchTimeoutMs, signal })
+  const ledger = parseLedger(bytes)
+  await ctx.storage.pin(newest.ledgerCid, { signal }).catch(() => undefined)
+  return { cid: ledger.checkpoint, ledger }
+}
+
+// Every revealed report that fetches, parses and carries its validator's signature, by validator uid.
+async function fetchReports(
+  ctx: ValidatorContext,
+  round: number,
+  reveals: readonly { uid: number; hotkey: string; reportCid: string }[],
+  signal?: AbortSignal,
+): Promise<Map<number, ScoreReport>> {
+  const out = new Map<number, ScoreReport>()
+  for (const w of reveals) {
+    try {
+      const bytes = await ctx.storage.get(w.reportCid, {
+        maxBytes: MAX_REPORT_BYTES,
+        timeoutMs: ctx.fetchTimeoutMs,
+        signal,
+      })
+      const signed = parseScoreReport(bytes, { netuid: ctx.netuid, round, validator: w.hotkey })
+      out.set(w.uid, signed.report)
+      await ctx.storage.pin(w.reportCid, { signal }).catch(() => undefined)
+    } catch (err) {
+      if (signal?.aborted) throw err
+      ctx.logger.warn('score report not used', { round, uid: w.uid, cid: w.reportCid, reason: describeError(err) })
+    }
+  }
+  return out
+}
+
+/**
+ * Stake of each validator: the native balance of its declared stake account in the state of the
+ * round's first block (read with `api.at(hash)`, so every validator reads the same number whenever
+ * it settles; the ledger then carries it, so `checkpoint verify` needs no historical state).
+ */
+async function stakeSnapshot(ctx: ValidatorContext, round: number, members: readonly Member[]) {
+  const state = await clientAt(ctx.client, await blockHash(ctx.client, ctx.view.schedule.forRound(round).firstBlock))
+  const validators = members.filter((m) => m.role === 'validator')
+  const accounts = validators.map((m) => m.stakeAccount ?? m.hotkey)
+  const balances = await readBalances(state, { addresses: accounts })
+  return new Map(validators.map((m, i) => [m.uid, balances.get(accounts[i])?.native ?? 0n]))
+}
+
+// Dense deltas of every counted reveal this node can fetch and decode (accepted ones are needed).
+async function fetchDeltas(
+  ctx: ValidatorContext,
+  round: number,
+  reveals: readonly { uid: number; hotkey: string; shard: number; cid: string }[],
+  signal?: AbortSignal,
+): Promise<Map<string, NamedTensor[]>> {
+  const out = new Map<string, NamedTensor[]>()
+  for (const d of reveals) {
+    const shard = ctx.plan.shards[d.shard]
+    if (!shard) continue
+    const got = await fetchDelta({
+      storage: ctx.storage,
+      cid: d.cid,
+      hotkey: d.hotkey,
+      round,
+      shard: d.shard,
+      shapes: shard.names.map((name) => ({ name, shape: ctx.paramShapes.get(name) ?? [] })),
+      config: ctx.view.config,
+      timeoutMs: ctx.fetchTimeoutMs,
+      logger: ctx.logger,
+      signal,
+    })
+    if (got.valid) out.set(d.cid, got.decoded.delta)
+  }
+  return out
+}
+
+/**
+ * Computes round `round`'s settlement from chain data and IPFS content alone (docs/network.md step 5)
+ * and publishes it: records and metagraph as of the weights-reveal grace end, signed reports, stake
+ * at the round's first block, θ_r and bonds of the newest round settled by then, `computeRoundOutcome`,
+ * then the checkpoint directory and the ledger added and pinned (with the accepted deltas).
+ */
+export async function buildRoundOutcome(
+  ctx: ValidatorContext,
+  round: number,
+  signal?: AbortSignal,
+): Promise<BuiltOutcome> {
+  const w = ctx.view.schedule.forRound(round)
+  const end = w.weightsReveal.graceEnd
+  const { deltaReveals, weightReveals } = roundRecords(ctx, round, end)
+  const members = ctx.chain.membersAt(end)
+  const parent = await parentOf(ctx, round, end, signal)
+  const theta = await ctx.checkpoint(parent.cid, signal)
+  const prevHotkey = new Map(parent.ledger?.metagraph.map((m) => [m.uid, m.hotkey]) ?? [])
+  const outcome = computeRoundOutcome({
+    subnet: { netuid: ctx.netuid, config: ctx.view.config, owner: ctx.view.owner },
+    round,
+    members,
+    deltaReveals,
+    weightReveals,
+    reports: await fetchReports(ctx, round, weightReveals, signal),
+    stake: await stakeSnapshot(ctx, round, members),
+    bondsPrev: parent.ledger ? bondsOf(parent.ledger) : null,
+    replacedUids: members.filter((m) => prevHotkey.has(m.uid) && prevHotkey.get(m.uid) !== m.hotkey).map((m) => m.uid),
+    theta,
+    deltas: await fetchDeltas(ctx, round, deltaReveals, signal),
+    parentCid: parent.cid,
+  })
+  for (const r of outcome.ignoredReports) ctx.logger.warn('report ignored', { round, uid: r.uid, reason: r.reason })
+  const after = await reportLoss(ctx.view.config, ctx.task, outcome.params, ctx.backend)
+  const files = buildCheckpointFiles({
+    task: ctx.task,
+    config: ctx.view.config,
+    netuid: ctx.netuid,
+    round,
+    parent: parent.cid,
+    params: outcome.params,
+    momentum: outcome.momentum,
+    deltas: outcome.used,
+    reportLoss: after,
+  })
+  const checkpointCid = (await ctx.storage.add(files, { signal })).toString()
+  await ctx.storage.pin(checkpointCid, { signal })
+  const ledger: RoundLedger = {
+    ...outcome.ledger,
+    checkpoint: checkpointCid,
+    reportLoss: { before: theta.manifest.reportLoss, after },
+  }
+  const ledgerCid = (await ctx.storage.add(encodeLedger(ledger), { signal })).toString()
+  await ctx.storage.pin(ledgerCid, { signal })
+  for (const a of outcome.accepted) await ctx.storage.pin(a.cid, { signal }).catch(() => undefined)
+  return { outcome, ledgerCid, checkpointCid, ledger }
+}
+
+function bondsOf(ledger: RoundLedger): bigint[][] {
+  return bondsFromSparse(
+    ledger.bonds,
+    ledger.metagraph.reduce((max, m) => Math.max(max, m.uid + 1), 0),
+  )
+}

@@ -1,0 +1,237 @@
+import type { KeyringPair } from '@polkadot/keyring/types'
+import { type ChainClient, connect, register } from '../chain/index.ts'
+import { accountId } from '../chain/protocol/index.ts'
+import type { Backend } from '../shared/backend/index.ts'
+import { describeError } from '../shared/errors/index.ts'
+import type { Logger } from '../shared/logger/index.ts'
+import { createModel } from '../shared/model/index.ts'
+import { planShards } from '../shared/shards/index.ts'
+import type { Storage } from '../shared/storage/index.ts'
+import { loadTask } from '../shared/tasks/index.ts'
+import { createChainView } from './chainView.ts'
+import { checkpointCache, type ValidatorContext } from './context.ts'
+import { NotInValidatorSetError } from './errors.ts'
+import { loadRoundState, nextStep, type RoundState, type RoundStep } from './roundState.ts'
+import { commitStep, evaluateStep, revealStep, seedRound } from './roundSteps.ts'
+import { settleStep } from './settleStep.ts'
+import { loadSubnetView } from './subnetView.ts'
+
+/** Blocks to wait for a sent registration to show before sending another. */
+const REGISTER_RETRY_BLOCKS = 20
+
+/** A storage that can also dial peers and tell its own addresses (the Helia backend). */
+type Dialable = { dial(address: string, opts?: { signal?: AbortSignal }): Promise<void>; multiaddrs(): string[] }
+
+/** The inputs of `createValidator`. */
+export type CreateValidatorParameters = {
+  /** A connected client, or a `ws://` URL to connect to (the validator then owns the connection). */
+  client?: ChainClient
+  chainUrl?: string
+  netuid: number
+  /** The validator's hotkey, unlocked. */
+  pair: KeyringPair
+  /** Where round states, smoothed scores and (by the caller) the IPFS store live. */
+  dataDir: string
+  storage: Storage
+  backend: Backend
+  logger: Logger
+  /** Stop after this many rounds (counted from the first round seen) are settled or over; default: run forever. */
+  rounds?: number
+  /** Extra multiaddrs to dial (the subnet owner's node). */
+  peers?: string[]
+  pollMs?: number
+  fetchTimeoutMs?: number
+  proposalTimeoutMs?: number
+}
+
+/** A running validator. */
+export type Validator = {
+  /** Connects, loads the subnet, registers if needed and starts following finalized heads; safe to call twice. */
+  start(): Promise<void>
+  /** Stops after the current step; safe to call twice. */
+  stop(): Promise<void>
+  /** Settles when the service stops (after `rounds` rounds, or `stop()`). */
+  readonly done: Promise<void>
+}
+
+/**
+ * The validator service (docs/network.md steps 3–5): each finalized head, for the current and the
+ * previous round, it does the next step of `nextStep` — seed, evaluate, commit, reveal, settle —
+ * from its persisted round state, so a restart picks up where it stopped. A failing step is logged
+ * with its reason and retried on the next head; the service keeps going.
+ */
+export function createValidator(p: CreateValidatorParameters): Validator {
+  const log = p.logger.forComponent('validator')
+  const abort = new AbortController()
+  let started = false
+  let ctx: ValidatorContext | undefined
+  let ownClient: ChainClient | undefined
+  let firstRound: number | undefined
+  const finished = new Set<number>()
+  const dialed = new Set<string>()
+  // The block a registration was sent at: it shows in finalized blocks a little later; do not pay twice.
+  let registerSentAt: number | undefined
+  let loop: Promise<void> = Promise.resolve()
+  let resolveDone: () => void = () => {}
+  const done = new Promise<void>((resolve) => {
+    resolveDone = resolve
+  })
+
+  async function setup(): Promise<ValidatorContext> {
+    if (!p.client) ownClient = await connect({ url: p.chainUrl ?? '', logger: p.logger })
+    const client = p.client ?? (ownClient as ChainClient)
+    await p.storage.start()
+    const fetchTimeoutMs = p.fetchTimeoutMs ?? 60_000
+    const view = await loadSubnetView(client, p.storage, { netuid: p.netuid, timeoutMs: fetchTimeoutMs })
+    const me = accountId(p.pair.address)
+    if (!view.validators.some((v) => accountId(v.hotkey) === me))
+      throw new NotInValidatorSetError(p.pair.address, p.netuid)
+    const task = loadTask(view.config.task.name, view.config)
+    const spec = createModel(task, view.config.model)
+    const base = { storage: p.storage, view, task, fetchTimeoutMs, logger: p.logger }
+    return {
+      ...base,
+      client,
+      pair: p.pair,
+      netuid: p.netuid,
+      dataDir: p.dataDir,
+      backend: p.backend,
+      spec,
+      plan: planShards(spec.params, view.config.shards.count),
+      paramShapes: new Map(spec.params.map((t) => [t.name, t.shape])),
+      chain: createChainView({
+        client,
+        netuid: p.netuid,
+        maxUids: view.config.subnet.maxUids,
+        immunityBlocks: view.config.subnet.immunityBlocks,
+        validatorSet: new Set(view.validators.map((v) => v.hotkey)),
+        logger: p.logger,
+      }),
+      checkpoint: checkpointCache(base),
+      proposalTimeoutMs: p.proposalTimeoutMs ?? 30_000,
+    }
+  }
+
+  // Registers once the chain view has caught up and shows this hotkey missing; dials new validators.
+  async function joinNetwork(c: ValidatorContext, head: number): Promise<void> {
+    const me = c.chain.find(p.pair.address, head)
+    if (!me && (registerSentAt === undefined || head > registerSentAt + REGISTER_RETRY_BLOCKS)) {
+      registerSentAt = head
+      const stakeAccount = c.view.validators.find(
+        (v) => accountId(v.hotkey) === accountId(p.pair.address),
+      )?.stakeAccount
+      const multiaddrs = isDialable(p.storage) ? p.storage.multiaddrs() : []
+      log.info('registering', { hotkey: p.pair.address, multiaddrs })
+      await register(c.client, {
+        signer: p.pair,
+        netuid: p.netuid,
+        role: 'validator',
+        multiaddrs,
+        stakeAccount,
+        treasury: c.view.treasury,
+        fee: c.view.registrationFee,
+        signal: abort.signal,
+      })
+    }
+    if (!isDialable(p.storage)) return
+    const others = c.chain
+      .membersAt(head)
+      .filter((m) => m.role === 'validator' && m.hotkey !== me?.hotkey)
+      .flatMap((m) => m.multiaddrs)
+    for (const addr of [...(p.peers ?? []), ...others]) {
+      if (dialed.has(addr)) continue
+      dialed.add(addr)
+      await p.storage.dial(addr, { signal: abort.signal }).catch((err) => {
+        log.warn('peer not reachable', { addr, reason: describeError(err) })
+        dialed.delete(addr)
+      })
+    }
+  }
+
+  async function runStep(c: ValidatorContext, step: RoundStep, round: number, state: RoundState | null): Promise<void> {
+    const signal = abort.signal
+    if (step === 'seed') await seedRound(c, round)
+    else if (step === 'evaluate' && state) await commitStep(c, await evaluateStep(c, state, signal), signal)
+    else if (step === 'commit' && state) await commitStep(c, state, signal)
+    else if (step === 'reveal' && state) await revealStep(c, state, signal)
+    else if (step === 'settle') {
+      if (await settleStep(c, round, state, signal)) finished.add(round)
+    } else if (step === 'done') finished.add(round)
+  }
+
+  async function tick(c: ValidatorContext): Promise<void> {
+    const head = (await c.client.finalizedHead()).number
+    await c.chain.refresh(head, abort.signal)
+    await joinNetwork(c, head)
+    const at = c.view.schedule.windowAt(head + 1)
+    if (!at) return
+    firstRound ??= at.round
+    for (const round of [at.round - 1, at.round]) {
+      if (round < 0 || round < firstRound - 1 || finished.has(round)) continue
+      try {
+        const state = await loadRoundState(p.dataDir, round)
+        const step = nextStep(state, round, at)
+        if (step !== 'wait') log.debug('step', { round, step, head })
+        await runStep(c, step, round, state)
+      } catch (err) {
+        if (abort.signal.aborted) return
+        log.error('round step failed', { round, reason: describeError(err) })
+      }
+    }
+  }
+
+  const enough = () => p.rounds !== undefined && firstRound !== undefined && finishedSince(firstRound) >= p.rounds
+  const finishedSince = (r0: number) => [...finished].filter((r) => r >= r0).length
+
+  async function run(c: ValidatorContext): Promise<void> {
+    while (!abort.signal.aborted && !enough()) {
+      try {
+        await tick(c)
+      } catch (err) {
+        if (abort.signal.aborted) break
+        log.error('tick failed', { reason: describeError(err) })
+      }
+      await sleep(p.pollMs ?? 500, abort.signal)
+    }
+    log.info('validator stopped', { rounds: [...finished].sort((a, b) => a - b) })
+  }
+
+  return {
+    done,
+    async start() {
+      if (started) return
+      started = true
+      ctx = await setup()
+      log.info('validator started', { hotkey: p.pair.address, netuid: p.netuid })
+      loop = run(ctx).finally(async () => {
+        await ownClient?.disconnect()
+        resolveDone()
+      })
+    },
+    async stop() {
+      abort.abort(new Error('validator stopped'))
+      await loop
+      if (!ctx) {
+        await ownClient?.disconnect()
+        resolveDone()
+      }
+    },
+  }
+}
+
+function isDialable(s: Storage): s is Storage & Dialable {
+  const d = s as Partial<Dialable>
+  return typeof d.dial === 'function' && typeof d.multiaddrs === 'function'
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms)
+    function done() {
+      clearTimeout(t)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    signal.addEventListener('abort', done, { once: true })
+  })
+}

@@ -1,0 +1,128 @@
+import type { DeltaRevealEntry } from '../chain/protocol/index.ts'
+import { applyDelta } from '../shared/aggregate/index.ts'
+import type { Backend } from '../shared/backend/index.ts'
+import type { CrowdtrainConfig } from '../shared/config/index.ts'
+import { describeError } from '../shared/errors/index.ts'
+import { evaluateLoss } from '../shared/eval/index.ts'
+import type { Logger } from '../shared/logger/index.ts'
+import type { ShardPlan } from '../shared/shards/index.ts'
+import type { Storage } from '../shared/storage/index.ts'
+import type { Task } from '../shared/tasks/index.ts'
+import type { NamedTensor } from '../shared/tensor.ts'
+import { fetchDelta } from './fetchDelta.ts'
+import { type DeltaMeasurement, REASONS } from './scoreRound.ts'
+
+/** Pages of the miner's assignment used for the gate: few, since each costs two loss evaluations. */
+export const GATE_PAGES = 2
+
+/** The inputs of `evaluateRound`. */
+export type EvaluateRoundParameters = {
+  task: Task
+  config: CrowdtrainConfig
+  plan: ShardPlan
+  /** Shape of every model tensor by name (from the model spec). */
+  paramShapes: ReadonlyMap<string, readonly number[]>
+  backend: Backend
+  storage: Pick<Storage, 'get' | 'pin'>
+  round: number
+  /** Counted delta reveals of the round (from `collectRound`). */
+  reveals: readonly DeltaRevealEntry[]
+  /** Checkpoint CIDs a delta of this round may be built on. */
+  allowedBases: ReadonlySet<string>
+  /** The full model θ of a checkpoint (cached by the caller). */
+  loadParams: (cid: string) => Promise<NamedTensor[]>
+  /** This validator's eval pages for the round. */
+  evalPages: readonly number[]
+  /** The pages a miner was assigned this round (`assignPages`). */
+  assignedPages: (hotkey: string) => number[]
+  fetchTimeoutMs: number
+  logger: Logger
+  signal?: AbortSignal
+}
+
+/** θ with one shard's tensors replaced (same order as θ). */
+export function withShard(params: readonly NamedTensor[], shard: readonly NamedTensor[]): NamedTensor[] {
+  const byName = new Map(shard.map((t) => [t.name, t]))
+  return params.map((t) => byName.get(t.name) ?? t)
+}
+
+/** The tensors of θ that belong to a shard, in shard order. */
+export function shardParams(params: readonly NamedTensor[], names: readonly string[]): NamedTensor[] {
+  const byName = new Map(params.map((t) => [t.name, t]))
+  return names.map((n) => byName.get(n)!)
+}
+
+/**
+ * Fetches, checks and measures every revealed delta of a round, one at a time (memory stays at one
+ * dense delta plus θ): loss of θ_base and θ_base + η·Δ on the eval pages, and the same on
+ * GATE_PAGES of the miner's assigned pages. A failure of one delta is recorded with its reason and
+ * never stops the others.
+ */
+export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMeasurement[]> {
+  const log = p.logger.forComponent('validator:evaluate')
+  const baseLoss = new Map<string, number>()
+  const lossOf = (params: readonly NamedTensor[], pages: readonly number[]) =>
+    evaluateLoss({ task: p.task, modelConfig: p.config.model, params, pages, backend: p.backend })
+  const out: DeltaMeasurement[] = []
+  for (const reveal of p.reveals) {
+    p.signal?.throwIfAborted()
+    const row = { uid: reveal.uid, hotkey: reveal.hotkey, cid: reveal.cid, shard: reveal.shard }
+    const shard = p.plan.shards[reveal.shard]
+    if (!shard) {
+      out.push({ ...row, fetched: false, valid: false, reason: `no shard ${reveal.shard} in the plan` })
+      continue
+    }
+    const shapes = shard.names.map((name) => ({ name, shape: p.paramShapes.get(name) ?? [] }))
+    const got = await fetchDelta({
+      storage: p.storage,
+      cid: reveal.cid,
+      hotkey: reveal.hotkey,
+      round: p.round,
+      shard: reveal.shard,
+      shapes,
+      config: p.config,
+      allowedBases: p.allowedBases,
+      timeoutMs: p.fetchTimeoutMs,
+      logger: p.logger,
+      signal: p.signal,
+    })
+    if (!got.valid) {
+      out.push({ ...row, fetched: got.fetched, valid: false, reason: got.reason })
+      continue
+    }
+    try {
+      const base = await p.loadParams(got.decoded.meta.baseCid)
+      const stepped = applyDelta(
+        shardParams(base, shard.names),
+        got.decoded.delta,
+        p.config.outer.lr,
+        p.config.outer.clipNorm,
+      )
+      const theta = withShard(base, stepped)
+      const key = got.decoded.meta.baseCid
+      if (!baseLoss.has(key)) baseLoss.set(key, await lossOf(base, p.evalPages))
+      const gatePages = p.assignedPages(reveal.hotkey).slice(0, GATE_PAGES)
+      out.push({
+        ...row,
+        fetched: true,
+        valid: true,
+        lossBase: round6(baseLoss.get(key)!),
+        lossStep: round6(await lossOf(theta, p.evalPages)),
+        gateBase: await lossOf(base, gatePages),
+        gateStep: await lossOf(theta, gatePages),
+        dense: got.decoded.delta.map((t) => t.data),
+      })
+      log.info('delta scored', { uid: reveal.uid, cid: reveal.cid })
+    } catch (err) {
+      if (p.signal?.aborted) throw err
+      log.warn('delta not evaluated', { uid: reveal.uid, cid: reveal.cid, reason: describeError(err) })
+      out.push({ ...row, fetched: true, valid: true, reason: REASONS.evalFailed })
+    }
+  }
+  return out
+}
+
+/** Losses in reports are rounded to 1e-6: enough to rank, short to read. */
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6
+}

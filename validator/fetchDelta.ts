@@ -1,0 +1,105 @@
+import { CodecError, type DecodedDelta, decodeDelta, keptPerChunk, type ShapeSpec } from '../shared/codec/index.ts'
+import type { CrowdtrainConfig } from '../shared/config/index.ts'
+import { describeError } from '../shared/errors/index.ts'
+import type { Logger } from '../shared/logger/index.ts'
+import type { Storage } from '../shared/storage/index.ts'
+import { sizeOf } from '../shared/tensor.ts'
+import { REASONS } from './scoreRound.ts'
+
+/** Room for the safetensors header (JSON metadata with the tensor list) on top of the tensor bytes. */
+const HEADER_ALLOWANCE = 64 * 1024
+/** Longest reason a score report row may carry. */
+const MAX_REASON = 200
+
+/**
+ * The largest delta file an honest miner can produce for a shard: every chunk at its kept count,
+ * 4-byte indices + 1-byte values, one 4-byte scale per chunk, plus the header allowance. Fetching
+ * stops as soon as more is announced, so a miner cannot make validators download gigabytes.
+ */
+export function maxDeltaBytes(shapes: readonly ShapeSpec[], compress: CrowdtrainConfig['compress']): number {
+  let bytes = HEADER_ALLOWANCE
+  for (const s of shapes) {
+    const n = sizeOf(s.shape)
+    const chunks = Math.ceil(n / compress.chunk)
+    for (let c = 0; c < chunks; c++)
+      bytes += 5 * keptPerChunk(Math.min(compress.chunk, n - c * compress.chunk), compress.density)
+    bytes += 4 * chunks
+  }
+  return bytes
+}
+
+/** A reason fit for a report row (one line, at most 200 characters). */
+export function shortReason(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim() || 'unknown error'
+  return line.length > MAX_REASON ? `${line.slice(0, MAX_REASON - 1)}…` : line
+}
+
+/** The inputs of `fetchDelta`. */
+export type FetchDeltaParameters = {
+  storage: Pick<Storage, 'get' | 'pin'>
+  cid: string
+  hotkey: string
+  round: number
+  shard: number
+  /** The shard's tensors (names and shapes, in shard order). */
+  shapes: readonly ShapeSpec[]
+  config: Pick<CrowdtrainConfig, 'task' | 'compress' | 'outer'>
+  /** The checkpoint CIDs a delta of this round may be built on; any other base is stale. Not checked when absent. */
+  allowedBases?: ReadonlySet<string>
+  timeoutMs: number
+  logger: Logger
+  signal?: AbortSignal
+}
+
+/** What fetching gave: the bytes arrived or not, decoded or not (with the reason), and the delta. */
+export type FetchDeltaReturnType =
+  | { fetched: false; valid: false; reason: string }
+  | { fetched: true; valid: false; reason: string }
+  | { fetched: true; valid: true; decoded: DecodedDelta }
+
+/**
+ * Fetches one revealed delta (size cap from the shard's shapes, timeout, abort), decodes it
+ * strictly (shapes, round, shard, hotkey, task, compression, finite values, norm bound), checks its
+ * base checkpoint, and pins it so this validator serves it. Never throws for the miner's faults:
+ * unavailable → `unavailable`, decode failures → the CodecError's short message, old base → `stale`.
+ */
+export async function fetchDelta(p: FetchDeltaParameters): Promise<FetchDeltaReturnType> {
+  const log = p.logger.forComponent('validator:fetch')
+  const maxBytes = maxDeltaBytes(p.shapes, p.config.compress)
+  let bytes: Uint8Array
+  try {
+    bytes = await p.storage.get(p.cid, { maxBytes, timeoutMs: p.timeoutMs, signal: p.signal })
+  } catch (err) {
+    if (p.signal?.aborted) throw err
+    log.warn('delta not fetched', { cid: p.cid, hotkey: p.hotkey, reason: describeError(err) })
+    return { fetched: false, valid: false, reason: REASONS.unavailable }
+  }
+  let decoded: DecodedDelta
+  try {
+    decoded = decodeDelta(bytes, {
+      shapes: p.shapes,
+      maxBytes,
+      // Aggregation clips to clipNorm anyway; the bound only refuses absurd files.
+      maxNorm: Math.max(1, p.config.outer.clipNorm) * 1000,
+      task: p.config.task.name,
+      round: p.round,
+      shard: p.shard,
+      hotkey: p.hotkey,
+      compress: p.config.compress,
+    })
+  } catch (err) {
+    const reason = err instanceof CodecError ? err.shortMessage : describeError(err)
+    log.info('delta refused', { cid: p.cid, hotkey: p.hotkey, reason })
+    return { fetched: true, valid: false, reason: shortReason(reason) }
+  }
+  if (p.allowedBases && !p.allowedBases.has(decoded.meta.baseCid)) {
+    log.info('delta is stale', { cid: p.cid, hotkey: p.hotkey, base: decoded.meta.baseCid })
+    return { fetched: true, valid: false, reason: REASONS.stale }
+  }
+  try {
+    await p.storage.pin(p.cid, { signal: p.signal, timeoutMs: p.timeoutMs })
+  } catch (err) {
+    log.warn('delta not pinned', { cid: p.cid, reason: describeError(err) })
+  }
+  return { fetched: true, valid: true, decoded }
+}

@@ -1,0 +1,45 @@
+export { type BuiltOutcome, buildRoundOutcome } from './buildRoundOutcome.ts'
+export { type ChainView, type CreateChainViewParameters, createChainView } from './chainView.ts'
+export { checkpointCache, loadScores, type SmoothedScores, saveScores, type ValidatorContext } from './context.ts'
+export { type CreateValidatorParameters, createValidator, type Validator } from './createValidator.ts'
+export {
+  CheckpointUnavailableError,
+  InvalidScoreReportError,
+  InvalidSubnetDocumentError,
+  NotInValidatorSetError,
+  ValidatorStateError,
+} from './errors.ts'
+export { type EvaluateRoundParameters, evaluateRound, GATE_PAGES, shardParams, withShard } from './evaluateRound.ts'
+export {
+  type FetchDeltaParameters,
+  type FetchDeltaReturnType,
+  fetchDelta,
+  maxDeltaBytes,
+  shortReason,
+} from './fetchDelta.ts'
+export { type BuildScoreReportParameters, buildScoreReport, publishReport } from './publishReport.ts'
+export {
+  loadRoundState,
+  nextStep,
+  type RoundState,
+  type RoundStep,
+  roundStatePath,
+  roundStateSchema,
+  saveRoundState,
+  writeJsonAtomic,
+} from './roundState.ts'
+export { commitStep, evaluateStep, revealStep, roundRecords, seedRound } from './roundSteps.ts'
+export {
+  cosine,
+  DEFAULT_SCORE_OPTIONS,
+  type DeltaMeasurement,
+  duplicateGroups,
+  passesGate,
+  REASONS,
+  type ScoreRoundOptions,
+  type ScoreRow,
+  scoreRound,
+  smoothScores,
+} from './scoreRound.ts'
+export { proposerOf, settleStep } from './settleStep.ts'
+export { allowedBase, blockHash, clientAt, getJson, loadSubnetView, type SubnetView } from './subnetView.ts'

@@ -1,0 +1,193 @@
+import { commitWeights, revealWeights } from '../chain/actions/index.ts'
+import {
+  type CollectRoundReturnType,
+  collectRound,
+  type Hex32,
+  type Member,
+  randomHex32,
+  weightsFromScores,
+} from '../chain/protocol/index.ts'
+import { describeError } from '../shared/errors/index.ts'
+import { assignPages, drawEvalPages, shardForMiner, trainingPages, unassignedPages } from '../shared/tasks/index.ts'
+import { loadScores, saveScores, type ValidatorContext } from './context.ts'
+import { evaluateRound } from './evaluateRound.ts'
+import { buildScoreReport, publishReport } from './publishReport.ts'
+import { type RoundState, saveRoundState } from './roundState.ts'
+import { scoreRound, smoothScores } from './scoreRound.ts'
+import { allowedBase, blockHash } from './subnetView.ts'
+
+/** Draws and persists the round's salt and eval seed when the round is first seen (before its commit closes). */
+export async function seedRound(ctx: ValidatorContext, round: number): Promise<RoundState> {
+  const state: RoundState = {
+    v: 1,
+    netuid: ctx.netuid,
+    round,
+    hotkey: ctx.pair.address,
+    salt: randomHex32(),
+    evalSeed: randomHex32(),
+    committed: false,
+    revealed: false,
+    settled: false,
+  }
+  await saveRoundState(ctx.dataDir, state)
+  return state
+}
+
+/** The counted records of a round up to block `to`, against the metagraph at that block. */
+export function roundRecords(ctx: ValidatorContext, round: number, to: number): CollectRoundReturnType {
+  const { config, schedule } = ctx.view
+  const members = ctx.chain.membersAt(to)
+  const out = collectRound({
+    netuid: ctx.netuid,
+    round,
+    remarks: ctx.chain.remarksIn(schedule.forRound(round).firstBlock, to),
+    members: new Map(members.map((m) => [m.hotkey, { uid: m.uid, role: m.role }])),
+    windows: schedule,
+    expectedShard: (uid) =>
+      shardForMiner({ uid, round, rotateEvery: config.shards.rotateEvery, shardCount: config.shards.count }),
+  })
+  for (const i of out.ignored)
+    ctx.logger.debug('record ignored', { round, block: i.block, code: i.code, why: i.reason })
+  return out
+}
+
+// Each miner's assigned pages this round; a miner whose draw fails (too few pages) gets none.
+function assignments(ctx: ValidatorContext, miners: Member[], round: number, firstHash: Hex32): Map<string, number[]> {
+  const pool = trainingPages(ctx.task)
+  const out = new Map<string, number[]>()
+  for (const m of miners) {
+    try {
+      out.set(
+        m.hotkey,
+        assignPages({
+          datasetId: ctx.task.datasetId,
+          pool,
+          hotkey: m.hotkey,
+          round,
+          blockHash: firstHash,
+          count: ctx.view.config.task.pagesPerMiner,
+        }),
+      )
+    } catch (err) {
+      ctx.logger.warn('no page assignment', { uid: m.uid, reason: describeError(err) })
+    }
+  }
+  return out
+}
+
+/**
+ * The evaluate step (docs/network.md step 3): counted reveals, eval pages from the persisted eval
+ * seed and the commit-closing block, fetch/decode/score every delta, smooth, sign and publish the
+ * report, then persist weights and report CID — all before any commit is sent.
+ */
+export async function evaluateStep(
+  ctx: ValidatorContext,
+  state: RoundState,
+  signal?: AbortSignal,
+): Promise<RoundState> {
+  const round = state.round
+  const w = ctx.view.schedule.forRound(round)
+  const log = ctx.logger.forComponent('validator:round')
+  const { deltaReveals } = roundRecords(ctx, round, w.reveal.graceEnd)
+  const miners = ctx.chain.membersAt(w.reveal.graceEnd).filter((m) => m.role === 'miner')
+  const firstHash = (await blockHash(ctx.client, w.firstBlock)) as Hex32
+  const closeHash = (await blockHash(ctx.client, w.commitClosedBlock)) as Hex32
+  const assigned = assignments(ctx, miners, round, firstHash)
+  const evalPages = drawEvalPages({
+    pool: unassignedPages(trainingPages(ctx.task), [...assigned.values()]),
+    evalSeed: state.evalSeed,
+    closeBlockHash: closeHash,
+    count: ctx.view.config.task.evalPages,
+  })
+  const base = await allowedBase(ctx.client, ctx.storage, ctx.view, { round, timeoutMs: ctx.fetchTimeoutMs, signal })
+  const measurements = await evaluateRound({
+    task: ctx.task,
+    config: ctx.view.config,
+    plan: ctx.plan,
+    paramShapes: ctx.paramShapes,
+    backend: ctx.backend,
+    storage: ctx.storage,
+    round,
+    reveals: deltaReveals,
+    allowedBases: new Set([base.cid]),
+    loadParams: async (cid) => (await ctx.checkpoint(cid, signal)).params,
+    evalPages,
+    assignedPages: (hotkey) => assigned.get(hotkey) ?? [],
+    fetchTimeoutMs: ctx.fetchTimeoutMs,
+    logger: ctx.logger,
+    signal,
+  })
+  const rows = scoreRound(measurements)
+  const smoothed = await smoothOnce(ctx, round, rows, miners)
+  const weights = weightsFromScores(new Map(miners.map((m) => [m.uid, smoothed.get(m.hotkey) ?? 0])))
+  const report = buildScoreReport({ netuid: ctx.netuid, round, validator: ctx.pair.address, evalPages, rows })
+  const reportCid = await publishReport(ctx.storage, report, ctx.pair, { signal })
+  const next: RoundState = { ...state, weights, reportCid }
+  await saveRoundState(ctx.dataDir, next)
+  log.info('round evaluated', {
+    round,
+    deltas: rows.length,
+    scored: rows.filter((r) => r.score > 0).length,
+    zero: rows.filter((r) => r.score === 0).map((r) => `${r.uid}:${r.reason}`),
+    reportCid,
+  })
+  return next
+}
+
+// Folds the round into the EMA once, even across a restart between the two writes.
+async function smoothOnce(
+  ctx: ValidatorContext,
+  round: number,
+  rows: readonly { hotkey: string; score: number }[],
+  miners: readonly Member[],
+): Promise<Map<string, number>> {
+  const prev = await loadScores(ctx.dataDir)
+  if (prev.round >= round) return prev.scores
+  const current = new Map(rows.map((r) => [r.hotkey, r.score]))
+  const scores = smoothScores(
+    prev.scores,
+    current,
+    miners.map((m) => m.hotkey),
+  )
+  await saveScores(ctx.dataDir, { round, scores })
+  return scores
+}
+
+/** Sends the weights commit of a persisted evaluation, then marks it sent. */
+export async function commitStep(ctx: ValidatorContext, state: RoundState, signal?: AbortSignal): Promise<RoundState> {
+  if (!state.weights || !state.reportCid) return state
+  const receipt = await commitWeights(ctx.client, {
+    signer: ctx.pair,
+    schedule: ctx.view.schedule,
+    netuid: ctx.netuid,
+    round: state.round,
+    weights: state.weights,
+    salt: state.salt as Hex32,
+    evalSeed: state.evalSeed as Hex32,
+    signal,
+  })
+  const next = { ...state, committed: true }
+  await saveRoundState(ctx.dataDir, next)
+  ctx.logger.info('weights committed', { round: state.round, block: receipt.block })
+  return next
+}
+
+/** Reveals the persisted weights, salt, eval seed and report CID, then marks them revealed. */
+export async function revealStep(ctx: ValidatorContext, state: RoundState, signal?: AbortSignal): Promise<RoundState> {
+  if (!state.weights || !state.reportCid) return state
+  const receipt = await revealWeights(ctx.client, {
+    signer: ctx.pair,
+    schedule: ctx.view.schedule,
+    netuid: ctx.netuid,
+    round: state.round,
+    weights: state.weights,
+    salt: state.salt as Hex32,
+    evalSeed: state.evalSeed as Hex32,
+    reportCid: state.reportCid,
+    signal,
+  })
+  const next = { ...state, revealed: true }
+  await saveRoundState(ctx.dataDir, next)
+  ctx.logger.info('weights revealed', { round: state.round, block: receipt.block })
+  return next
+}

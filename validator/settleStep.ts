@@ -1,0 +1,145 @@
+import type { AnyTuple, CallBase } from '@polkadot/types/types'
+import { readPendingCalls, readSettledRounds, settle } from '../chain/actions/index.ts'
+import { AlreadySettledError, SettlementMismatchError } from '../chain/errors.ts'
+import { accountId, randomHex32 } from '../chain/protocol/index.ts'
+import { buildSettleCall, decodeSettleCall, multisigAddress } from '../chain/settle/index.ts'
+import { describeError } from '../shared/errors/index.ts'
+import { type BuiltOutcome, buildRoundOutcome } from './buildRoundOutcome.ts'
+import type { ValidatorContext } from './context.ts'
+import { type RoundState, saveRoundState } from './roundState.ts'
+
+/** Per validator context: the outcome built per round, when it started waiting, what it refused. */
+type SettleMemo = { built: Map<number, BuiltOutcome>; waitingSince: Map<number, number>; refused: Set<string> }
+const memos = new WeakMap<ValidatorContext, SettleMemo>()
+
+function memoOf(ctx: ValidatorContext): SettleMemo {
+  let m = memos.get(ctx)
+  if (!m) {
+    m = { built: new Map(), waitingSince: new Map(), refused: new Set() }
+    memos.set(ctx, m)
+  }
+  return m
+}
+
+/** The validator at index `round mod n` of the subnet document's list proposes the settle call. */
+export function proposerOf(validators: readonly { hotkey: string }[], round: number): string {
+  return validators[round % validators.length].hotkey
+}
+
+function isSettleOf(call: CallBase<AnyTuple> | undefined, netuid: number, round: number): boolean {
+  if (!call) return false
+  try {
+    const parts = decodeSettleCall(call)
+    return parts.netuid === netuid && parts.round === round
+  } catch {
+    return false
+  }
+}
+
+async function isSettled(ctx: ValidatorContext, round: number): Promise<boolean> {
+  return (await readSettledRounds(ctx.client, { netuid: ctx.netuid })).rounds.some((r) => r.round === round)
+}
+
+async function markSettled(ctx: ValidatorContext, round: number, state: RoundState | null): Promise<void> {
+  const base: RoundState = state ?? {
+    v: 1,
+    netuid: ctx.netuid,
+    round,
+    hotkey: ctx.pair.address,
+    salt: randomHex32(),
+    evalSeed: randomHex32(),
+    committed: false,
+    revealed: false,
+    settled: false,
+  }
+  await saveRoundState(ctx.dataDir, { ...base, settled: true })
+  memoOf(ctx).built.delete(round)
+}
+
+/**
+ * One settle attempt for round `round` (docs/network.md step 5); true once the round is settled.
+ * Builds (once) this validator's own outcome and settle call. The proposer sends it as the first
+ * approval; the others wait for a proposal (up to `proposalTimeoutMs`, then propose their own),
+ * and approve only a call equal to theirs: `settle` refuses anything else with a
+ * `SettlementMismatchError` naming what differs, which is logged once.
+ */
+export async function settleStep(
+  ctx: ValidatorContext,
+  round: number,
+  state: RoundState | null,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const log = ctx.logger.forComponent('validator:settle')
+  if (await isSettled(ctx, round)) {
+    await markSettled(ctx, round, state)
+    return true
+  }
+  const memo = memoOf(ctx)
+  let built = memo.built.get(round)
+  if (!built) {
+    built = await buildRoundOutcome(ctx, round, signal)
+    memo.built.set(round, built)
+    log.info('round outcome built', {
+      round,
+      checkpoint: built.checkpointCid,
+      ledger: built.ledgerCid,
+      accepted: built.outcome.accepted.map((a) => a.uid),
+      lossBefore: built.ledger.reportLoss.before,
+      lossAfter: built.ledger.reportLoss.after,
+    })
+  }
+  const { view } = ctx
+  const { call, callHash } = buildSettleCall({
+    api: ctx.client.api,
+    netuid: ctx.netuid,
+    round,
+    ledgerCid: built.ledgerCid,
+    treasury: view.treasury,
+    assetId: view.assetId,
+    payouts: built.outcome.settlePayouts,
+  })
+  const signatories = view.validators.map((v) => v.hotkey)
+  const me = accountId(ctx.pair.address)
+  const pending = await readPendingCalls(ctx.client, {
+    multisig: multisigAddress(signatories, view.threshold),
+    withCalls: true,
+  })
+  const same = pending.find((c) => c.callHash === callHash)
+  if (same?.approvals.some((a) => accountId(a) === me)) return false
+  const other = pending.find((c) => c.callHash !== callHash && isSettleOf(c.call, ctx.netuid, round))
+  if (other && memo.refused.has(other.callHash)) return false
+  if (!same && !other && accountId(proposerOf(view.validators, round)) !== me) {
+    const since = memo.waitingSince.get(round) ?? Date.now()
+    memo.waitingSince.set(round, since)
+    if (Date.now() - since < ctx.proposalTimeoutMs) return false
+    log.warn('no proposal in time; proposing our own settle call', { round })
+  }
+  try {
+    const res = await settle(ctx.client, {
+      signer: ctx.pair,
+      signatories,
+      threshold: view.threshold,
+      netuid: ctx.netuid,
+      round,
+      call,
+      signal,
+    })
+    log.info('settle call sent', { round, callHash, status: res.status, approvals: res.approvals, block: res.block })
+  } catch (err) {
+    if (err instanceof AlreadySettledError) {
+      await markSettled(ctx, round, state)
+      return true
+    }
+    if (err instanceof SettlementMismatchError && other) {
+      memo.refused.add(other.callHash)
+      log.error('settlement refused: the proposed call differs from ours', { round, reason: describeError(err) })
+      return false
+    }
+    throw err
+  }
+  if (await isSettled(ctx, round)) {
+    await markSettled(ctx, round, state)
+    return true
+  }
+  return false
+}
