@@ -59,13 +59,18 @@ describe('custom-gradient ops equal autograd of the plain ops', () => {
     }
   })
 
-  it('behavior: linear', () => {
+  it('behavior: linear, narrow and wide inputs (both weight-gradient routes)', () => {
     const { tf } = backend
-    const inits = [rnd([7, 5], 3), rnd([5, 4], 4), rnd([4], 5)]
-    expectClose(
-      gradsOf(inits, ([x, w, b]) => loss(linear(tf, x, w, b))),
-      gradsOf(inits, ([x, w, b]) => loss(tf.add(tf.matMul(x, w), b))),
-    )
+    for (const [nIn, nOut] of [
+      [5, 4],
+      [12, 3],
+    ]) {
+      const inits = [rnd([7, nIn], 3), rnd([nIn, nOut], 4), rnd([nOut], 5)]
+      expectClose(
+        gradsOf(inits, ([x, w, b]) => loss(linear(tf, x, w, b))),
+        gradsOf(inits, ([x, w, b]) => loss(tf.add(tf.matMul(x, w), b))),
+      )
+    }
   })
 
   it('behavior: gelu', () => {

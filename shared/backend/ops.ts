@@ -38,6 +38,17 @@ function swapLast(tf: Tf, x: Tensor): Tensor {
   return x.rank === 2 ? tf.transpose(x) : tf.transpose(x, [0, 2, 1])
 }
 
+/**
+ * The weight gradient xᵀ·dy for x [N, K], dy [N, M], transposing whichever is smaller: xᵀ·dy
+ * directly (N·K moved) or (dyᵀ·x)ᵀ (N·M + K·M moved), since a transpose is a full pass over memory.
+ */
+function weightGrad(tf: Tf, x: Tensor, dy: Tensor): Tensor {
+  const [n, k] = x.shape
+  const m = dy.shape[1] as number
+  if (n * k <= n * m + k * m) return tf.matMul(tf.transpose(x), dy)
+  return tf.transpose(tf.matMul(tf.transpose(dy), x))
+}
+
 /** Σ over rows of a [N, M] tensor as a ones-row matmul → [M]. */
 function sumRows(tf: Tf, x: Tensor): Tensor {
   const [n, m] = x.shape
@@ -64,7 +75,7 @@ export function matmul(tf: Tf, a: Tensor, b: Tensor): Tensor {
           value: tf.matMul(x as Tensor, y as Tensor),
           gradFunc: (dy, [sa, sb]) => [
             tf.matMul(dy as Tensor, swapLast(tf, sb)),
-            tf.matMul(swapLast(tf, sa), dy as Tensor),
+            sa.rank === 2 ? weightGrad(tf, sa, dy as Tensor) : tf.matMul(swapLast(tf, sa), dy as Tensor),
           ],
         }
       }) as unknown as Fn,
@@ -95,7 +106,7 @@ export function linear(tf: Tf, x: Tensor, w: Tensor, b: Tensor): Tensor {
           value: tf.add(tf.matMul(xx as Tensor, ww as Tensor), bb as Tensor),
           gradFunc: (dy, [sx, sw]) => {
             const g = dy as Tensor
-            return [tf.matMul(g, tf.transpose(sw)), tf.matMul(tf.transpose(sx), g), sumRows(tf, g)]
+            return [tf.matMul(g, tf.transpose(sw)), weightGrad(tf, sx, g), sumRows(tf, g)]
           },
         }
       }) as unknown as Fn,

@@ -33,8 +33,8 @@ function causalMask(tf: Tf, T: number): Tensor {
 }
 
 /**
- * Multi-head causal self-attention on rows x [B·T, C]: one fused qkv matmul, then the heads as
- * one batched matmul over [B·heads, T, d] each way; returns [B·T, C].
+ * Multi-head causal self-attention on rows x [B·T, C]: one fused qkv matmul, one split, then
+ * attention over [B·heads, T, d] (shared/backend's `attention`); returns [B·T, C].
  */
 function causalSelfAttention(
   tf: Tf,
@@ -69,7 +69,10 @@ function block(tf: Tf, spec: GptSpec, w: Weights, i: number, x: Tensor, B: numbe
   return tf.add(a, mlp(tf, w, i, layerNorm(tf, w, `h.${i}.ln2`, a)))
 }
 
-/** Next-token logits [B·T, V] for the ids of a batch. */
+/**
+ * Next-token logits [B·T, V] for the ids of a batch: the nanoGPT forward pass,
+ * x = wte[ids] + wpe; x = block_i(x) for each layer; logits = ln_f(x)·lm_head.
+ */
 export function gptLogits(tf: Tf, spec: GptSpec, w: Weights, batch: LmBatch): Tensor {
   const { B, T } = batch
   const C = spec.width
