@@ -11,7 +11,7 @@ export {
   RoundFailedError,
 } from './errors.ts'
 export { type ChaosSpec, parseChaos } from './parseChaos.ts'
-export { renderRound, renderStatus, tokens } from './renderRound.ts'
+export { renderRound, statusLine, tokens } from './renderRound.ts'
 export { type DevnetResult, type RunDevnetParameters, runDevnet } from './runDevnet.ts'
 export { setupWallets } from './setupWallets.ts'
 export {

@@ -1,4 +1,7 @@
+import { join } from 'node:path'
 import { table } from '../output.ts'
+import type { Participant, TickResult } from './DevnetClock.ts'
+import { formatProgress, readProgress } from './readProgress.ts'
 import type { RoundSummary } from './summarizeRound.ts'
 
 /** Decimals of the subnet asset (design: 1 token = 10¹² of its smallest unit). */
@@ -10,10 +13,12 @@ export function renderRound(s: RoundSummary, elapsedMs: number): string {
     `round ${s.round} settled after ${(elapsedMs / 1000).toFixed(1)} s — report loss ` +
     `${s.lossBefore.toFixed(4)} → ${s.lossAfter.toFixed(4)}, checkpoint ${s.checkpointCid}`
   const miners = table(
-    ['miner', 'uid', 'score', 'incentive', 'reward', 'claimed'],
+    ['miner', 'uid', 'revealed', 'accepted', 'score', 'incentive', 'reward', 'claimed'],
     s.miners.map((m) => [
-      short(m.hotkey),
+      m.name ?? short(m.hotkey),
       m.uid,
+      yes(m.revealed),
+      yes(m.accepted),
       m.score.toFixed(4),
       m.incentive.toFixed(4),
       tokens(m.reward),
@@ -23,7 +28,7 @@ export function renderRound(s: RoundSummary, elapsedMs: number): string {
   const validators = table(
     ['validator', 'uid', 'revealed', 'dividends', 'reward', 'claimed'],
     s.validators.map((v) => [
-      short(v.hotkey),
+      v.name ?? short(v.hotkey),
       v.uid,
       yes(v.revealed),
       v.dividends.toFixed(4),
@@ -34,18 +39,17 @@ export function renderRound(s: RoundSummary, elapsedMs: number): string {
   return `${head}\n${miners}\n${validators}\n`
 }
 
-/** A one-line status while the clock waits (block, window, who it waits for, miners' training progress). */
-export function renderStatus(p: {
-  head: number
-  round: number | null
-  window: string | null
-  waitingFor: readonly string[]
-  progress: readonly { name: string; text: string }[]
-}): string {
-  const where = p.round === null ? 'before genesis' : `round ${p.round} ${p.window}`
-  const waiting = p.waitingFor.length > 0 ? ` waiting for ${p.waitingFor.map(short).join(', ')}` : ''
-  const progress = p.progress.map((x) => `${x.name} ${x.text}`).join(' · ')
-  return `block ${p.head} · ${where}${waiting}${progress ? ` · ${progress}` : ''}`
+/** The clock's state in one line: block, round and window, who it waits for, the miners' training. */
+export function statusLine(t: TickResult, participants: readonly Participant[], dir: string): string {
+  const progress = participants
+    .filter((x) => x.role === 'miner')
+    .map((x) => ({ name: x.name, p: readProgress(join(dir, x.name, 'log.jsonl')) }))
+    .filter((x) => x.p !== null)
+    .map((x) => `${x.name} ${formatProgress(x.p as NonNullable<typeof x.p>)}`)
+  const where = t.round === null ? 'before genesis' : `round ${t.round} ${t.window}`
+  const names = t.waitingFor.map((h) => participants.find((x) => x.address === h)?.name ?? h)
+  const waiting = names.length > 0 ? ` · waiting for ${names.join(', ')}` : ''
+  return `block ${t.head} · ${where}${waiting}${progress.length ? ` · ${progress.join(' · ')}` : ''}`
 }
 
 /** An amount in the smallest unit as tokens with 4 decimals. */

@@ -1,5 +1,4 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type ChainClient, connect } from '../../chain/client/index.ts'
 import { type Devchain, devKeypair, startDevchain } from '../../chain/devchain/index.ts'
@@ -11,10 +10,11 @@ import { type ChildExit, ChildProcesses, logTail } from './ChildProcesses.ts'
 import { createDevnetSubnet, loadDevnetLedger } from './createDevnetSubnet.ts'
 import { DevnetClock, type Participant, type TickResult } from './DevnetClock.ts'
 import { devnetConfig } from './devnetConfig.ts'
-import { ChildCrashedError, DevnetDirError, DevnetInterruptedError, RoundFailedError } from './errors.ts'
+import { ChildCrashedError, DevnetInterruptedError, RoundFailedError } from './errors.ts'
 import type { ChaosSpec } from './parseChaos.ts'
-import { formatProgress, readProgress } from './readProgress.ts'
+import { prepareRunDir } from './prepareRunDir.ts'
 import { readSummaries } from './readSummaries.ts'
+import { statusLine } from './renderRound.ts'
 import { setupWallets } from './setupWallets.ts'
 import type { RoundSummary } from './summarizeRound.ts'
 
@@ -59,7 +59,7 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
   const started = Date.now()
   const log = p.logger.forComponent('devnet')
   const config = devnetConfig({ preset: p.preset, task: p.task, sets: p.sets })
-  const dir = prepareDir(p.dir, p.fresh)
+  const dir = prepareRunDir(p.dir, p.fresh)
   const participants: Participant[] = []
   const cleanups: (() => Promise<unknown>)[] = []
   let devchain: Devchain | undefined
@@ -268,41 +268,6 @@ function crashError(exit: ChildExit, dir: string): ChildCrashedError {
   const file = join(dir, exit.name, 'log.jsonl')
   const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`
   return new ChildCrashedError(exit.name, how, logTail(file, 15), file)
-}
-
-function statusLine(t: TickResult, participants: readonly Participant[], dir: string): string {
-  const progress = participants
-    .filter((x) => x.role === 'miner')
-    .map((x) => ({ name: x.name, p: readProgress(join(dir, x.name, 'log.jsonl')) }))
-    .filter((x) => x.p !== null)
-    .map((x) => `${x.name} ${formatProgress(x.p as NonNullable<typeof x.p>)}`)
-  const where = t.round === null ? 'before genesis' : `round ${t.round} ${t.window}`
-  const names = t.waitingFor.map((h) => participants.find((x) => x.address === h)?.name ?? h)
-  const waiting = names.length > 0 ? ` · waiting for ${names.join(', ')}` : ''
-  return `block ${t.head} · ${where}${waiting}${progress.length ? ` · ${progress.join(' · ')}` : ''}`
-}
-
-/** `<parent>/<UTC timestamp>`: each run has its own folder, so nothing of an earlier run is reused. */
-function prepareDir(parent: string, fresh: boolean): string {
-  const root = resolve(parent)
-  try {
-    if (fresh) for (const entry of safeList(root)) rmSync(join(root, entry), { recursive: true, force: true })
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')
-    let dir = join(root, stamp)
-    for (let i = 1; safeList(root).includes(dir.slice(root.length + 1)); i++) dir = join(root, `${stamp}-${i}`)
-    mkdirSync(dir, { recursive: true })
-    return dir
-  } catch (err) {
-    throw new DevnetDirError(root, (err as Error).message, err)
-  }
-}
-
-function safeList(dir: string): string[] {
-  try {
-    return readdirSync(dir)
-  } catch {
-    return []
-  }
 }
 
 function sleep(ms: number): Promise<void> {
