@@ -4,6 +4,7 @@ import { registerChain } from './chain.ts'
 import { registerClaim } from './claim.ts'
 import { registerDevnet } from './devnet.ts'
 import { registerMetagraph } from './metagraph.ts'
+import { registerValidator } from './validator.ts'
 import { registerWallet } from './wallet.ts'
 
 /** Adds every command to the program. */
@@ -14,4 +15,5 @@ export function registerCommands(program: Command): void {
   registerMetagraph(program)
   registerClaim(program)
   registerDevnet(program)
+  registerValidator(program)
 }

@@ -1,0 +1,80 @@
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+import type { Command } from 'commander'
+import { connect } from '../../chain/index.ts'
+import { BACKEND_NAMES, initBackend } from '../../shared/backend/index.ts'
+import { UsageError } from '../../shared/errors/index.ts'
+import { defaultWalletDir } from '../../shared/keys/index.ts'
+import { createHeliaStorage, createKuboStorage, type Storage } from '../../shared/storage/index.ts'
+import { createValidator } from '../../validator/index.ts'
+import { cliLogger, printJson } from '../output.ts'
+import { intFlag } from './chain.ts'
+import { loadSigner } from './claim.ts'
+
+const collect = (value: string, previous: string[] = []) => [...previous, value]
+
+/** `crowdtrain validator run`: the validator service until SIGINT / SIGTERM (or `--rounds` rounds). */
+export function registerValidator(program: Command): void {
+  const validator = program
+    .command('validator')
+    .description('Score deltas, commit and reveal weights, co-sign settlements.')
+  validator
+    .command('run')
+    .description('Run a validator: fetch and score every delta, commit/reveal weights, settle each round.')
+    .requiredOption('--chain <url>', 'ws URL of the chain')
+    .requiredOption('--netuid <n>', 'subnet id')
+    .option('--wallet <name>', 'wallet holding the validator hotkey')
+    .option('--wallet-dir <dir>', 'folder of keystore files', defaultWalletDir())
+    .option('--password-file <file>', 'read the wallet password from this file')
+    .option('--dev-account <uri>', 'dev chains only: sign with a public dev key such as //Bob')
+    .option('--data <dir>', 'state folder (round states, scores, IPFS store)')
+    .option('--data-dir <dir>', 'same as --data')
+    .option('--ipfs-api <url>', 'use a Kubo daemon at this RPC URL instead of the embedded Helia node')
+    .option('--listen <multiaddr>', 'where the embedded node listens', '/ip4/127.0.0.1/tcp/0')
+    .option('--peer <multiaddr>', 'a peer to dial at start, e.g. the subnet owner (repeatable)', collect, [])
+    .option('--backend <name>', `compute backend: ${BACKEND_NAMES.join('|')}`, 'wasm')
+    .option('--rounds <n>', 'stop after this many rounds are settled or over')
+    .option('--json', 'print one JSON object when stopping')
+    .option('--log-level <level>', 'debug|info|warn|error|silent')
+    .action(async (opts) => {
+      const netuid = intFlag('netuid', opts.netuid, 0, 2 ** 32 - 1)
+      const rounds = opts.rounds === undefined ? undefined : intFlag('rounds', opts.rounds, 1, 1_000_000)
+      if (!(BACKEND_NAMES as readonly string[]).includes(opts.backend))
+        throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got "${opts.backend}".`)
+      if (!/^wss?:\/\//.test(opts.chain))
+        throw new UsageError(`--chain must be a ws:// or wss:// URL, got "${opts.chain}".`)
+      const pair = await loadSigner(opts)
+      const logger = cliLogger(opts)
+      const dataDir = resolve(opts.data ?? opts.dataDir ?? join(homedir(), '.crowdtrain', 'validators', pair.address))
+      const backend = await initBackend(opts.backend, logger)
+      const storage: Storage = opts.ipfsApi
+        ? createKuboStorage({ url: opts.ipfsApi })
+        : await createHeliaStorage({ dir: join(dataDir, 'ipfs'), listen: [opts.listen], peers: opts.peer, logger })
+      const client = await connect({ url: opts.chain, logger })
+      const service = createValidator({
+        client,
+        netuid,
+        pair,
+        dataDir,
+        storage,
+        backend,
+        logger,
+        rounds,
+        peers: opts.peer,
+      })
+      const onSignal = () => void service.stop()
+      process.once('SIGINT', onSignal)
+      process.once('SIGTERM', onSignal)
+      try {
+        await service.start()
+        await service.done
+      } finally {
+        process.off('SIGINT', onSignal)
+        process.off('SIGTERM', onSignal)
+        await service.stop()
+        await storage.stop().catch(() => undefined)
+        await client.disconnect()
+      }
+      if (opts.json) printJson({ netuid, hotkey: pair.address, dataDir, stopped: true })
+    })
+}
