@@ -73,9 +73,14 @@ describe('clockDecision', () => {
   })
 
   test('behavior: the settle phase waits for the round item, then moves on', () => {
-    expect(clockDecision(input({ head: 22 }))).toMatchObject({ build: false, window: 'settle' })
-    expect(clockDecision(input({ head: 22, settled: new Set([0]) })).build).toBe(true)
-    expect(clockDecision(input({ head: 22, poolSize: 1 })).build).toBe(true)
+    const revealed = [act('weights-reveal', 'v0')]
+    expect(clockDecision(input({ head: 22, included: revealed }))).toMatchObject({ build: false, window: 'settle' })
+    expect(clockDecision(input({ head: 22, included: revealed, settled: new Set([0]) })).build).toBe(true)
+    expect(clockDecision(input({ head: 22, included: revealed, poolSize: 1 })).build).toBe(true)
+  })
+
+  test('behavior: a round without a counted weights reveal has nothing to settle', () => {
+    expect(clockDecision(input({ head: 22 }))).toMatchObject({ build: true, reason: 'nothing to settle' })
   })
 
   test('behavior: a window that waited past its timeout moves on', () => {
@@ -83,7 +88,8 @@ describe('clockDecision', () => {
       build: true,
       reason: 'commit timeout',
     })
-    expect(clockDecision(input({ head: 22, now: 200_000, windowSince: 1000 })).build).toBe(true)
+    const revealed = [act('weights-reveal', 'v0')]
+    expect(clockDecision(input({ head: 22, included: revealed, now: 200_000, windowSince: 1000 })).build).toBe(true)
   })
 
   test('behavior: before every participant registered only transactions move the clock', () => {

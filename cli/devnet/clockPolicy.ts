@@ -53,7 +53,8 @@ const RECORD_OF: Record<WindowName, RecordType> = {
  * - W's first block is always built: participants act only once a window has opened.
  * - inside W: build when the pool holds something or every expected action of W is included;
  * - in W's grace blocks: build only when every expected action is pending or included;
- * - settle phase: build when the pool holds something or the round is settled;
+ * - settle phase: build when the pool holds something, the round is settled, or no weights reveal
+ *   counted (nothing to settle);
  * - in any case, build once W has waited longer than the timeout.
  */
 export function clockDecision(input: ClockInput): ClockDecision {
@@ -73,6 +74,9 @@ export function clockDecision(input: ClockInput): ClockDecision {
   const w = input.schedule.forRound(where.round)
   if (where.window === 'settle') {
     if (input.settled.has(where.round)) return decide(true, 'round settled')
+    // Without a counted weights reveal there is nothing to settle: the round is void.
+    if (!input.included.some((a) => a.type === 'weights-reveal' && a.round === where.round))
+      return decide(true, 'nothing to settle')
     if (timedOut) return decide(true, 'settle timeout')
     return decide(false, 'waiting for the settlement', ['settle'])
   }
