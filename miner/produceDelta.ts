@@ -4,7 +4,7 @@ import type { CrowdtrainConfig } from '../shared/config/index.ts'
 import type { Logger } from '../shared/logger/index.ts'
 import type { ModelSpec } from '../shared/model/index.ts'
 import { seedBytes } from '../shared/random.ts'
-import type { ShardPlan } from '../shared/shards/index.ts'
+import { type ShardPlan, shardTensors } from '../shared/shards/index.ts'
 import type { Storage } from '../shared/storage/index.ts'
 import type { Task } from '../shared/tasks/index.ts'
 import type { NamedTensor } from '../shared/tensor.ts'
@@ -54,6 +54,11 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
       from: p.trainState.shard,
       to: p.shard,
     })
+  // Saved tensors come back in file order; trainShard wants the shard's order.
+  const like = shardTensors(p.params, p.plan, p.shard)
+  const m = carry ? alignTensors(carry.optimizer.m, like) : undefined
+  const v = carry ? alignTensors(carry.optimizer.v, like) : undefined
+  const optimizerState = carry && m && v ? { step: carry.optimizer.step, m, v } : undefined
   const trained = await trainShard({
     task: p.task,
     modelConfig: p.config.model,
@@ -64,7 +69,7 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
     seed: seedBytes(p.hotkey, p.round),
     train: p.config.train,
     backend: p.backend,
-    optimizerState: carry?.optimizer,
+    optimizerState,
     logger: p.logger,
     onStep: p.onStep,
     signal: p.signal,
