@@ -3,6 +3,7 @@ import { bondsFromSparse } from '../chain/consensus/index.ts'
 import {
   computeRoundOutcome,
   encodeLedger,
+  MAX_LEDGER_BYTES,
   MAX_REPORT_BYTES,
   parseLedger,
   parseScoreReport,
@@ -27,7 +28,11 @@ async function parentOf(ctx: ValidatorContext, round: number, at: number, signal
   const state = await clientAt(ctx.client, await blockHash(ctx.client, at))
   const newest = (await readSettledRounds(state, { netuid: ctx.netuid })).rounds.filter((r) => r.round < round).at(-1)
   if (!newest) return { cid: ctx.view.genesisCheckpoint, ledger: null }
-  const bytes = await ctx.storage.get(newest.ledgerCid, { maxBytes: 16 << 20, timeoutMs: ctx.fetchTimeoutMs, signal })
+  const bytes = await ctx.storage.get(newest.ledgerCid, {
+    maxBytes: MAX_LEDGER_BYTES,
+    timeoutMs: ctx.fetchTimeoutMs,
+    signal,
+  })
   const ledger = parseLedger(bytes)
   await ctx.storage.pin(newest.ledgerCid, { signal }).catch(() => undefined)
   return { cid: ledger.checkpoint, ledger }

@@ -11,19 +11,11 @@ export class ValidatorStateError extends BaseError {
   }
 }
 
-/** A score report fetched from IPFS does not parse, is for another round, or its signature is wrong. */
-export class InvalidScoreReportError extends BaseError {
-  override name = 'InvalidScoreReportError'
+/** A settled round's ledger is not for the subnet and round its chain item says. */
+export class InvalidLedgerError extends BaseError {
+  override name = 'InvalidLedgerError'
   constructor(cid: string, reason: string, cause?: unknown) {
-    super('validator.invalid-report', `The score report ${cid} is not usable: ${reason}.`, { cause })
-  }
-}
-
-/** The subnet document fetched from IPFS does not parse. */
-export class InvalidSubnetDocumentError extends BaseError {
-  override name = 'InvalidSubnetDocumentError'
-  constructor(cid: string, reason: string, cause?: unknown) {
-    super('validator.invalid-subnet-document', `The subnet document ${cid} is not usable: ${reason}.`, { cause })
+    super('validator.invalid-ledger', `The round ledger ${cid} is not usable: ${reason}.`, { cause })
   }
 }
 

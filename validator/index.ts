@@ -4,8 +4,7 @@ export { checkpointCache, loadScores, type SmoothedScores, saveScores, type Vali
 export { type CreateValidatorParameters, createValidator, type Validator } from './createValidator.ts'
 export {
   CheckpointUnavailableError,
-  InvalidScoreReportError,
-  InvalidSubnetDocumentError,
+  InvalidLedgerError,
   NotInValidatorSetError,
   ValidatorStateError,
 } from './errors.ts'
@@ -42,4 +41,4 @@ export {
   smoothScores,
 } from './scoreRound.ts'
 export { proposerOf, settleStep } from './settleStep.ts'
-export { allowedBase, blockHash, clientAt, getJson, loadSubnetView, type SubnetView } from './subnetView.ts'
+export { allowedBase, blockHash, clientAt, loadSubnetView, type SubnetView } from './subnetView.ts'

@@ -1,9 +1,11 @@
-import { z } from 'zod'
-import { type ChainClient, readSettledRounds, readSubnet } from '../chain/index.ts'
-import { isCanonicalCid, type RoundSchedule, scheduleFromConfig } from '../chain/protocol/index.ts'
-import { type CrowdtrainConfig, parseConfig } from '../shared/config/index.ts'
+import { readSettledRounds } from '../chain/actions/index.ts'
+import type { ChainClient } from '../chain/client/index.ts'
+import { MAX_LEDGER_BYTES, parseLedger } from '../chain/ledger/index.ts'
+import type { RoundSchedule } from '../chain/protocol/index.ts'
+import { loadSubnet } from '../chain/subnet/index.ts'
+import type { CrowdtrainConfig } from '../shared/config/index.ts'
 import type { Storage } from '../shared/storage/index.ts'
-import { InvalidSubnetDocumentError } from './errors.ts'
+import { InvalidLedgerError } from './errors.ts'
 
 /** What the validator needs of a subnet: its document, accounts and round clock. */
 export type SubnetView = {
@@ -14,7 +16,7 @@ export type SubnetView = {
   genesisCheckpoint: string
   validators: { hotkey: string; stakeAccount: string }[]
   threshold: number
-  /** Receives the owner's cut of each round (the document's `owner`; the treasury when absent). */
+  /** Receives the owner's cut of each round (the document's `owner`). */
   owner: string
   treasury: string
   assetId: number
@@ -22,89 +24,30 @@ export type SubnetView = {
   schedule: RoundSchedule
 }
 
-const MAX_DOCUMENT_BYTES = 1 << 20
-const cidText = z.string().refine(isCanonicalCid, 'expected a canonical CID')
-const uint = z.number().int().nonnegative()
-
-// The fields the validator reads (docs/network.md, subnet document); the subnet code owns the full schema.
-const documentSchema = z.object({
-  v: z.literal(1),
-  netuid: uint,
-  config: z.record(z.unknown()),
-  genesisBlock: uint,
-  genesisCheckpoint: cidText,
-  validators: z
-    .array(z.object({ hotkey: z.string().max(64), stakeAccount: z.string().max(64) }))
-    .min(1)
-    .max(4096),
-  threshold: z.number().int().min(1),
-  owner: z.string().max(64).optional(),
-  treasury: z.string().max(64),
-  assetId: uint,
-  registrationFee: z.string().regex(/^(0|[1-9][0-9]{0,38})$/),
-})
-
-const ledgerHead = z.object({ v: z.literal(1), netuid: uint, round: uint, checkpoint: cidText })
-
-/** Reads a JSON document from storage with a size cap and a time limit. */
-export async function getJson(
-  storage: Pick<Storage, 'get'>,
-  cid: string,
-  opts: { maxBytes?: number; timeoutMs: number; signal?: AbortSignal },
-): Promise<unknown> {
-  const bytes = await storage.get(cid, {
-    maxBytes: opts.maxBytes ?? MAX_DOCUMENT_BYTES,
-    timeoutMs: opts.timeoutMs,
-    signal: opts.signal,
-  })
-  return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
-}
-
 /**
- * The subnet as the validator sees it: the class metadata on chain names the document's CID; the
- * document comes from IPFS and is parsed strictly before use. Throws `SubnetNotFoundError` or
- * `InvalidSubnetDocumentError`.
+ * The subnet as the validator sees it: anchors from chain state, the document from IPFS parsed
+ * strictly and checked against the state (`loadSubnet`). Throws `SubnetNotFoundError`,
+ * a storage error, or the document's parse/mismatch error.
  */
 export async function loadSubnetView(
   client: ChainClient,
   storage: Pick<Storage, 'get'>,
   p: { netuid: number; timeoutMs: number; signal?: AbortSignal },
 ): Promise<SubnetView> {
-  const anchors = await readSubnet(client, { netuid: p.netuid })
-  let json: unknown
-  try {
-    json = await getJson(storage, anchors.documentCid, p)
-  } catch (err) {
-    throw new InvalidSubnetDocumentError(anchors.documentCid, 'it could not be fetched or is not UTF-8 JSON', err)
-  }
-  const parsed = documentSchema.safeParse(json)
-  if (!parsed.success) {
-    const why = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
-    throw new InvalidSubnetDocumentError(anchors.documentCid, why)
-  }
-  const doc = parsed.data
-  if (doc.netuid !== p.netuid)
-    throw new InvalidSubnetDocumentError(anchors.documentCid, `it is for subnet ${doc.netuid}`)
-  let config: CrowdtrainConfig
-  try {
-    config = parseConfig(doc.config, `subnet document ${anchors.documentCid}`)
-  } catch (err) {
-    throw new InvalidSubnetDocumentError(anchors.documentCid, 'its config is invalid', err)
-  }
+  const s = await loadSubnet(client, storage, p.netuid, { timeoutMs: p.timeoutMs, signal: p.signal })
   return {
     netuid: p.netuid,
-    documentCid: anchors.documentCid,
-    config,
-    genesisBlock: doc.genesisBlock,
-    genesisCheckpoint: doc.genesisCheckpoint,
-    validators: doc.validators,
-    threshold: doc.threshold,
-    owner: doc.owner ?? anchors.treasury,
-    // The chain is the truth for the accounts; the document only repeats them.
-    treasury: anchors.treasury,
-    assetId: anchors.assetId,
-    registrationFee: BigInt(doc.registrationFee),
-    schedule: scheduleFromConfig(config.round, doc.genesisBlock),
+    documentCid: s.documentCid,
+    config: s.config,
+    genesisBlock: s.genesisBlock,
+    genesisCheckpoint: s.genesisCheckpoint,
+    validators: s.document.validators,
+    threshold: s.document.threshold,
+    owner: s.document.owner,
+    treasury: s.treasury,
+    assetId: s.assetId,
+    registrationFee: BigInt(s.document.registrationFee),
+    schedule: s.schedule,
   }
 }
 
@@ -133,9 +76,14 @@ export async function allowedBase(
   const { rounds } = await readSettledRounds(at, { netuid: view.netuid })
   const newest = rounds.filter((r) => r.round < p.round).at(-1)
   if (!newest) return { cid: view.genesisCheckpoint, settledRound: null, ledgerCid: null }
-  const ledger = ledgerHead.safeParse(await getJson(storage, newest.ledgerCid, { ...p, maxBytes: 16 << 20 }))
-  if (!ledger.success || ledger.data.netuid !== view.netuid || ledger.data.round !== newest.round) {
-    throw new InvalidSubnetDocumentError(newest.ledgerCid, `the ledger of round ${newest.round} does not parse`)
+  const bytes = await storage.get(newest.ledgerCid, {
+    maxBytes: MAX_LEDGER_BYTES,
+    timeoutMs: p.timeoutMs,
+    signal: p.signal,
+  })
+  const ledger = parseLedger(bytes)
+  if (ledger.netuid !== view.netuid || ledger.round !== newest.round) {
+    throw new InvalidLedgerError(newest.ledgerCid, `it is for subnet ${ledger.netuid} round ${ledger.round}`)
   }
-  return { cid: ledger.data.checkpoint, settledRound: newest.round, ledgerCid: newest.ledgerCid }
+  return { cid: ledger.checkpoint, settledRound: newest.round, ledgerCid: newest.ledgerCid }
 }
