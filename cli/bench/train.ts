@@ -9,29 +9,35 @@ import { loadTask, trainingPages } from '../../shared/tasks/index.ts'
 import { trainShard } from '../../shared/train/index.ts'
 
 /** Steps timed, after WARMUP untimed ones (the first step builds XNNPACK operators and grows memory). */
-const STEPS = 6
+const STEPS = 8
 const WARMUP = 1
 /** The peak reference: a square float32 matmul of this size, REPS times. */
 const PEAK_N = 1024
-const PEAK_REPS = 5
+const PEAK_REPS = 7
 
-/** GFLOP/s of the backend's plain 2-D matmul, PEAK_N³, best of PEAK_REPS. */
+/** The median: robust to a load spike on a shared machine, for both figures of the ratio. */
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+
+/** GFLOP/s of the backend's plain 2-D matmul, PEAK_N³, median of PEAK_REPS. */
 function peakGflops(backend: Backend): number {
   const { tf } = backend
   const a = tf.randomNormal([PEAK_N, PEAK_N])
   const b = tf.randomNormal([PEAK_N, PEAK_N])
-  let best = Number.POSITIVE_INFINITY
+  const times: number[] = []
   for (let i = 0; i <= PEAK_REPS; i++) {
     const t0 = performance.now()
     const c = tf.matMul(a, b)
     c.dataSync()
     const dt = performance.now() - t0
     c.dispose()
-    if (i > 0) best = Math.min(best, dt) // i = 0 builds the operator
+    if (i > 0) times.push(dt) // i = 0 builds the operator
   }
   a.dispose()
   b.dispose()
-  return (2 * PEAK_N ** 3) / (best / 1000) / 1e9
+  return (2 * PEAK_N ** 3) / (median(times) / 1000) / 1e9
 }
 
 /** The same model in PyTorch on one thread, where Debian's python3-torch is installed. */
@@ -41,7 +47,10 @@ function torchTokensPerSec(cfg: CrowdtrainConfig, vocabSize: number, logger: Log
   for (const python of ['python3', '/usr/bin/python3']) {
     const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' })
     if (probe.status !== 0) continue
-    const run = spawnSync(python, [script, input], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } })
+    const run = spawnSync(python, [script, input], {
+      encoding: 'utf8',
+      env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+    })
     const line = run.stdout?.trim().split('\n').pop()
     try {
       return (JSON.parse(line ?? '') as { tokensPerSec: number }).tokensPerSec
@@ -57,7 +66,7 @@ const round = (x: number, digits = 2) => Number(x.toFixed(digits))
 
 /**
  * `crowdtrain bench train`: trains the default model (all of it, S = 1) on the default backend and
- * reports steps/s, tokens/s and achieved GFLOP/s (modelFlopsPerToken: 6·N_matmul + 12·L·T·C per
+ * reports, from the median step, steps/s, tokens/s and achieved GFLOP/s (modelFlopsPerToken: 6·N_matmul + 12·L·T·C per
  * token) against the same backend's peak matmul GFLOP/s measured in the same run; and the same
  * model in PyTorch on one thread where python3-torch is installed.
  */
@@ -83,12 +92,13 @@ export async function run(opts: { json: boolean; logger: Logger }): Promise<Reco
     logger,
     onStep: ({ step, loss }) => {
       const now = performance.now()
-      if (step >= WARMUP) times.push(now - last)
+      const ms = now - last
       last = now
-      logger.info('bench step', { step, loss: round(loss, 4), ms: round(now - last) })
+      if (step >= WARMUP) times.push(ms)
+      logger.info('bench step', { step, loss: round(loss, 4), ms: round(ms) })
     },
   })
-  const secPerStep = times.reduce((a, b) => a + b, 0) / times.length / 1000
+  const secPerStep = median(times) / 1000
   const tokensPerStep = cfg.train.batch * (spec.kind === 'gpt' ? spec.context : 1)
   const tokensPerSec = tokensPerStep / secPerStep
   const gflops = (modelFlopsPerToken(spec) * tokensPerSec) / 1e9
