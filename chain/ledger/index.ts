@@ -37,3 +37,10 @@ export {
   verifyScoreReport,
   vouchedUids,
 } from './report.ts'
+export {
+  amount as amountSchema,
+  cid as cidSchema,
+  parseJsonDocument,
+  ss58 as ss58Schema,
+  u32 as u32Schema,
+} from './schemas.ts'

@@ -26,7 +26,12 @@ export function strictlyAscending(uids: readonly number[]): boolean {
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
 /** Size cap, UTF-8, JSON, then the strict schema; one typed error per failure. */
-export function parseJsonDocument<T>(what: string, bytes: Uint8Array, schema: z.ZodType<T>, maxBytes: number): T {
+export function parseJsonDocument<T>(
+  what: string,
+  bytes: Uint8Array,
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+  maxBytes: number,
+): T {
   if (bytes.byteLength > maxBytes) throw new DocumentTooLargeError(what, bytes.byteLength, maxBytes)
   let json: unknown
   try {

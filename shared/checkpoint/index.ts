@@ -7,6 +7,7 @@ export {
   CHECKPOINT_VERSION,
   type CheckpointDelta,
   type CheckpointManifest,
+  fullConfigSchema,
   isCanonicalCid,
   MAX_MANIFEST_BYTES,
   MODEL_FORMAT,

@@ -29,7 +29,7 @@ export function isCanonicalCid(s: string): boolean {
 const cid = z.string().max(128).refine(isCanonicalCid, 'expected a CID in its canonical string form')
 
 /** A whole config, checked by the config parser; partial or unknown-keyed configs are refused. */
-const configValue = z.unknown().transform((value, ctx): CrowdtrainConfig => {
+export const fullConfigSchema = z.unknown().transform((value, ctx): CrowdtrainConfig => {
   try {
     const parsed = parseConfig(value, 'manifest config')
     if (canonicalJson(parsed) !== canonicalJson(value)) {
@@ -59,7 +59,7 @@ export const manifestSchema = z
   .object({
     v: z.literal(CHECKPOINT_VERSION),
     task: z.string().min(1).max(4096),
-    config: configValue,
+    config: fullConfigSchema,
     /** The round whose settlement produced this checkpoint; −1 for genesis. */
     round: z
       .number()
