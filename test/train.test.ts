@@ -169,6 +169,22 @@ describe('trainShard', () => {
     expect(after).toBeLessThan(before * 0.6)
   })
 
+  it('behavior: wasm (patched kernels, per-slice attention) trains like the plain cpu reference', async () => {
+    const steps = { ...cfg.train, innerSteps: 3 }
+    const wasm = await train({ train: steps })
+    const cpu = await train({ train: steps, backend: await initBackend('cpu', silentLogger) }).finally(async () => {
+      backend = await initBackend('wasm', silentLogger)
+    })
+    wasm.losses.forEach((l, i) => {
+      expect(Math.abs(l - cpu.losses[i])).toBeLessThan(1e-4)
+    })
+    const worst = wasm.delta.reduce(
+      (m, d, i) => Math.max(m, ...d.data.map((x, j) => Math.abs(x - cpu.delta[i].data[j]))),
+      0,
+    )
+    expect(worst).toBeLessThan(1e-4)
+  })
+
   it('error: a shard index outside the plan', async () => {
     await expect(train({ plan: planShards(base, 2), shard: 2 })).rejects.toBeInstanceOf(ShardOutOfRangeError)
   })
