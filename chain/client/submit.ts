@@ -24,7 +24,7 @@ export type SubmitResult = {
 /** Options of `submit`. */
 export type SubmitOptions = { signal?: AbortSignal }
 
-type SubmitDeps = { api: ApiPromise; nonces: NonceTracker; logger: Logger }
+type SubmitDeps = { api: ApiPromise; nonces: NonceTracker; logger: Logger; signOptions?: Record<string, unknown> }
 
 /**
  * Signs with the tracked nonce, sends, and resolves once the transaction is in a block (Chopsticks
@@ -63,7 +63,7 @@ async function submitOnce(deps: SubmitDeps, tx: Tx, signer: KeyringPair, opts: S
     }
     const onAbort = () => finish(() => reject(opts.signal?.reason))
     opts.signal?.addEventListener('abort', onAbort, { once: true })
-    tx.signAndSend(signer, { nonce }, (result) => {
+    tx.signAndSend(signer, { ...deps.signOptions, nonce }, (result) => {
       const s = result.status
       if (s.isInBlock || s.isFinalized) finish(() => resolve(result))
       else if (s.isInvalid || s.isDropped || s.isUsurped) {

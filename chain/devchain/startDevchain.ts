@@ -43,6 +43,18 @@ export type Devchain = {
 let running = 0
 
 /**
+ * Waits (up to 5 s) until the head block is in the db: Chopsticks saves a block after announcing
+ * it, and closing the db before that loses the block on restart.
+ */
+async function flushed(chain: Blockchain): Promise<void> {
+  if (!chain.db) return
+  for (let i = 0; i < 50; i++) {
+    if (chain.head.number === 0 || (await chain.db.queryBlock(chain.head.hash))) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+/**
  * Starts Chopsticks in this process on the Rococo Asset Hub genesis shipped in
  * `@substrate/connect-known-chains` (a real Substrate runtime with the pallets of design §5),
  * serving JSON-RPC over ws on 127.0.0.1. Offline: no endpoint is contacted.
@@ -86,6 +98,7 @@ export async function startDevchain(params: StartDevchainParameters): Promise<De
   const stop = () => {
     stopping ??= (async () => {
       clock.stop()
+      await flushed(chain)
       await ctx.close()
       running--
       // The runtime executor is a worker thread shared by every chain of the process; it keeps the
