@@ -3,6 +3,7 @@ import { registerBench } from './bench.ts'
 import { registerChain } from './chain.ts'
 import { registerClaim } from './claim.ts'
 import { registerMetagraph } from './metagraph.ts'
+import { registerSubnet } from './subnet.ts'
 import { registerWallet } from './wallet.ts'
 
 /** Adds every command to the program. */
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerChain(program)
   registerMetagraph(program)
   registerClaim(program)
+  registerSubnet(program)
 }
