@@ -12,29 +12,10 @@ export class MinerStateError extends BaseError {
   }
 }
 
-/** The subnet document (from IPFS) does not match the expected schema. */
-export class InvalidSubnetDocumentError extends BaseError {
-  override name = 'InvalidSubnetDocumentError'
-  constructor(cid: string, reason: string, cause?: unknown) {
-    super('miner.subnet-document', `The subnet document ${cid} is invalid: ${reason}.`, { cause, meta: { cid } })
-  }
-}
-
 /** A round ledger read to find the base checkpoint does not match the expected schema. */
 export class InvalidLedgerError extends BaseError {
   override name = 'InvalidLedgerError'
   constructor(cid: string, reason: string, cause?: unknown) {
     super('miner.ledger', `The round ledger ${cid} is invalid: ${reason}.`, { cause, meta: { cid } })
-  }
-}
-
-/** The miner could not find itself in the metagraph after registering. */
-export class NotInMetagraphError extends BaseError {
-  override name = 'NotInMetagraphError'
-  constructor(hotkey: string, netuid: number) {
-    super('miner.not-registered', `Hotkey ${hotkey} has no uid on subnet ${netuid}.`, {
-      details: 'The registration may have failed (fee not paid) or the subnet is full; see the logs.',
-      meta: { hotkey, netuid },
-    })
   }
 }

@@ -1,8 +1,8 @@
 export { type CreateMinerParameters, createMiner, type Miner } from './createMiner.ts'
-export { InvalidLedgerError, InvalidSubnetDocumentError, MinerStateError, NotInMetagraphError } from './errors.ts'
+export { InvalidLedgerError, MinerStateError } from './errors.ts'
 export type { MinerProgress } from './minerTick.ts'
 export { type MinerAction, type NextActionParameters, nextAction } from './nextAction.ts'
-export { loadCheckpointParams, type ProduceDeltaParameters, produceDelta } from './produceDelta.ts'
+export { type ProduceDeltaParameters, produceDelta } from './produceDelta.ts'
 export {
   alignTensors,
   createStateStore,

@@ -1,8 +1,7 @@
 import type { Backend } from '../shared/backend/index.ts'
-import { compressDelta, decodeCheckpoint, encodeDelta } from '../shared/codec/index.ts'
+import { compressDelta, encodeDelta } from '../shared/codec/index.ts'
 import type { CrowdtrainConfig } from '../shared/config/index.ts'
 import type { Logger } from '../shared/logger/index.ts'
-import type { ModelSpec } from '../shared/model/index.ts'
 import { seedBytes } from '../shared/random.ts'
 import { type ShardPlan, shardTensors } from '../shared/shards/index.ts'
 import type { Storage } from '../shared/storage/index.ts'
@@ -94,28 +93,4 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
     trainState: { shard: p.shard, residual: nextResidual, optimizer: trained.optimizerState },
     ratio: dense / bytes.length,
   }
-}
-
-/** Largest checkpoint file accepted: the model's float32 bytes plus a generous header. */
-export function checkpointCap(spec: ModelSpec): number {
-  return spec.params.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0) + (1 << 20)
-}
-
-/**
- * θ of a checkpoint directory: `model.safetensors`, decoded strictly against the task's model
- * (names, shapes, float32, finite values). Stands in for `shared/checkpoint`'s `loadCheckpoint`.
- */
-export async function loadCheckpointParams(
-  storage: Storage,
-  cid: string,
-  spec: ModelSpec,
-  opts: { timeoutMs?: number; signal?: AbortSignal } = {},
-): Promise<NamedTensor[]> {
-  const maxBytes = checkpointCap(spec)
-  const bytes = await storage.getFile(cid, 'model.safetensors', {
-    maxBytes,
-    timeoutMs: opts.timeoutMs ?? 120_000,
-    signal: opts.signal,
-  })
-  return decodeCheckpoint(bytes, { shapes: spec.params, maxBytes }).tensors
 }

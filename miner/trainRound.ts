@@ -1,10 +1,14 @@
 import type { Member } from '../chain/protocol/index.ts'
+import { loadCheckpoint } from '../shared/checkpoint/index.ts'
 import { describeError } from '../shared/errors/index.ts'
 import { assignPages, shardForMiner, trainingPages } from '../shared/tasks/index.ts'
 import type { MinerContext } from './minerTick.ts'
-import { loadCheckpointParams, produceDelta } from './produceDelta.ts'
+import { produceDelta } from './produceDelta.ts'
 import type { TrainState } from './stateStore.ts'
 import { baseCheckpoint } from './subnetView.ts'
+
+// A checkpoint of a small CPU model is a few MB; a slow peer still gets two minutes.
+const CHECKPOINT_TIMEOUT_MS = 120_000
 
 /**
  * The commit window's work (docs/network.md step 1): base checkpoint as of the round's first block,
@@ -16,8 +20,18 @@ export async function trainRound(ctx: MinerContext, round: number, me: Member): 
   const cfg = view.config
   const w = view.schedule.forRound(round)
   const blockHash = (await ctx.client.api.rpc.chain.getBlockHash(w.firstBlock)).toHex()
-  const base = await baseCheckpoint(ctx.client, ctx.storage, view, { atBlockHash: blockHash, signal: ctx.signal })
-  const params = await loadCheckpointParams(ctx.storage, base.cid, ctx.spec, { signal: ctx.signal })
+  const base = await baseCheckpoint(ctx.client, ctx.storage, view, {
+    round,
+    atBlockHash: blockHash,
+    signal: ctx.signal,
+  })
+  const checkpoint = await loadCheckpoint(ctx.storage, base.cid, {
+    config: cfg,
+    task,
+    timeoutMs: CHECKPOINT_TIMEOUT_MS,
+    signal: ctx.signal,
+  })
+  const params = checkpoint.params
   const shard = shardForMiner({
     uid: me.uid,
     round,

@@ -8,7 +8,6 @@ import {
   collectRegistrations,
   collectRound,
   connect,
-  createSubnet,
   type Devchain,
   devKeypair,
   type RoundSchedule,
@@ -16,12 +15,13 @@ import {
   scheduleFromConfig,
   startDevchain,
 } from '../chain/index.ts'
+import { createNetworkSubnet } from '../chain/subnet/index.ts'
 import { createMiner, type Miner, type MinerProgress, type MinerState } from '../miner/index.ts'
 import { type Backend, initBackend } from '../shared/backend/index.ts'
-import { decodeDelta, decodeSafetensors, encodeCheckpoint } from '../shared/codec/index.ts'
+import { decodeDelta, decodeSafetensors } from '../shared/codec/index.ts'
 import { type CrowdtrainConfig, presetConfig } from '../shared/config/index.ts'
 import { createLogger, silentLogger } from '../shared/logger/index.ts'
-import { createModel, initParams, type ModelSpec } from '../shared/model/index.ts'
+import { createModel, type ModelSpec } from '../shared/model/index.ts'
 import { planShards } from '../shared/shards/index.ts'
 import { createHeliaStorage, type HeliaStorage } from '../shared/storage/index.ts'
 import { loadTask } from '../shared/tasks/index.ts'
@@ -129,44 +129,30 @@ beforeAll(async () => {
   storage = await createHeliaStorage({ dir: join(dir, 'ipfs'), listen: ['/ip4/127.0.0.1/tcp/0'], logger: silentLogger })
   await storage.start()
 
-  // The owner's part, with what exists today: genesis checkpoint and subnet document on IPFS, then createSubnet.
-  const base = presetConfig('tiny')
+  // The owner's part: genesis checkpoint, subnet document and chain anchors.
   config = {
-    ...base,
+    ...presetConfig('tiny'),
     round: { tempo: 14, commitBlocks: 2, revealBlocks: 2, evaluateBlocks: 2, weightsRevealBlocks: 2, graceBlocks: 1 },
   }
-  spec = createModel(loadTask(config.task.name, config), config.model)
-  const model = encodeCheckpoint(initParams(spec, config.model.seed), {
-    format: 'crowdtrain-checkpoint',
-    version: '1',
-    task: config.task.name,
-    round: '-1',
-  })
-  genesisCid = (await storage.add([{ path: 'model.safetensors', content: model }])).toString()
+  const task = loadTask(config.task.name, config)
+  spec = createModel(task, config.model)
   const validators = await Promise.all(['//Bob', '//Charlie'].map(devKeypair))
-  const genesisBlock = devchain.head() + 6
-  schedule = scheduleFromConfig(config.round, genesisBlock)
-  const doc = {
-    v: 1,
-    netuid: NETUID,
-    name: 'miner-test',
-    config,
-    genesisBlock,
-    genesisCheckpoint: genesisCid,
+  const subnet = await createNetworkSubnet({
+    client,
+    storage,
+    owner: await devKeypair('//Alice'),
     validators: validators.map((v) => ({ hotkey: v.address, stakeAccount: v.address })),
     threshold: 2,
-    treasury: '',
-    assetId: NETUID,
-    registrationFee: FEE.toString(),
-  }
-  const documentCid = (await storage.add(new TextEncoder().encode(JSON.stringify(doc)))).toString()
-  await createSubnet(client, {
-    owner: await devKeypair('//Alice'),
+    config,
     netuid: NETUID,
-    documentCid,
-    validators: validators.map((v) => v.address),
-    threshold: 2,
+    logger: silentLogger,
+    registrationFee: FEE,
+    genesisDelay: 6,
+    backend,
+    task,
   })
+  genesisCid = subnet.genesisCid
+  schedule = scheduleFromConfig(config.round, subnet.genesisBlock)
 }, 120_000)
 
 afterAll(async () => {

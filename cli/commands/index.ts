@@ -2,8 +2,11 @@ import type { Command } from 'commander'
 import { registerBench } from './bench.ts'
 import { registerChain } from './chain.ts'
 import { registerClaim } from './claim.ts'
+import { registerDevnet } from './devnet.ts'
 import { registerMetagraph } from './metagraph.ts'
+import { registerMiner } from './miner.ts'
 import { registerSubnet } from './subnet.ts'
+import { registerValidator } from './validator.ts'
 import { registerWallet } from './wallet.ts'
 
 /** Adds every command to the program. */
@@ -13,5 +16,8 @@ export function registerCommands(program: Command): void {
   registerChain(program)
   registerMetagraph(program)
   registerClaim(program)
+  registerDevnet(program)
+  registerValidator(program)
+  registerMiner(program)
   registerSubnet(program)
 }

@@ -1,0 +1,109 @@
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+import type { Command } from 'commander'
+import { connect } from '../../chain/index.ts'
+import { createMiner, type MinerProgress } from '../../miner/index.ts'
+import { BACKEND_NAMES, initBackend } from '../../shared/backend/index.ts'
+import { UsageError } from '../../shared/errors/index.ts'
+import { defaultWalletDir } from '../../shared/keys/index.ts'
+import { LOG_LEVELS } from '../../shared/logger/index.ts'
+import { createHeliaStorage, createKuboStorage, type Storage } from '../../shared/storage/index.ts'
+import { cliLogger, printJson } from '../output.ts'
+import { intFlag } from './chain.ts'
+import { loadSigner } from './claim.ts'
+
+const collect = (value: string, previous: string[] = []) => [...previous, value]
+
+/** `crowdtrain miner run`: the miner service until SIGINT / SIGTERM (or `--rounds` rounds). */
+export function registerMiner(program: Command): void {
+  const miner = program.command('miner').description('Train model shards and publish weight deltas.')
+  miner
+    .command('run')
+    .description('Run a miner: register, then each round train its shard, commit and reveal the delta, claim rewards.')
+    .requiredOption('--chain <url>', 'ws URL of the chain')
+    .requiredOption('--netuid <n>', 'subnet id')
+    .option('--wallet <name>', 'wallet holding the miner hotkey')
+    .option('--wallet-dir <dir>', 'folder of keystore files', defaultWalletDir())
+    .option('--password-file <file>', 'read the wallet password from this file')
+    .option('--dev-account <uri>', 'dev chains only: sign with a public dev key such as //Eve')
+    .option('--data <dir>', 'state folder (round progress, residual, optimizer state, IPFS store)')
+    .option('--data-dir <dir>', 'same as --data')
+    .option('--ipfs-api <url>', 'use a Kubo daemon at this RPC URL instead of the embedded Helia node')
+    .option('--listen <multiaddr>', 'where the embedded node listens', '/ip4/127.0.0.1/tcp/0')
+    .option('--peer <multiaddr>', 'a peer to dial at start, e.g. the subnet owner (repeatable)', collect, [])
+    .option('--backend <name>', `compute backend: ${BACKEND_NAMES.join('|')}`, 'wasm')
+    .option('--rounds <n>', 'stop after this many rounds are revealed and settled (or void)')
+    .option('--json', 'print one JSON object when stopping')
+    .option('--log-level <level>', 'debug|info|warn|error|silent')
+    .action(async (opts) => {
+      const netuid = intFlag('netuid', opts.netuid, 0, 2 ** 32 - 1)
+      const rounds = opts.rounds === undefined ? undefined : intFlag('rounds', opts.rounds, 1, 1_000_000)
+      if (!(BACKEND_NAMES as readonly string[]).includes(opts.backend))
+        throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got "${opts.backend}".`)
+      if (!/^wss?:\/\//.test(opts.chain))
+        throw new UsageError(`--chain must be a ws:// or wss:// URL, got "${opts.chain}".`)
+      if (opts.logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(opts.logLevel))
+        throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${opts.logLevel}".`)
+      const pair = await loadSigner(opts)
+      const logger = cliLogger(opts)
+      const dataDir = resolve(opts.data ?? opts.dataDir ?? join(homedir(), '.crowdtrain', 'miners', pair.address))
+      const backend = await initBackend(opts.backend, logger)
+      const storage: Storage = opts.ipfsApi
+        ? createKuboStorage({ url: opts.ipfsApi })
+        : await createHeliaStorage({ dir: join(dataDir, 'ipfs'), listen: [opts.listen], peers: opts.peer, logger })
+      await storage.start()
+      const client = await connect({ url: opts.chain, logger })
+      const status = process.stderr.isTTY && !opts.json ? statusLine() : undefined
+      const service = createMiner({
+        client,
+        netuid,
+        pair,
+        dataDir,
+        storage,
+        backend,
+        logger,
+        rounds,
+        onProgress: status?.update,
+      })
+      const onSignal = () => void service.stop()
+      process.once('SIGINT', onSignal)
+      process.once('SIGTERM', onSignal)
+      try {
+        await service.start()
+        await service.done
+      } finally {
+        process.off('SIGINT', onSignal)
+        process.off('SIGTERM', onSignal)
+        status?.end()
+        await service.stop()
+        await storage.stop().catch(() => undefined)
+        await client.disconnect()
+      }
+      if (opts.json) printJson({ netuid, hotkey: pair.address, dataDir, stopped: true })
+    })
+}
+
+/** One status line on the terminal, rewritten in place: round, phase, step, loss, upload. */
+function statusLine(): { update: (p: MinerProgress) => void; end: () => void } {
+  let shown = false
+  return {
+    update(p) {
+      const parts = [p.round === null ? 'miner' : `round ${p.round}`, p.phase]
+      if (p.step !== undefined && p.steps !== undefined) parts.push(`step ${p.step}/${p.steps}`)
+      if (p.loss !== undefined) parts.push(`loss ${p.loss.toFixed(4)}`)
+      if (p.bytes !== undefined) parts.push(`${(p.bytes / 1024).toFixed(1)} KiB`)
+      if (p.ratio !== undefined) parts.push(`${p.ratio.toFixed(1)}× smaller`)
+      if (p.cid) parts.push(p.cid)
+      if (p.amount !== undefined) parts.push(`claimed ${p.amount}`)
+      if (p.message) parts.push(p.message)
+      const line = parts.join(' · ').slice(0, (process.stderr.columns ?? 120) - 1)
+      // Phases that end a step stay on screen; training steps overwrite each other.
+      const keep = p.phase !== 'train' && p.phase !== 'wait'
+      process.stderr.write(`\r\x1b[2K${line}${keep ? '\n' : ''}`)
+      shown = !keep
+    },
+    end() {
+      if (shown) process.stderr.write('\n')
+    },
+  }
+}
