@@ -30,7 +30,8 @@ export function registerDevnet(program: Command): void {
     .option('--log-level <level>', 'debug, info, warn, error')
     .action(async (opts) => {
       const miners = count('--miners', opts.miners, 1)
-      const validators = count('--validators', opts.validators, 1)
+      // The treasury's multisig needs at least two signatories (multisig.TooFewSignatories otherwise).
+      const validators = count('--validators', opts.validators, 2)
       const rounds = count('--rounds', opts.rounds, 1)
       const windowTimeout = count('--window-timeout', opts.windowTimeout, 1)
       const chaos = parseChaos(opts.chaos, { miners, validators })

@@ -1,10 +1,14 @@
 import type { KeyringPair } from '@polkadot/keyring/types'
 import type { ChainClient } from '../../chain/client/index.ts'
 import { MAX_LEDGER_BYTES, parseLedger } from '../../chain/ledger/index.ts'
+import { createNetworkSubnet } from '../../chain/subnet/index.ts'
 import type { CrowdtrainConfig } from '../../shared/config/index.ts'
 import type { Logger } from '../../shared/logger/index.ts'
 import type { Storage } from '../../shared/storage/index.ts'
 import type { LedgerView } from './summarizeRound.ts'
+
+/** The netuid of the devnet's subnet (its chain is fresh every run). */
+export const DEVNET_NETUID = 1
 
 /** The inputs of `createDevnetSubnet`. */
 export type CreateDevnetSubnetParameters = {
@@ -14,35 +18,33 @@ export type CreateDevnetSubnetParameters = {
   /** The owner's node: it serves the subnet document and the genesis checkpoint. */
   storage: Storage
   config: CrowdtrainConfig
-  /** Validator hotkeys (their own stake accounts). */
+  /** Validator hotkeys (each its own stake account). */
   validators: readonly string[]
+  /** Participants that will register: round 0 opens after room for one block each. */
+  participants: number
   logger: Logger
 }
 
 /** What the devnet needs to know of its subnet. */
 export type DevnetSubnet = { netuid: number; genesisBlock: number; validators: string[] }
 
-// chain/subnet is built alongside the devnet; it is loaded by path so this file compiles before it
-// lands.
-const SUBNET = '../../chain/subnet/index.ts'
-
-/** Creates the devnet's subnet (`createNetworkSubnet`): document and genesis checkpoint on IPFS, then chain. */
+/** Creates the devnet's subnet (`createNetworkSubnet`): genesis checkpoint and document on IPFS, then chain. */
 export async function createDevnetSubnet(p: CreateDevnetSubnetParameters): Promise<DevnetSubnet> {
-  const mod = (await import(SUBNET)) as { createNetworkSubnet: (args: unknown) => Promise<unknown> }
-  const out = (await mod.createNetworkSubnet({
+  const out = await createNetworkSubnet({
     client: p.client,
-    owner: p.owner,
     storage: p.storage,
-    config: p.config,
-    name: 'devnet',
+    owner: p.owner,
     validators: p.validators.map((hotkey) => ({ hotkey, stakeAccount: hotkey })),
-    // A majority of the validators signs each settlement.
-    threshold: Math.floor(p.validators.length / 2) + 1,
+    config: p.config,
+    netuid: DEVNET_NETUID,
+    name: 'devnet',
+    // Before everyone has registered, only transactions make blocks: one per registration at most.
+    genesisDelay: p.participants + 3,
     logger: p.logger,
-  })) as { netuid: number; document: { genesisBlock: number; validators: { hotkey: string }[] } }
+  })
   return {
     netuid: out.netuid,
-    genesisBlock: out.document.genesisBlock,
+    genesisBlock: out.genesisBlock,
     validators: out.document.validators.map((v) => v.hotkey),
   }
 }

@@ -137,6 +137,7 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
       storage: owner,
       config,
       validators: participants.filter((x) => x.role === 'validator').map((x) => x.address),
+      participants: participants.length,
       logger: p.logger,
     })
     watcher.setSubnet(subnet.netuid, new Set(subnet.validators))
