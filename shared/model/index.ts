@@ -10,6 +10,7 @@ export {
 } from './createModel.ts'
 export { InvalidModelConfigError, ParamMismatchError } from './errors.ts'
 export { modelFlopsPerToken } from './flops.ts'
+export { type GenerateParameters, generate } from './generate.ts'
 export { gptLogits, type Weights } from './gpt.ts'
 export { initParams } from './initParams.ts'
 export { mlpLogits } from './mlp.ts'
