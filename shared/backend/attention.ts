@@ -49,13 +49,13 @@ export function attention(tf: Tf, q: Tensor, k: Tensor, v: Tensor, mask: Tensor,
         gradFunc: (dy, [sq, sk, sv, sp, sscale]) => {
           const g = dy as Tensor
           const dp = mm(g, swap(tf, sv))
-          // dv = Pᵀ·dY and dk = dSᵀ·q, each computed transposed (dYᵀ·P, qᵀ·dS) and swapped back:
-          // that transposes [n, T, D] tensors instead of the 4× larger [n, T, T] ones.
-          const dv = swap(tf, mm(swap(tf, g), sp))
+          // Pᵀ is transposed whole: a 2-D product runs best with many rows in its left operand
+          // and a small right one (XNNPACK repacks the right operand on every call).
+          const dv = mm(swap(tf, sp), g)
           // softmax backward: dS = P ∘ (dP − Σ_j dP∘P), then the scale.
           const ds = tf.mul(tf.mul(sp, tf.sub(dp, tf.sum(tf.mul(dp, sp), -1, true))), sscale)
           const dq = mm(ds, sk)
-          const dk = swap(tf, mm(swap(tf, sq), ds))
+          const dk = mm(swap(tf, ds), sq)
           // The mask and the scale are constants: zeros keep customGrad's one-gradient-per-input rule.
           return [dq, dk, dv, tf.zeros(mt.shape), tf.zerosLike(sscale)]
         },
