@@ -1,0 +1,121 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  buildSettleCall,
+  type ChainClient,
+  connect,
+  createSubnet,
+  devKeypair,
+  register,
+  settle,
+} from '../chain/index.ts'
+import { silentLogger } from '../shared/logger/index.ts'
+
+const BIN = fileURLToPath(new URL('../bin/crowdtrain.js', import.meta.url))
+const NODE = process.execPath
+const DOC_CID = 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy'
+const run = promisify(execFile)
+
+let server: ChildProcess
+let ready: { url: string; port: number; accounts: Record<string, string> }
+let client: ChainClient
+
+/** Runs the CLI to completion; resolves with its exit code and output. */
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(NODE, [BIN, ...args], { timeout: 120_000 })
+    return { code: 0, stdout, stderr }
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string }
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
+  }
+}
+
+beforeAll(async () => {
+  server = spawn(NODE, [BIN, 'chain', 'start', '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  server.stdout?.setEncoding('utf8')
+  ready = await new Promise((resolve, reject) => {
+    server.on('exit', (code) => reject(new Error(`chain start exited early (${code})`)))
+    server.stdout?.on('data', (chunk: string) => {
+      out += chunk
+      const line = out.split('\n').find((l) => l.startsWith('{'))
+      if (line) resolve(JSON.parse(line))
+    })
+  })
+  client = await connect({ url: ready.url, logger: silentLogger })
+})
+
+afterAll(async () => {
+  await client?.disconnect()
+  if (server && server.exitCode === null) server.kill('SIGKILL')
+})
+
+describe('chain: CLI', () => {
+  it('default: chain start prints one JSON ready line with the ws URL and the dev accounts', () => {
+    expect(ready.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/)
+    expect(ready.accounts.Alice).toBe('5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY')
+  })
+
+  it('behavior: metagraph lists registrations and claim pulls an approved reward', async () => {
+    const [owner, a, b, eve] = await Promise.all(['//Dave', '//Alice', '//Bob', '//Eve'].map(devKeypair))
+    const subnet = await createSubnet(client, {
+      owner,
+      netuid: 2,
+      documentCid: DOC_CID,
+      validators: [a.address, b.address],
+      threshold: 2,
+    })
+    await register(client, {
+      signer: eve,
+      netuid: 2,
+      role: 'miner',
+      multiaddrs: [],
+      treasury: subnet.treasury,
+      fee: 10n ** 10n,
+    })
+    const payouts = [{ address: eve.address, amount: 777n }]
+    const { call } = buildSettleCall({
+      api: client.api,
+      netuid: 2,
+      round: 0,
+      ledgerCid: DOC_CID,
+      treasury: subnet.treasury,
+      assetId: subnet.assetId,
+      payouts,
+    })
+    const p = { signatories: [a.address, b.address], threshold: 2, netuid: 2, round: 0, call }
+    await settle(client, { ...p, signer: a })
+    await settle(client, { ...p, signer: b })
+
+    const mg = await cli(['metagraph', '--chain', ready.url, '--netuid', '2', '--json'])
+    expect(mg.code).toBe(0)
+    const rows = JSON.parse(mg.stdout.trim().split('\n').pop() as string).rows
+    expect(rows).toEqual([
+      expect.objectContaining({ uid: 0, hotkey: eve.address, role: 'miner', approved: '777', claimed: '0' }),
+    ])
+
+    const claimed = await cli(['claim', '--chain', ready.url, '--netuid', '2', '--dev-account', '//Eve', '--json'])
+    expect(claimed.code).toBe(0)
+    expect(JSON.parse(claimed.stdout.trim().split('\n').pop() as string)).toMatchObject({
+      address: eve.address,
+      claimed: '777',
+    })
+  })
+
+  it('error: metagraph of a subnet that does not exist fails with a reason', async () => {
+    const res = await cli(['metagraph', '--chain', ready.url, '--netuid', '99'])
+    expect(res.code).toBe(1)
+    expect(res.stderr).toContain('Subnet 99 was not found')
+  })
+
+  it('behavior: chain start stops cleanly on SIGTERM', async () => {
+    await client.disconnect()
+    server.kill('SIGTERM')
+    const [code] = await once(server, 'exit')
+    expect(code).toBe(0)
+  })
+})
