@@ -8,6 +8,7 @@ import type { Member } from '../protocol/index.ts'
 import { type ComputeRoundOutcomeParameters, computeRoundOutcome } from './computeRoundOutcome.ts'
 import { InvalidOutcomeInputError } from './errors.ts'
 import { encodeLedger, parseLedger } from './ledger.ts'
+import { outcomeInputsFromLedger, outcomeMatchesLedger } from './outcomeInputsFromLedger.ts'
 import { finishLedger } from './publishRoundOutcome.ts'
 import type { ScoreReport, ScoreRow } from './report.ts'
 
@@ -169,6 +170,19 @@ describe('computeRoundOutcome', () => {
       [1, '300'],
     ])
     expect(ledger.accepted.map((a) => a.uid)).toEqual([2, 3])
+  })
+
+  test('behavior: the ledger alone (with reports, deltas and θ) recomputes the same outcome', () => {
+    const p = params()
+    const out = computeRoundOutcome(p)
+    const ledger = finishLedger(out.ledger, { checkpoint: parent, reportLoss: { before: 4.5, after: 4.25 } })
+    const inputs = outcomeInputsFromLedger(parseLedger(encodeLedger(ledger)), null, p.subnet)
+    const again = computeRoundOutcome({ ...inputs, reports: p.reports, deltas, theta })
+    expect(outcomeMatchesLedger(again, ledger)).toBe(true)
+    expect(again.params).toEqual(out.params)
+    // A ledger that pays someone else does not match.
+    const forged = { ...ledger, payouts: ledger.payouts.map((r, i) => (i === 0 ? { ...r, address: address(30) } : r)) }
+    expect(outcomeMatchesLedger(again, forged)).toBe(false)
   })
 
   test('behavior: a report for another round does not vouch', () => {

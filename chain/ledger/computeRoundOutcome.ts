@@ -152,6 +152,9 @@ export function computeRoundOutcome(p: ComputeRoundOutcomeParameters): RoundOutc
       .filter((m) => m.role === 'validator')
       .sort((a, b) => a.uid - b.uid)
       .map((m) => [m.uid, (p.stake.get(m.uid) ?? 0n).toString()]),
+    deltaReveals: [...p.deltaReveals]
+      .sort((a, b) => a.uid - b.uid)
+      .map((d) => ({ uid: d.uid, hotkey: d.hotkey, shard: d.shard, cid: d.cid })),
     revealed: weightReveals.map((w) => w.uid),
     weights: weightReveals.map((w) => [w.uid, w.weights.map(([u, x]): [number, number] => [u, x])]),
     consensus: {

@@ -23,6 +23,7 @@ export {
   parseLedger,
   type RoundLedger,
 } from './ledger.ts'
+export { outcomeInputsFromLedger, outcomeMatchesLedger } from './outcomeInputsFromLedger.ts'
 export { finishLedger, type PublishRoundOutcomeParameters, publishRoundOutcome } from './publishRoundOutcome.ts'
 export {
   encodeScoreReport,

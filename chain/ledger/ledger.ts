@@ -47,6 +47,8 @@ const acceptedSchema = z
   })
   .strict()
 
+const revealSchema = z.object({ uid, hotkey: ss58, shard: z.number().int().min(0).max(MAX_SHARD), cid }).strict()
+
 const payoutSchema = z.object({ uid, address: ss58, amount }).strict()
 
 /** The round ledger schema (docs/network.md, Round ledger). */
@@ -60,6 +62,8 @@ export const ledgerSchema = z
     reportLoss: z.object({ before: finite.min(0), after: finite.min(0) }).strict(),
     metagraph: z.array(memberSchema).max(MAX_WEIGHTS),
     stake: pairs(amount),
+    /** Counted delta reveals of the round (so `verify` can recompute acceptance from the ledger alone). */
+    deltaReveals: z.array(revealSchema).max(MAX_WEIGHTS),
     revealed: z.array(uid).max(MAX_WEIGHTS),
     weights: z.array(z.tuple([uid, u16Pairs])).max(MAX_WEIGHTS),
     consensus: z
@@ -87,6 +91,7 @@ export const ledgerSchema = z
     const lists: [string, number[]][] = [
       ['metagraph', l.metagraph.map((m) => m.uid)],
       ['stake', l.stake.map((s) => s[0])],
+      ['deltaReveals', l.deltaReveals.map((d) => d.uid)],
       ['revealed', l.revealed],
       ['weights', l.weights.map((w) => w[0])],
       ['accepted', l.accepted.map((a) => a.uid)],
