@@ -33,37 +33,40 @@ export async function readSummaries(p: ReadSummariesParameters): Promise<RoundSu
     maxUids: p.maxUids,
     immunityBlocks: p.immunityBlocks,
   })
-  const claimedTotal = new Map<string, bigint>()
-  for (const row of rows) claimedTotal.set(accountId(row.hotkey) ?? row.hotkey, row.claimed)
-  const earlier = new Map<string, bigint>()
-  const out: RoundSummary[] = []
-  for (const { round, ledgerCid } of [...p.rounds].sort((a, b) => a.round - b.round)) {
-    let ledger: LedgerView
+  const outstanding = new Map<string, bigint>()
+  for (const row of rows) outstanding.set(accountId(row.hotkey) ?? row.hotkey, row.approved)
+  const sorted = [...p.rounds].sort((a, b) => a.round - b.round)
+  const ledgers: LedgerView[] = []
+  for (const { round, ledgerCid } of sorted) {
     try {
-      ledger = await p.loadLedger(p.storage, ledgerCid)
+      ledgers.push(await p.loadLedger(p.storage, ledgerCid))
     } catch (err) {
       throw new RoundFailedError(round, `its ledger ${ledgerCid} cannot be read (${(err as Error).message})`)
     }
     if (p.pin) {
       await p.storage.pin(ledgerCid, { timeoutMs: 60_000 })
-      await p.storage.pin(ledger.checkpoint, { timeoutMs: 120_000 })
+      await p.storage.pin(ledgers[ledgers.length - 1].checkpoint, { timeoutMs: 120_000 })
     }
-    const byKey = (m: ReadonlyMap<string, bigint>) =>
-      new Map(
-        ledger.payouts.map((x) => [x.address, m.get(accountId(x.address) ?? x.address) ?? m.get(x.address) ?? 0n]),
-      )
-    const earlierById = new Map([...earlier].map(([a, v]) => [accountId(a) ?? a, v]))
-    out.push(
+  }
+  // Walk back from the newest round: `later` holds the rewards of the rounds after the current one.
+  const later = new Map<string, bigint>()
+  const out: RoundSummary[] = []
+  for (let i = sorted.length - 1; i >= 0; i--) {
+    const ledger = ledgers[i]
+    const byAddress = (m: ReadonlyMap<string, bigint>) =>
+      new Map(ledger.payouts.map((x) => [x.address, m.get(accountId(x.address) ?? x.address) ?? 0n]))
+    const laterById = new Map([...later].map(([a, v]) => [accountId(a) ?? a, v]))
+    out.unshift(
       summarizeRound({
-        ledgerCid,
+        ledgerCid: sorted[i].ledgerCid,
         ledger,
-        earlier: byKey(earlierById),
-        claimedTotal: byKey(claimedTotal),
-        deltaReveals: p.deltaReveals?.get(round),
+        later: byAddress(laterById),
+        outstanding: byAddress(outstanding),
+        deltaReveals: p.deltaReveals?.get(sorted[i].round),
         names: p.names,
       }),
     )
-    addRewards(earlier, ledger)
+    addRewards(later, ledger)
   }
   return out
 }

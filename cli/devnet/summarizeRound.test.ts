@@ -36,8 +36,11 @@ describe('summarizeRound', () => {
     const s = summarizeRound({
       ledgerCid: 'bafyledger',
       ledger,
-      earlier: new Map(),
-      claimedTotal: new Map(),
+      later: new Map(),
+      outstanding: new Map([
+        ['M0', 410n],
+        ['V0', 410n],
+      ]),
       deltaReveals: new Set(['M0', 'M1']),
       names: new Map([['M0', 'miner-0']]),
     })
@@ -71,12 +74,13 @@ describe('summarizeRound', () => {
     ])
   })
 
-  test('behavior: a round counts as claimed only once the claims cover it and the rounds before', () => {
-    const earlier = new Map<string, bigint>()
-    addRewards(earlier, ledger)
-    const partly = summarizeRound({ ledgerCid: 'x', ledger, earlier, claimedTotal: new Map([['M0', 410n]]) })
-    expect(partly.miners[0].claimed).toBe(false)
-    const all = summarizeRound({ ledgerCid: 'x', ledger, earlier, claimedTotal: new Map([['M0', 820n]]) })
-    expect(all.miners[0].claimed).toBe(true)
+  test('behavior: a round counts as claimed once what is still approved is no more than the later rounds gave', () => {
+    const later = new Map<string, bigint>()
+    addRewards(later, ledger)
+    const open = summarizeRound({ ledgerCid: 'x', ledger, later, outstanding: new Map([['M0', 820n]]) })
+    expect(open.miners[0].claimed).toBe(false)
+    const claimed = summarizeRound({ ledgerCid: 'x', ledger, later, outstanding: new Map([['M0', 410n]]) })
+    expect(claimed.miners[0].claimed).toBe(true)
+    expect(claimed.validators[0].claimed).toBe(true)
   })
 })

@@ -30,7 +30,7 @@ export type MinerSummary = {
   incentive: number
   /** Subnet asset approved to this miner for the round (smallest unit, decimal). */
   reward: string
-  /** True when the miner has claimed everything approved to it up to this round. */
+  /** True when this round's reward has been claimed: what is still approved is at most the later rounds' rewards. */
   claimed: boolean
 }
 
@@ -66,10 +66,10 @@ export type RoundSummary = {
 export type SummarizeRoundParameters = {
   ledgerCid: string
   ledger: LedgerView
-  /** Rewards of the earlier rounds per address, so `claimed` can compare with the total claimed. */
-  earlier: ReadonlyMap<string, bigint>
-  /** Subnet asset claimed so far per address (from the chain). */
-  claimedTotal: ReadonlyMap<string, bigint>
+  /** Rewards of the later settled rounds per address (approvals add up on chain). */
+  later: ReadonlyMap<string, bigint>
+  /** Approved and not yet claimed, per address, read from chain state now. */
+  outstanding: ReadonlyMap<string, bigint>
   /** Hotkeys whose delta reveal counted on chain this round. */
   deltaReveals?: ReadonlySet<string>
   /** Names of the devnet's participants by hotkey. */
@@ -93,7 +93,7 @@ export function summarizeRound(p: SummarizeRoundParameters): RoundSummary {
     ledger.payouts.filter((x) => x.uid === uid).reduce((sum, x) => sum + BigInt(x.amount), 0n)
   const addressOf = (uid: number, hotkey: string) => ledger.payouts.find((x) => x.uid === uid)?.address ?? hotkey
   const claimed = (address: string, reward: bigint) =>
-    reward > 0n && (p.claimedTotal.get(address) ?? 0n) >= (p.earlier.get(address) ?? 0n) + reward
+    reward > 0n && (p.outstanding.get(address) ?? 0n) <= (p.later.get(address) ?? 0n)
   const rows = [...ledger.metagraph].sort((a, b) => a.uid - b.uid)
   const miners = rows
     .filter((m) => m.role === 'miner')
@@ -140,7 +140,7 @@ export function summarizeRound(p: SummarizeRoundParameters): RoundSummary {
   }
 }
 
-/** Rewards per address in a ledger, added to `into` (for the `earlier` totals of the next round). */
+/** Rewards per address in a ledger, added to `into` (for the `later` totals of an earlier round). */
 export function addRewards(into: Map<string, bigint>, ledger: LedgerView): void {
   for (const x of ledger.payouts) into.set(x.address, (into.get(x.address) ?? 0n) + BigInt(x.amount))
 }
