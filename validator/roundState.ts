@@ -19,8 +19,11 @@ export const roundStateSchema = z
     /** Set once the round is evaluated, BEFORE the commit is sent. */
     weights: z.array(z.tuple([z.number().int().min(0).max(65535), z.number().int().min(0).max(65535)])).optional(),
     reportCid: z.string().min(1).max(128).optional(),
+    /** The commit was included (a crash right after sending leaves it false: the chain then decides). */
     committed: z.boolean(),
+    /** The reveal was included, or there was no counted commit to reveal. */
     revealed: z.boolean(),
+    /** The round's settlement executed (by this validator's approval or another's). */
     settled: z.boolean(),
   })
   .strict()

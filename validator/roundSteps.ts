@@ -172,9 +172,24 @@ export async function commitStep(ctx: ValidatorContext, state: RoundState, signa
   return next
 }
 
-/** Reveals the persisted weights, salt, eval seed and report CID, then marks them revealed. */
+/**
+ * Reveals the persisted weights, salt, eval seed and report CID, then marks them revealed. When the
+ * state does not say the commit was sent (a crash between sending and saving), the chain decides:
+ * reveal only if a commit of this hotkey counted, so no fee is paid for a reveal that cannot count.
+ */
 export async function revealStep(ctx: ValidatorContext, state: RoundState, signal?: AbortSignal): Promise<RoundState> {
   if (!state.weights || !state.reportCid) return state
+  if (!state.committed) {
+    const w = ctx.view.schedule.forRound(state.round)
+    const me = ctx.chain.find(ctx.pair.address, w.evaluate.graceEnd)
+    const counted = roundRecords(ctx, state.round, w.evaluate.graceEnd).weightCommits.some((c) => c.uid === me?.uid)
+    if (!counted) {
+      ctx.logger.warn('no counted weights commit this round; nothing to reveal', { round: state.round })
+      const next = { ...state, revealed: true }
+      await saveRoundState(ctx.dataDir, next)
+      return next
+    }
+  }
   const receipt = await revealWeights(ctx.client, {
     signer: ctx.pair,
     schedule: ctx.view.schedule,
