@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
 import type { KeyringPair } from '@polkadot/keyring/types'
 import type { Command } from 'commander'
 import { z } from 'zod'
@@ -98,7 +99,11 @@ export function registerSubnet(program: Command): void {
     .option('--threshold <k>', 'signatures the treasury multisig needs (default: a majority)')
     .option('--registration-fee <planck>', 'native planck a participant pays to register', '0')
     .option('--ipfs-api <url>', 'publish through a Kubo daemon at this RPC URL')
-    .option('--ipfs-dir <dir>', 'publish into an embedded Helia node kept in this folder', '.crowdtrain/owner-ipfs')
+    .option(
+      '--ipfs-dir <dir>',
+      'publish into an embedded Helia node kept in this folder',
+      join(homedir(), '.crowdtrain', 'owner', 'ipfs'),
+    )
     .option('--listen <multiaddr>', 'where the embedded node listens', '/ip4/127.0.0.1/tcp/0')
     .option('--serve', 'keep the embedded node running to serve the document and genesis (until SIGINT)')
     .option('--backend <name>', `backend for the genesis report loss: ${BACKEND_NAMES.join('|')}`)
