@@ -49,18 +49,12 @@ export async function connect(params: ConnectParameters): Promise<ChainClient> {
     if (!closed) logger.warn('chain connection lost; reconnecting', { url: params.url })
   })
   const nonces = createNonceTracker(api)
-  // A dev chain resumed from its db answers chain_getBlockHash(0) with another hash than the
-  // runtime's System.BlockHash(0), which signatures are checked against: sign with the runtime's
-  // genesis (immortal era) there. On every other chain both agree and signing is the default.
-  const runtimeGenesis = (await api.query.system.blockHash(0)).toHex()
-  const signOptions =
-    runtimeGenesis !== api.genesisHash.toHex() ? { era: 0, genesisHash: runtimeGenesis, blockHash: runtimeGenesis } : {}
   return {
     api,
     url: params.url,
     logger,
     nonces,
-    submit: (tx, signer, opts) => submit({ api, nonces, logger, signOptions }, tx, signer, opts),
+    submit: (tx, signer, opts) => submit({ api, nonces, logger }, tx, signer, opts),
     async finalizedHead() {
       const hash = await api.rpc.chain.getFinalizedHead()
       const header = await api.rpc.chain.getHeader(hash)
