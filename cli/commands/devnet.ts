@@ -55,7 +55,7 @@ export function registerDevnet(program: Command): void {
           chaos,
           logger,
           signal: stop.signal,
-          onRound: opts.json ? undefined : (s, ms) => say(renderRound(s, ms)),
+          onRound: opts.json ? undefined : (s, ms) => say(`${tty ? '\r\x1b[2K' : ''}${renderRound(s, ms)}`),
           onStatus: tty
             ? (line) => process.stdout.write(`\r\x1b[2K${line.slice(0, process.stdout.columns ?? 120)}`)
             : undefined,
@@ -76,7 +76,8 @@ export function registerDevnet(program: Command): void {
         if (opts.json) printJson(result)
         else
           say(
-            `${result.rounds.length} rounds settled in ${(result.elapsedMs / 1000).toFixed(1)} s; files in ${result.dir}`,
+            (tty ? '\r\x1b[2K' : '') +
+              `${result.rounds.length} rounds settled in ${(result.elapsedMs / 1000).toFixed(1)} s; files in ${result.dir}`,
           )
       } finally {
         process.off('SIGINT', onSignal)
