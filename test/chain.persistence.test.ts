@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import {
   buildSettleCall,
   type ChainClient,
+  claim,
   connect,
   createSubnet,
   type Devchain,
@@ -34,7 +35,7 @@ afterAll(async () => {
 })
 
 describe('chain: persistence', () => {
-  it('behavior: balances, records and settled rounds survive a restart from the db (read back)', async () => {
+  it('behavior: balances, records and settled rounds survive a restart from the db, and the chain goes on', async () => {
     devchain = await startDevchain({ db, logger: silentLogger })
     expect(devchain.resumed).toBe(false)
     client = await connect({ url: devchain.url, logger: silentLogger })
@@ -82,5 +83,10 @@ describe('chain: persistence', () => {
     )
     expect((await readRound(client, { from: 0 })).remarks).toEqual(records)
     expect((await readSettledRounds(client, { netuid: NETUID })).rounds).toEqual([{ round: 0, ledgerCid: LEDGER_CID }])
+    // The resumed chain goes on: the miner claims its reward at once.
+    expect((await claim(client, { signer: miner, assetId: subnet.assetId, treasuries: [subnet.treasury] })).total).toBe(
+      1234n,
+    )
+    expect(devchain.head()).toBe(head + 1)
   })
 })

@@ -76,7 +76,11 @@ export async function startDevchain(params: StartDevchainParameters): Promise<De
       'build-block-mode': BuildBlockMode.Instant,
       // The CLI's --resume flag is broken in 1.5.1; the config option works (design §6).
       ...(params.db ? { db: params.db, resume: resume ? true : undefined } : {}),
+      // With a genesis, Chopsticks builds a fresh block 1 before resuming, and saving it would
+      // replace the stored block 1 and cut the resumed head off its ancestry: save after resume.
+      ...(resume ? { 'save-blocks': false } : {}),
     } as Parameters<typeof setupWithServer>[0])
+    if (resume) (ctx.chain as unknown as { saveBlocks: boolean }).saveBlocks = true
   } catch (err) {
     throw new DevchainStartError(err instanceof Error ? err.message : String(err), err)
   }
