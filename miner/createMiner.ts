@@ -67,64 +67,30 @@ export function createMiner(p: CreateMinerParameters): Miner {
 
   async function init(): Promise<void> {
     const client = p.client ?? (await connect({ url: requireUrl(p.chainUrl), logger: p.logger, signal: abort.signal }))
-    const hotkey = p.pair.address
-    const store = createStateStore(p.dataDir)
-    const state = await store.load({ netuid: p.netuid, hotkey })
-    const view = await loadSubnetView(client, p.storage, { netuid: p.netuid, signal: abort.signal })
-    const task = loadTask(view.config.task.name, view.config)
-    const spec = createModel(task, view.config.model)
-    const plan = planShards(spec.params, view.config.shards.count)
-    const libp2p = 'libp2p' in p.storage ? p.storage.libp2p : undefined
-    let gossip: Gossip | undefined
-    if (libp2p) gossip = createGossip({ libp2p, netuid: p.netuid, signer: p.pair, logger: p.logger })
-    else log.info('storage has no libp2p node (Kubo): reveals go on chain only, no gossip')
-    const tracker = createMetagraphTracker({
-      client,
-      netuid: p.netuid,
-      maxUids: view.config.subnet.maxUids,
-      immunityBlocks: view.config.subnet.immunityBlocks,
-      validatorSet: new Set(view.validators.map((v) => v.hotkey)),
-      logger: log,
-    })
-    const ctx: MinerContext = {
-      client,
-      pair: p.pair,
-      storage: p.storage,
-      backend: p.backend,
-      log,
-      store,
-      state,
-      view,
-      task,
-      spec,
-      plan,
-      tracker,
-      gossip,
-      signal: abort.signal,
-      head: (await client.finalizedHead()).number,
-      progress: (x) => p.onProgress?.(x),
-      roundsLimit: p.rounds,
-      memo: { dialedAt: new Map(), registerSentAt: undefined, skipped: new Set(), checkedOnChain: new Set() },
+    const closeClient = async () => {
+      if (!p.client) await client.disconnect()
     }
+    cleanup = closeClient
+    const ctx = await buildContext(p, client, log, abort.signal)
     log.info('miner started', {
-      hotkey,
+      hotkey: p.pair.address,
       netuid: p.netuid,
-      task: view.config.task.name,
-      shards: plan.count,
-      tempo: view.schedule.tempo,
-      genesisBlock: view.genesisBlock,
-      resumedRounds: state.rounds.filter((e) => e.revealedAt === undefined && !e.gaveUp).map((e) => e.round),
+      task: ctx.view.config.task.name,
+      shards: ctx.plan.count,
+      tempo: ctx.view.schedule.tempo,
+      genesisBlock: ctx.view.genesisBlock,
+      resumedRounds: ctx.state.rounds.filter((e) => e.revealedAt === undefined && !e.gaveUp).map((e) => e.round),
     })
-    let wake: (() => void) | undefined
+    const heads = headWaiter()
     const unsub = await client.api.rpc.chain.subscribeFinalizedHeads((h) => {
       const n = h.number.toNumber()
       if (n > ctx.head) ctx.head = n
-      wake?.()
+      heads.notify()
     })
     cleanup = async () => {
       unsub()
-      gossip?.stop()
-      if (!p.client) await client.disconnect()
+      ctx.gossip?.stop()
+      await closeClient()
     }
     loop = (async () => {
       while (!abort.signal.aborted) {
@@ -140,18 +106,7 @@ export function createMiner(p: CreateMinerParameters): Miner {
           log.info('all requested rounds finished', { rounds: p.rounds })
           break
         }
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, p.pollMs ?? 2000)
-          const go = () => {
-            clearTimeout(timer)
-            wake = undefined
-            abort.signal.removeEventListener('abort', go)
-            resolve()
-          }
-          if (ctx.head > seen || abort.signal.aborted) return go()
-          wake = go
-          abort.signal.addEventListener('abort', go, { once: true })
-        })
+        if (ctx.head === seen) await heads.wait(p.pollMs ?? 2000, abort.signal)
       }
     })()
     loop.finally(() => void stop())
@@ -188,4 +143,72 @@ export function createMiner(p: CreateMinerParameters): Miner {
 function requireUrl(url: string | undefined): string {
   if (!url) throw new TypeError('createMiner needs chainUrl or client')
   return url
+}
+
+/** Loads the state, the subnet, the task and the shard plan, and builds what every step works with. */
+async function buildContext(
+  p: CreateMinerParameters,
+  client: ChainClient,
+  log: Logger,
+  signal: AbortSignal,
+): Promise<MinerContext> {
+  const store = createStateStore(p.dataDir)
+  const state = await store.load({ netuid: p.netuid, hotkey: p.pair.address })
+  const view = await loadSubnetView(client, p.storage, { netuid: p.netuid, signal })
+  const task = loadTask(view.config.task.name, view.config)
+  const spec = createModel(task, view.config.model)
+  const plan = planShards(spec.params, view.config.shards.count)
+  const libp2p = 'libp2p' in p.storage ? p.storage.libp2p : undefined
+  let gossip: Gossip | undefined
+  if (libp2p) gossip = createGossip({ libp2p, netuid: p.netuid, signer: p.pair, logger: p.logger })
+  else log.info('storage has no libp2p node (Kubo): reveals go on chain only, no gossip')
+  const tracker = createMetagraphTracker({
+    client,
+    netuid: p.netuid,
+    maxUids: view.config.subnet.maxUids,
+    immunityBlocks: view.config.subnet.immunityBlocks,
+    validatorSet: new Set(view.validators.map((v) => v.hotkey)),
+    logger: log,
+  })
+  return {
+    client,
+    pair: p.pair,
+    storage: p.storage,
+    backend: p.backend,
+    log,
+    store,
+    state,
+    view,
+    task,
+    spec,
+    plan,
+    tracker,
+    gossip,
+    signal,
+    head: (await client.finalizedHead()).number,
+    progress: (x) => p.onProgress?.(x),
+    roundsLimit: p.rounds,
+    memo: { dialedAt: new Map(), registerSentAt: undefined, skipped: new Set(), checkedOnChain: new Set() },
+  }
+}
+
+/** Lets the loop sleep until the next finalized head, a poll interval, or the stop signal. */
+function headWaiter(): { notify(): void; wait(ms: number, signal: AbortSignal): Promise<void> } {
+  let wake: (() => void) | undefined
+  return {
+    notify: () => wake?.(),
+    wait: (ms, signal) =>
+      new Promise<void>((resolve) => {
+        if (signal.aborted) return resolve()
+        const go = () => {
+          clearTimeout(timer)
+          wake = undefined
+          signal.removeEventListener('abort', go)
+          resolve()
+        }
+        const timer = setTimeout(go, ms)
+        wake = go
+        signal.addEventListener('abort', go, { once: true })
+      }),
+  }
 }
