@@ -1,7 +1,7 @@
 import type { KeyringPair } from '@polkadot/keyring/types'
 import { type ChainClient, connect, register } from '../chain/index.ts'
 import { accountId } from '../chain/protocol/index.ts'
-import type { Backend } from '../shared/backend/index.ts'
+import { type Backend, initBackend } from '../shared/backend/index.ts'
 import { describeError } from '../shared/errors/index.ts'
 import type { Logger } from '../shared/logger/index.ts'
 import { createModel } from '../shared/model/index.ts'
@@ -33,7 +33,8 @@ export type CreateValidatorParameters = {
   /** Where round states, smoothed scores and (by the caller) the IPFS store live. */
   dataDir: string
   storage: Storage
-  backend: Backend
+  /** Compute backend; default the subnet config's `train.backend` (validators must agree on its kind). */
+  backend?: Backend
   logger: Logger
   /** Stop after this many rounds (counted from the first round seen) are settled or over; default: run forever. */
   rounds?: number
@@ -86,6 +87,7 @@ export function createValidator(p: CreateValidatorParameters): Validator {
     const me = accountId(p.pair.address)
     if (!view.validators.some((v) => accountId(v.hotkey) === me))
       throw new NotInValidatorSetError(p.pair.address, p.netuid)
+    const backend = p.backend ?? (await initBackend(view.config.train.backend, p.logger))
     const task = loadTask(view.config.task.name, view.config)
     const spec = createModel(task, view.config.model)
     const base = { storage: p.storage, view, task, fetchTimeoutMs, logger: p.logger }
@@ -95,7 +97,7 @@ export function createValidator(p: CreateValidatorParameters): Validator {
       pair: p.pair,
       netuid: p.netuid,
       dataDir: p.dataDir,
-      backend: p.backend,
+      backend,
       spec,
       plan: planShards(spec.params, view.config.shards.count),
       paramShapes: new Map(spec.params.map((t) => [t.name, t.shape])),

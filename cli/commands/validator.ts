@@ -32,47 +32,39 @@ export function registerValidator(program: Command): void {
     .option('--ipfs-api <url>', 'use a Kubo daemon at this RPC URL instead of the embedded Helia node')
     .option('--listen <multiaddr>', 'where the embedded node listens', '/ip4/127.0.0.1/tcp/0')
     .option('--peer <multiaddr>', 'a peer to dial at start, e.g. the subnet owner (repeatable)', collect, [])
-    .option('--backend <name>', `compute backend: ${BACKEND_NAMES.join('|')}`, 'wasm')
+    .option('--backend <name>', `compute backend: ${BACKEND_NAMES.join('|')} (default: the subnet config's)`)
     .option('--rounds <n>', 'stop after this many rounds are settled or over')
     .option('--json', 'print one JSON object when stopping')
     .option('--log-level <level>', 'debug|info|warn|error|silent')
     .action(async (opts) => {
       const netuid = intFlag('netuid', opts.netuid, 0, 2 ** 32 - 1)
       const rounds = opts.rounds === undefined ? undefined : intFlag('rounds', opts.rounds, 1, 1_000_000)
-      if (!(BACKEND_NAMES as readonly string[]).includes(opts.backend))
+      if (opts.backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(opts.backend))
         throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got "${opts.backend}".`)
       if (!/^wss?:\/\//.test(opts.chain))
         throw new UsageError(`--chain must be a ws:// or wss:// URL, got "${opts.chain}".`)
       const pair = await loadSigner(opts)
       const logger = cliLogger(opts)
       const dataDir = resolve(opts.data ?? opts.dataDir ?? join(homedir(), '.crowdtrain', 'validators', pair.address))
-      const backend = await initBackend(opts.backend, logger)
-      const storage: Storage = opts.ipfsApi
-        ? createKuboStorage({ url: opts.ipfsApi })
-        : await createHeliaStorage({ dir: join(dataDir, 'ipfs'), listen: [opts.listen], peers: opts.peer, logger })
+      const backend = opts.backend === undefined ? undefined : await initBackend(opts.backend, logger)
       const client = await connect({ url: opts.chain, logger })
-      const service = createValidator({
-        client,
-        netuid,
-        pair,
-        dataDir,
-        storage,
-        backend,
-        logger,
-        rounds,
-        peers: opts.peer,
-      })
-      const onSignal = () => void service.stop()
+      let storage: Storage | undefined
+      const onSignal = () => void service?.stop()
+      let service: ReturnType<typeof createValidator> | undefined
       process.once('SIGINT', onSignal)
       process.once('SIGTERM', onSignal)
       try {
+        storage = opts.ipfsApi
+          ? createKuboStorage({ url: opts.ipfsApi })
+          : await createHeliaStorage({ dir: join(dataDir, 'ipfs'), listen: [opts.listen], peers: opts.peer, logger })
+        service = createValidator({ client, netuid, pair, dataDir, storage, backend, logger, rounds, peers: opts.peer })
         await service.start()
         await service.done
       } finally {
         process.off('SIGINT', onSignal)
         process.off('SIGTERM', onSignal)
-        await service.stop()
-        await storage.stop().catch(() => undefined)
+        await service?.stop()
+        await storage?.stop().catch(() => undefined)
         await client.disconnect()
       }
       if (opts.json) printJson({ netuid, hotkey: pair.address, dataDir, stopped: true })
