@@ -64,7 +64,24 @@ describe('crowdtrain subnet create', () => {
     const onChain = await readSubnet(client, { netuid: 9 })
     expect(onChain.documentCid).toBe(out.documentCid)
     expect(onChain.treasury).toBe(out.treasury)
-  }, 180_000)
+
+    // `subnet show` reads it back (the owner's node folder holds the document).
+    const shown = await runCli([
+      'subnet',
+      'show',
+      '--chain',
+      devchain.url,
+      '--netuid',
+      '9',
+      '--ipfs-dir',
+      join(dir, 'ipfs'),
+      '--json',
+    ])
+    expect(shown.code).toBe(0)
+    const doc = JSON.parse(shown.stdout.trim().split('\n').at(-1) ?? 'null')
+    expect(doc).toMatchObject({ netuid: 9, treasury: out.treasury, documentCid: out.documentCid, threshold: 2 })
+    expect(doc.config).toEqual(presetConfig('tiny'))
+  }, 240_000)
 
   test('error: a threshold above the validator count is a usage error (exit 2)', async () => {
     const r = await runCli([

@@ -7,7 +7,7 @@ import { z } from 'zod'
 import { connect } from '../../chain/client/index.ts'
 import { devKeypair } from '../../chain/devchain/index.ts'
 import { isSs58 } from '../../chain/protocol/index.ts'
-import { createNetworkSubnet } from '../../chain/subnet/index.ts'
+import { createNetworkSubnet, loadSubnet } from '../../chain/subnet/index.ts'
 import { BACKEND_NAMES, initBackend } from '../../shared/backend/index.ts'
 import { defaultConfig, loadConfigFile } from '../../shared/config/index.ts'
 import { UsageError } from '../../shared/errors/index.ts'
@@ -181,6 +181,74 @@ export function registerSubnet(program: Command): void {
         } else if (!opts.ipfsApi && !opts.json) {
           say(`The embedded node stops now: serve ${opts.ipfsDir} (--serve) until validators have fetched them.`)
         }
+      } finally {
+        await client.disconnect()
+        await storage.stop().catch(() => undefined)
+      }
+    })
+
+  subnet
+    .command('show')
+    .description('Show a subnet: its document (fetched from IPFS and checked against the chain) and round clock.')
+    .requiredOption('--chain <url>', 'ws URL of the chain')
+    .requiredOption('--netuid <n>', 'subnet id')
+    .option('--ipfs-api <url>', 'fetch through a Kubo daemon at this RPC URL')
+    .option('--ipfs-dir <dir>', 'embedded Helia node folder', join(homedir(), '.crowdtrain', 'reader', 'ipfs'))
+    .option('--peer <multiaddr>', 'a peer that serves the document, e.g. the owner (repeatable)', collect, [])
+    .option('--json', 'print one JSON object')
+    .option('--log-level <level>', 'debug|info|warn|error|silent')
+    .action(async (opts) => {
+      const netuid = intFlag('netuid', opts.netuid, 0, 2 ** 32 - 1)
+      if (!/^wss?:\/\//.test(opts.chain))
+        throw new UsageError(`--chain must be a ws:// or wss:// URL, got "${opts.chain}".`)
+      const logger = cliLogger(opts)
+      const storage: Storage = opts.ipfsApi
+        ? createKuboStorage({ url: opts.ipfsApi })
+        : await createHeliaStorage({
+            dir: resolve(opts.ipfsDir),
+            listen: ['/ip4/127.0.0.1/tcp/0'],
+            peers: opts.peer,
+            logger,
+          })
+      const client = await connect({ url: opts.chain, logger })
+      try {
+        const s = await loadSubnet(client, storage, netuid)
+        const head = await client.finalizedHead()
+        const now = s.schedule.windowAt(head.number)
+        const { config: _config, ...doc } = s.document
+        if (opts.json)
+          return printJson({
+            ...doc,
+            documentCid: s.documentCid,
+            controllers: s.controllers,
+            config: s.config,
+            head: head.number,
+            now,
+          })
+        say(
+          table(
+            ['field', 'value'],
+            [
+              ['netuid', s.netuid],
+              ['name', s.document.name],
+              ['task', s.config.task.name],
+              ['document', s.documentCid],
+              ['genesis checkpoint', s.genesisCheckpoint],
+              ['genesis block', s.genesisBlock],
+              ['tempo', s.config.round.tempo],
+              ['treasury', s.treasury],
+              ['asset', s.assetId],
+              ['validators', `${s.document.threshold} of ${s.document.validators.length}`],
+              ['registration fee', s.document.registrationFee],
+              [
+                'now',
+                now
+                  ? `block ${head.number}: round ${now.round}, ${now.window}`
+                  : `block ${head.number}: before genesis`,
+              ],
+            ],
+          ),
+        )
       } finally {
         await client.disconnect()
         await storage.stop().catch(() => undefined)
