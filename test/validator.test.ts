@@ -111,7 +111,7 @@ function startClock(schedule: () => RoundSchedule | undefined, ready: (at: Windo
 }
 
 describe('validator service on the embedded chain', () => {
-  test('default: scores a round, reveals, and two validators settle it', async () => {
+  test('default: scores a round, two validators settle it; a validator restarted after its commit still reveals', async () => {
     let schedule: RoundSchedule | undefined
     let ready: (at: WindowAt | null) => Promise<boolean> = async () => false
     const clock = startClock(
@@ -156,6 +156,8 @@ describe('validator service on the embedded chain', () => {
     const done = { committed: new Set<string>(), revealed: new Set<string>() }
     const cids = new Map<string, { cid: string; shard: number }>()
     let round = -1
+    let honest = true
+    let restart: (() => Promise<void>) | undefined
 
     // Miner 1 trains honestly on its pages; miner 2 publishes bytes that are no delta at all.
     async function produce(r: number): Promise<void> {
@@ -170,7 +172,7 @@ describe('validator service on the embedded chain', () => {
           shardCount: config.shards.count,
         })
         let bytes: Uint8Array
-        if (k === 0) {
+        if (k === 0 && honest) {
           const pages = assignPages({
             datasetId: task.datasetId,
             pool: trainingPages(task),
@@ -229,7 +231,7 @@ describe('validator service on the embedded chain', () => {
         if (!produced.has(round)) produced.set(round, produce(round))
         await produced.get(round)
         for (const m of miners) {
-          fire(`c${m.address}`, async () => {
+          fire(`c${round}${m.address}`, async () => {
             await commitDelta(client, { signer: m, netuid: NETUID, round, cid: cids.get(m.address)!.cid })
             done.committed.add(m.address)
           })
@@ -239,7 +241,7 @@ describe('validator service on the embedded chain', () => {
       if (at.window === 'reveal') {
         for (const m of miners) {
           const { cid, shard } = cids.get(m.address)!
-          fire(`r${m.address}`, async () => {
+          fire(`r${round}${m.address}`, async () => {
             await revealDelta(client, { signer: m, netuid: NETUID, round, shard, cid })
             done.revealed.add(m.address)
           })
@@ -247,7 +249,13 @@ describe('validator service on the embedded chain', () => {
         return done.revealed.size === miners.length
       }
       const states = await Promise.all(validators.map((_, i) => validatorState(i, round)))
-      if (at.window === 'evaluate') return states.every((s) => s?.committed)
+      if (at.window === 'evaluate') {
+        if (restart && states[0]?.committed) {
+          await restart()
+          restart = undefined
+        }
+        return states.every((s) => s?.committed)
+      }
       if (at.window === 'weightsReveal') return states.every((s) => s?.revealed)
       return (await readSettledRounds(client, { netuid: NETUID })).rounds.some((x) => x.round === round)
     }
@@ -266,7 +274,6 @@ describe('validator service on the embedded chain', () => {
       Promise.all(services.map((s) => s.done)),
       new Promise((_, reject) => setTimeout(() => reject(clock.error ?? new Error('timed out')), 240_000)),
     ])
-    await clock.stop()
 
     const settled = (await readSettledRounds(client, { netuid: NETUID })).rounds.find((x) => x.round === round)
     expect(settled).toBeDefined()
@@ -284,5 +291,53 @@ describe('validator service on the embedded chain', () => {
     expect(ledger.accepted.map((a) => a.hotkey)).toEqual([miners[0].address])
     const state = await validatorState(0, round)
     expect(state).toMatchObject({ committed: true, revealed: true, settled: true })
+
+    // Round 1: validator 0 is stopped right after its commit and started afresh on the same data.
+    const start = async (i: number) => {
+      const s = createValidator({
+        client,
+        netuid: NETUID,
+        pair: validators[i],
+        dataDir: join(dir, `v${i}`),
+        storage,
+        backend,
+        logger,
+        pollMs: 100,
+        fetchTimeoutMs: 5_000,
+      })
+      services.push(s)
+      await s.start()
+      return s
+    }
+    const first = await start(0)
+    await start(1)
+    restart = async () => {
+      await first.stop()
+      await start(0)
+    }
+    honest = false
+    done.committed.clear()
+    done.revealed.clear()
+    round += 1
+    const next = round
+    await new Promise<void>((resolve, reject) => {
+      const poll = setInterval(async () => {
+        if (clock.error) {
+          clearInterval(poll)
+          reject(clock.error)
+        }
+        if ((await readSettledRounds(client, { netuid: NETUID })).rounds.some((x) => x.round === next)) {
+          clearInterval(poll)
+          resolve()
+        }
+      }, 300)
+    })
+    await clock.stop()
+    expect(restart).toBeUndefined()
+    const settledNext = (await readSettledRounds(client, { netuid: NETUID })).rounds.find((x) => x.round === next)
+    const ledgerNext = parseLedger(await storage.get(settledNext!.ledgerCid, { maxBytes: MAX_LEDGER_BYTES }))
+    expect(ledgerNext.revealed).toHaveLength(2)
+    expect(ledgerNext.parent).toBe(ledger.checkpoint)
+    expect(await validatorState(0, next)).toMatchObject({ committed: true, revealed: true })
   }, 300_000)
 })
