@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { KeyringPair } from '@polkadot/keyring/types'
@@ -103,6 +103,7 @@ async function counted(round: number) {
   const reg = collectRegistrations(remarks, { netuid: NETUID, maxUids: 16, immunityBlocks: 100 })
   const members = new Map([...reg.byHotkey].map(([k, m]) => [k, { uid: m.uid, role: m.role }]))
   return {
+    remarks,
     uid: reg.byHotkey.get(miner.address)?.uid,
     ...collectRound({ netuid: NETUID, round, remarks, members, windows: schedule }),
   }
@@ -198,7 +199,7 @@ describe('miner on the embedded chain', () => {
     expect(watch.seen.some((p) => p.phase === 'train' && typeof p.loss === 'number')).toBe(true)
   }, 120_000)
 
-  it('behavior: a miner stopped after its commit resumes and reveals the same CID', async () => {
+  it('behavior: a miner stopped after its commit resumes, finds its commit on chain, and reveals the same CID', async () => {
     const first = progressWatcher()
     const a = startMiner(first)
     await a.start()
@@ -214,6 +215,11 @@ describe('miner on the embedded chain', () => {
     const trainFile = await readFile(join(dir, 'miner', state.train?.file ?? 'missing'))
     expect(decodeSafetensors(new Uint8Array(trainFile)).metadata.step).toBe(String(2 * config.train.innerSteps))
 
+    // As if it died between sending the commit and writing that it landed: the chain must tell it.
+    const forgetful = await readState()
+    for (const e of forgetful.rounds) if (e.round === 1) delete e.committedAt
+    await writeFile(join(dir, 'miner', 'miner-state.json'), JSON.stringify(forgetful))
+
     const second = progressWatcher()
     const b = startMiner(second)
     await b.start()
@@ -225,5 +231,7 @@ describe('miner on the embedded chain', () => {
     const rec = await counted(1)
     expect(rec.deltaReveals).toMatchObject([{ uid: 0, cid: commit.cid }])
     expect(rec.deltaCommits).toHaveLength(1)
+    const sentCommits = rec.remarks.filter((r) => r.signer === miner.address && r.text.includes('"delta-commit"'))
+    expect(sentCommits.filter((r) => schedule.roundOf(r.block) === 1)).toHaveLength(1)
   }, 120_000)
 })
