@@ -1,6 +1,7 @@
+import { blake2AsU8a, encodeAddress } from '@polkadot/util-crypto'
 import { describe, expect, it } from 'vitest'
 import { InvalidSettleCallError } from '../errors.ts'
-import { mergePayouts } from './buildSettleCall.ts'
+import { buildSettleCall, MAX_APPROVALS_PER_SETTLE, mergePayouts } from './buildSettleCall.ts'
 import { accountHex, multisigAddress, otherSignatories } from './multisigAddress.ts'
 
 const ALICE = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY'
@@ -47,5 +48,16 @@ describe('multisigAddress', () => {
 
   it('behavior: otherSignatories leaves out the sender', () => {
     expect(otherSignatories([ALICE, BOB, CHARLIE], BOB).sort()).toEqual([ALICE, CHARLIE].sort())
+  })
+})
+
+describe('buildSettleCall', () => {
+  it('error: more approvals than one settle can carry are refused before building anything', () => {
+    const payouts = Array.from({ length: MAX_APPROVALS_PER_SETTLE + 1 }, (_, i) => ({
+      address: encodeAddress(blake2AsU8a(`b${i}`), 42),
+      amount: 1n,
+    }))
+    const p = { api: {} as never, netuid: 1, round: 0, ledgerCid: 'x', treasury: ALICE, assetId: 1, payouts }
+    expect(() => buildSettleCall(p)).toThrow(/exceed the 1000/)
   })
 })

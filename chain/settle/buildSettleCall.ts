@@ -22,7 +22,12 @@ export type BuildSettleCallParameters = {
   treasury: string
   assetId: number
   payouts: readonly Payout[]
+  /** Refuse more approvals than this (default 1,000: 1,227 fit the dev runtime's block, design §6). */
+  maxApprovals?: number
 }
+
+/** Approvals one settle may carry by default: under the measured 1,227 with a margin. */
+export const MAX_APPROVALS_PER_SETTLE = 1000
 
 /** The settle call and what it pays. */
 export type BuildSettleCallReturnType = {
@@ -45,6 +50,12 @@ export type BuildSettleCallReturnType = {
 export function buildSettleCall(p: BuildSettleCallParameters): BuildSettleCallReturnType {
   const { api } = p
   const approvals = mergePayouts(p.payouts)
+  const max = p.maxApprovals ?? MAX_APPROVALS_PER_SETTLE
+  if (approvals.length > max) {
+    throw new InvalidSettleCallError(
+      `${approvals.length} approvals exceed the ${max} one settle may carry (block weight)`,
+    )
+  }
   const total = approvals.reduce((s, a) => s + a.amount, 0n)
   const calls: Call[] = [
     api.tx.uniques.mint(p.netuid, p.round, p.treasury).method,

@@ -3,6 +3,7 @@ export {
   type BuildSettleCallParameters,
   type BuildSettleCallReturnType,
   buildSettleCall,
+  MAX_APPROVALS_PER_SETTLE,
   mergePayouts,
   type Payout,
 } from './buildSettleCall.ts'

@@ -110,6 +110,7 @@ async function maxApprovals(client: ChainClient, log: Logger) {
       treasury: subnet.treasury,
       assetId: subnet.assetId,
       payouts: beneficiaries.slice(0, k).map((address) => ({ address, amount: 1000n })),
+      maxApprovals: Number.POSITIVE_INFINITY,
     }).call
   const fits = async (k: number) => {
     const call = callFor(k)
