@@ -49,7 +49,7 @@ async function proposedCall(client: ChainClient, p: PendingCall): Promise<CallBa
   const hash = await api.rpc.chain.getBlockHash(p.timepoint.height)
   const block = await api.rpc.chain.getBlock(hash)
   const ext = block.block.extrinsics[p.timepoint.index]
-  if (!ext || ext.method.section !== 'multisig' || ext.method.method !== 'asMulti') return undefined
+  if (ext?.method.section !== 'multisig' || ext.method.method !== 'asMulti') return undefined
   const idx = ext.method.meta.args.findIndex((a) => a.name.toString() === 'call')
   const arg = ext.method.args[idx] as Codec
   if ((arg as unknown as CallBase<AnyTuple>).hash?.toHex?.() === p.callHash && 'section' in arg) {

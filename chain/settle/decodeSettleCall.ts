@@ -39,9 +39,9 @@ export function decodeSettleCall(call: Call): SettleCallParts {
     throw new InvalidSettleCallError(`inner call is ${batch.section}.${batch.method}`)
   const calls = [...(batch.args[0] as unknown as Call[])]
   const [mint, meta, ...rest] = calls
-  if (!mint || mint.section !== 'uniques' || mint.method !== 'mint')
+  if (mint?.section !== 'uniques' || mint.method !== 'mint')
     throw new InvalidSettleCallError('first call is not uniques.mint')
-  if (!meta || meta.section !== 'uniques' || meta.method !== 'setMetadata') {
+  if (meta?.section !== 'uniques' || meta.method !== 'setMetadata') {
     throw new InvalidSettleCallError('second call is not uniques.setMetadata')
   }
   const parts: SettleCallParts = {
