@@ -3,6 +3,7 @@ import type { KeyringPair } from '@polkadot/keyring/types'
 import type { Logger } from '../../shared/logger/index.ts'
 import { ChainUnreachableError } from '../errors.ts'
 import { createNonceTracker, type NonceTracker } from './nonceTracker.ts'
+import { quietPolkadot } from './quietPolkadot.ts'
 import { type SubmitOptions, type SubmitResult, submit, type Tx } from './submit.ts'
 
 /** The inputs of `connect`. */
@@ -32,6 +33,7 @@ export type ChainClient = {
 /** Connects over ws (auto-reconnecting) and waits for the metadata. */
 export async function connect(params: ConnectParameters): Promise<ChainClient> {
   const logger = params.logger.forComponent('chain:client')
+  quietPolkadot(logger.forComponent('chain:polkadot-js'))
   const provider = new WsProvider(params.url, 1000, {}, params.timeoutMs ?? 20_000)
   let api: ApiPromise
   try {
