@@ -1,6 +1,6 @@
 export { type CreateMinerParameters, createMiner, type Miner } from './createMiner.ts'
 export { InvalidLedgerError, MinerStateError } from './errors.ts'
-export type { MinerProgress } from './minerTick.ts'
+export type { MinerProgress } from './minerContext.ts'
 export { type MinerAction, type NextActionParameters, nextAction } from './nextAction.ts'
 export { type ProduceDeltaParameters, produceDelta } from './produceDelta.ts'
 export {

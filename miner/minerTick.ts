@@ -1,74 +1,13 @@
-import type { KeyringPair } from '@polkadot/keyring/types'
-import {
-  type ChainClient,
-  claim,
-  commitDelta,
-  readSettledRounds,
-  register,
-  revealDelta,
-  WindowClosedError,
-} from '../chain/index.ts'
+import { commitDelta, register, revealDelta, WindowClosedError } from '../chain/index.ts'
 import type { Member } from '../chain/protocol/index.ts'
-import type { Backend } from '../shared/backend/index.ts'
 import { describeError } from '../shared/errors/index.ts'
-import type { Logger } from '../shared/logger/index.ts'
-import type { ModelSpec } from '../shared/model/index.ts'
-import type { Gossip } from '../shared/p2p/index.ts'
-import type { ShardPlan } from '../shared/shards/index.ts'
-import type { HeliaStorage, Storage } from '../shared/storage/index.ts'
-import type { Task } from '../shared/tasks/index.ts'
-import type { MetagraphTracker } from './metagraphTracker.ts'
+import { type MinerContext, saveState } from './minerContext.ts'
 import { nextAction } from './nextAction.ts'
 import { findOwnRecord } from './ownRecords.ts'
-import type { MinerState, RoundEntry, StateStore } from './stateStore.ts'
-import type { SubnetView } from './subnetView.ts'
+import { claimRewards, unpinFinished } from './settlements.ts'
+import type { MinerState, RoundEntry } from './stateStore.ts'
 import { trainRound } from './trainRound.ts'
 
-/** What the miner shows on a terminal. */
-export type MinerProgress = {
-  round: number | null
-  phase: 'register' | 'wait' | 'train' | 'upload' | 'commit' | 'reveal' | 'settled' | 'claim' | 'give-up'
-  step?: number
-  steps?: number
-  loss?: number
-  cid?: string
-  bytes?: number
-  ratio?: number
-  amount?: string
-  message?: string
-}
-
-/** Everything a miner step works with; built once by `createMiner`. */
-export type MinerContext = {
-  client: ChainClient
-  pair: KeyringPair
-  storage: Storage | HeliaStorage
-  backend: Backend
-  log: Logger
-  store: StateStore
-  state: MinerState
-  view: SubnetView
-  task: Task
-  spec: ModelSpec
-  plan: ShardPlan
-  tracker: MetagraphTracker
-  gossip: Gossip | undefined
-  signal: AbortSignal
-  /** The newest finalized head seen (updated by the subscription). */
-  head: number
-  progress(p: MinerProgress): void
-  roundsLimit: number | undefined
-  memo: {
-    dialedAt: Map<string, number>
-    registerSentAt: number | undefined
-    /** Rounds already reported as skipped. */
-    skipped: Set<number>
-    /** Rounds whose records were looked up on chain after a restart. */
-    checkedOnChain: Set<number>
-  }
-}
-
-const KEEP_ROUNDS = 64
 const GOSSIP_TTL_MS = 10 * 60_000
 const REDIAL_MS = 10_000
 
@@ -76,14 +15,26 @@ const REDIAL_MS = 10_000
 export async function minerTick(ctx: MinerContext): Promise<boolean> {
   const head = ctx.head
   const me = await ensureMember(ctx, head)
-  if (me) await dialValidators(ctx)
-  await settlements(ctx, head)
-  if (finishedAll(ctx)) return true
-  if (head < ctx.view.genesisBlock) return false
-  const round = ctx.view.schedule.roundOf(head)
-  for (const e of ctx.state.rounds) if (e.round < round) await workRound(ctx, e.round, me)
-  await workRound(ctx, round, me)
-  return false
+  if (me) await guarded(ctx, 'dialling validators', () => dialValidators(ctx))
+  if (head >= ctx.view.genesisBlock) {
+    const round = ctx.view.schedule.roundOf(head)
+    for (const e of ctx.state.rounds) if (e.round < round) await workRound(ctx, e.round, me)
+    await workRound(ctx, round, me)
+  }
+  // Bookkeeping after the round's work, and apart from it: a failing claim must never stop a commit.
+  await guarded(ctx, 'unpinning settled deltas', () => unpinFinished(ctx, ctx.head))
+  await guarded(ctx, 'claiming rewards', () => claimRewards(ctx, ctx.head))
+  return finishedAll(ctx)
+}
+
+/** Runs a side task; a failure is logged with its reason and the step goes on. */
+async function guarded(ctx: MinerContext, what: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn()
+  } catch (err) {
+    if (ctx.signal.aborted) throw err
+    ctx.log.warn(`${what} failed; trying again later`, { reason: describeError(err) })
+  }
 }
 
 /** Rounds that reached an end: revealed or given up. */
@@ -107,7 +58,7 @@ async function workRound(ctx: MinerContext, round: number, me: Member | undefine
     if (action.kind === 'give-up') {
       if (entry) {
         entry.gaveUp = action.reason
-        await save(ctx)
+        await saveState(ctx)
       }
       if (entry || !ctx.memo.skipped.has(round)) {
         ctx.memo.skipped.add(round)
@@ -147,7 +98,7 @@ async function landedAlready(ctx: MinerContext, entry: RoundEntry, kind: 'commit
   if (kind === 'commit') entry.committedAt = block
   else entry.revealedAt = block
   ctx.log.info(`${kind} found on chain from before the restart`, { round: entry.round, block })
-  await save(ctx)
+  await saveState(ctx)
   return true
 }
 
@@ -168,7 +119,7 @@ async function sendCommit(ctx: MinerContext, entry: RoundEntry): Promise<void> {
     if (!(err instanceof WindowClosedError)) throw err
     entry.gaveUp = `commit refused: ${err.shortMessage}`
   }
-  await save(ctx)
+  await saveState(ctx)
 }
 
 async function sendReveal(ctx: MinerContext, entry: RoundEntry): Promise<void> {
@@ -190,7 +141,7 @@ async function sendReveal(ctx: MinerContext, entry: RoundEntry): Promise<void> {
     if (!(err instanceof WindowClosedError)) throw err
     entry.gaveUp = `reveal refused: ${err.shortMessage}`
   }
-  await save(ctx)
+  await saveState(ctx)
   if (entry.revealedAt === undefined || !ctx.gossip) return
   // Gossip is a hint so validators start fetching at once; the chain stays the truth.
   await ctx.gossip
@@ -249,44 +200,4 @@ async function dialValidators(ctx: MinerContext): Promise<void> {
       }
     }
   }
-}
-
-/** Unpins deltas of settled or void rounds and claims rewards once a round this miner revealed in settled. */
-async function settlements(ctx: MinerContext, head: number): Promise<void> {
-  const { rounds } = await readSettledRounds(ctx.client, { netuid: ctx.view.netuid })
-  const settled = new Set(rounds.map((r) => r.round))
-  let changed = false
-  for (const e of ctx.state.rounds) {
-    if (e.unpinned) continue
-    const voidAfter = ctx.view.schedule.forRound(e.round + 1).lastBlock
-    const nobodyFetches = e.gaveUp !== undefined && e.revealedAt === undefined
-    if (!settled.has(e.round) && head <= voidAfter && !nobodyFetches) continue
-    await ctx.storage.unpin(e.cid, { signal: ctx.signal })
-    e.unpinned = true
-    changed = true
-    const why = settled.has(e.round) ? 'settled' : nobodyFetches ? 'not revealed' : 'void'
-    ctx.log.info('delta unpinned', { round: e.round, cid: e.cid, why })
-    if (settled.has(e.round)) ctx.progress({ round: e.round, phase: 'settled', cid: e.cid })
-  }
-  const newest = rounds.at(-1)?.round
-  const from = ctx.state.claimedThrough ?? -1
-  const owed = ctx.state.rounds.some((e) => e.revealedAt !== undefined && settled.has(e.round) && e.round > from)
-  if (newest !== undefined && newest > from && owed) {
-    const res = await claim(ctx.client, {
-      signer: ctx.pair,
-      assetId: ctx.view.assetId,
-      treasuries: [ctx.view.treasury],
-      signal: ctx.signal,
-    })
-    ctx.state.claimedThrough = newest
-    changed = true
-    ctx.log.info('rewards claimed', { through: newest, amount: res.total })
-    ctx.progress({ round: newest, phase: 'claim', amount: res.total.toString() })
-  }
-  if (changed) await save(ctx)
-}
-
-async function save(ctx: MinerContext): Promise<void> {
-  ctx.state.rounds = ctx.state.rounds.sort((a, b) => a.round - b.round).slice(-KEEP_ROUNDS)
-  await ctx.store.save(ctx.state)
 }
