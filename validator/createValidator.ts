@@ -1,6 +1,6 @@
 import type { KeyringPair } from '@polkadot/keyring/types'
 import { type ChainClient, connect, register } from '../chain/index.ts'
-import { accountId } from '../chain/protocol/index.ts'
+import { accountId, type WindowAt } from '../chain/protocol/index.ts'
 import { type Backend, initBackend } from '../shared/backend/index.ts'
 import { describeError } from '../shared/errors/index.ts'
 import type { Logger } from '../shared/logger/index.ts'
@@ -11,6 +11,7 @@ import { loadTask } from '../shared/tasks/index.ts'
 import { createChainView } from './chainView.ts'
 import { checkpointCache, type ValidatorContext } from './context.ts'
 import { NotInValidatorSetError } from './errors.ts'
+import { createPrefetcher } from './prefetch.ts'
 import { loadRoundState, nextStep, type RoundState, type RoundStep } from './roundState.ts'
 import { commitStep, evaluateStep, revealStep, seedRound } from './roundSteps.ts'
 import { settleStep } from './settleStep.ts'
@@ -73,6 +74,10 @@ export function createValidator(p: CreateValidatorParameters): Validator {
   // The block a registration was sent at: it shows in finalized blocks a little later; do not pay twice.
   let registerSentAt: number | undefined
   let loop: Promise<void> = Promise.resolve()
+  const prefetch = createPrefetcher()
+  // Where the chain was at the last tick.
+  let head = -1
+  let at: WindowAt | null = null
   let resolveDone: () => void = () => {}
   const done = new Promise<void>((resolve) => {
     resolveDone = resolve
@@ -152,7 +157,8 @@ export function createValidator(p: CreateValidatorParameters): Validator {
 
   async function runStep(c: ValidatorContext, step: RoundStep, round: number, state: RoundState | null): Promise<void> {
     const signal = abort.signal
-    if (step === 'seed') await seedRound(c, round)
+    if (step === 'wait' && at?.round === round && at.window === 'reveal') prefetch(c, round, head, signal)
+    else if (step === 'seed') await seedRound(c, round)
     else if (step === 'evaluate' && state) await commitStep(c, await evaluateStep(c, state, signal), signal)
     else if (step === 'commit' && state) await commitStep(c, state, signal)
     else if (step === 'reveal' && state) await revealStep(c, state, signal)
@@ -162,10 +168,10 @@ export function createValidator(p: CreateValidatorParameters): Validator {
   }
 
   async function tick(c: ValidatorContext): Promise<void> {
-    const head = (await c.client.finalizedHead()).number
+    head = (await c.client.finalizedHead()).number
     await c.chain.refresh(head, abort.signal)
     await joinNetwork(c, head)
-    const at = c.view.schedule.windowAt(head + 1)
+    at = c.view.schedule.windowAt(head + 1)
     if (!at) return
     firstRound ??= at.round
     for (const round of [at.round - 1, at.round]) {

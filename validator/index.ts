@@ -16,6 +16,7 @@ export {
   maxDeltaBytes,
   shortReason,
 } from './fetchDelta.ts'
+export { createPrefetcher, type Prefetcher } from './prefetch.ts'
 export { type BuildScoreReportParameters, buildScoreReport, publishReport } from './publishReport.ts'
 export {
   loadRoundState,

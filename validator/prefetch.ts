@@ -1,0 +1,39 @@
+import { describeError } from '../shared/errors/index.ts'
+import type { ValidatorContext } from './context.ts'
+import { maxDeltaBytes } from './fetchDelta.ts'
+import { roundRecords } from './roundSteps.ts'
+
+/** Starts fetching revealed deltas during the reveal window, so evaluation reads them locally. */
+export type Prefetcher = (ctx: ValidatorContext, round: number, head: number, signal: AbortSignal) => void
+
+/**
+ * A prefetcher: each call queues the delta reveals counted so far (up to `head`) that were not
+ * queued yet, and fetches them one by one in the background with the same size cap and timeout as
+ * evaluation (never `pin`, which has no size cap). Bytes are dropped: the blocks stay in the store.
+ * Failures are only logged; evaluation fetches again and records the reason.
+ */
+export function createPrefetcher(): Prefetcher {
+  const queued = new Set<string>()
+  let chain: Promise<void> = Promise.resolve()
+  return (ctx, round, head, signal) => {
+    for (const d of roundRecords(ctx, round, head).deltaReveals) {
+      const shard = ctx.plan.shards[d.shard]
+      if (!shard || queued.has(d.cid)) continue
+      queued.add(d.cid)
+      const shapes = shard.names.map((name) => ({ name, shape: ctx.paramShapes.get(name) ?? [] }))
+      chain = chain.then(async () => {
+        if (signal.aborted) return
+        try {
+          await ctx.storage.get(d.cid, {
+            maxBytes: maxDeltaBytes(shapes, ctx.view.config.compress),
+            timeoutMs: ctx.fetchTimeoutMs,
+            signal,
+          })
+          ctx.logger.debug('delta prefetched', { round, uid: d.uid, cid: d.cid })
+        } catch (err) {
+          ctx.logger.debug('delta prefetch failed', { round, uid: d.uid, cid: d.cid, reason: describeError(err) })
+        }
+      })
+    }
+  }
+}
