@@ -1,5 +1,5 @@
 import type { KeyringPair } from '@polkadot/keyring/types'
-import { type ChainClient, connect, register } from '../chain/index.ts'
+import { type ChainClient, claim, connect, register } from '../chain/index.ts'
 import { accountId, type WindowAt } from '../chain/protocol/index.ts'
 import { type Backend, initBackend } from '../shared/backend/index.ts'
 import { describeError } from '../shared/errors/index.ts'
@@ -163,7 +163,10 @@ export function createValidator(p: CreateValidatorParameters): Validator {
     else if (step === 'commit' && state) await commitStep(c, state, signal)
     else if (step === 'reveal' && state) await revealStep(c, state, signal)
     else if (step === 'settle') {
-      if (await settleStep(c, round, state, signal)) finished.add(round)
+      if (await settleStep(c, round, state, signal)) {
+        await claimRewards(c, round, signal)
+        finished.add(round)
+      }
     } else if (step === 'done') finished.add(round)
   }
 
@@ -224,6 +227,21 @@ export function createValidator(p: CreateValidatorParameters): Validator {
         resolveDone()
       }
     },
+  }
+}
+
+/** Pulls the rewards settlements approved to this hotkey (design §2 step 6); a failure is only logged. */
+async function claimRewards(c: ValidatorContext, round: number, signal: AbortSignal): Promise<void> {
+  try {
+    const res = await claim(c.client, {
+      signer: c.pair,
+      assetId: c.view.assetId,
+      treasuries: [c.view.treasury],
+      signal,
+    })
+    if (res.total > 0n) c.logger.info('rewards claimed', { round, amount: res.total.toString() })
+  } catch (err) {
+    c.logger.warn('rewards not claimed', { round, reason: describeError(err) })
   }
 }
 
