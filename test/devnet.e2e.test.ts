@@ -1,15 +1,21 @@
-import { execFile } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { readSettledRounds } from '../chain/actions/index.ts'
+import { connect } from '../chain/client/index.ts'
 import type { DevnetResult } from '../cli/devnet/index.ts'
 import { presetConfig } from '../shared/config/index.ts'
+import { silentLogger } from '../shared/logger/index.ts'
 
-// One small devnet for the whole file, run as a user would run it. The first round also has two
-// faults: validator-1 is killed (SIGKILL) once its weights commit is on chain and miner-0 once its
-// delta commit is, and both are restarted; each must still get its reveal in.
-let result: DevnetResult
+// One small devnet for the whole file, run as a user would run it, with --serve so the chain can
+// be checked after the rounds. The first round also has two faults: validator-1 is killed (SIGKILL)
+// once its weights commit is on chain and miner-0 once its delta commit is, and both are restarted;
+// each must still get its reveal in.
+let result: DevnetResult & { ready?: boolean }
+let proc: ChildProcess
+let stdout = ''
 let stderr = ''
 
 beforeAll(async () => {
@@ -18,18 +24,31 @@ beforeAll(async () => {
     'bin/crowdtrain.js',
     'devnet',
     ...['--miners', '2', '--validators', '2', '--rounds', '2', '--preset', 'tiny', '--dir', dir],
-    ...['--window-timeout', '120', '--json'],
+    ...['--window-timeout', '120', '--json', '--serve'],
     ...['--chaos', 'kill-validator-after-commit:1', '--chaos', 'kill-miner-after-commit:0'],
   ]
-  const stdout = await new Promise<string>((resolve, reject) => {
-    execFile(process.execPath, args, { maxBuffer: 64 << 20, timeout: 540_000 }, (err, out, errOut) => {
-      stderr = errOut
-      if (err) reject(new Error(`devnet failed: ${err.message}\n${errOut.slice(-4000)}`))
-      else resolve(out)
-    })
+  proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  proc.stderr?.on('data', (b) => {
+    stderr += b
   })
-  result = JSON.parse(stdout.trim().split('\n').pop() as string)
+  result = await new Promise((resolve, reject) => {
+    proc.stdout?.on('data', (b) => {
+      stdout += b
+      const ready = stdout.split('\n').find((l) => l.includes('"ready":true'))
+      if (ready) resolve(JSON.parse(ready))
+    })
+    proc.once('exit', (code) =>
+      reject(new Error(`devnet exited with ${code} before it was ready\n${stderr.slice(-4000)}`)),
+    )
+  })
 }, 600_000)
+
+afterAll(async () => {
+  if (!proc || proc.exitCode !== null) return
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', resolve))
+  proc.kill('SIGTERM')
+  await exited
+}, 60_000)
 
 describe('crowdtrain devnet', () => {
   test('default: every round settles with a checkpoint and a ledger on IPFS', () => {
@@ -78,4 +97,20 @@ describe('crowdtrain devnet', () => {
     expect(m?.revealed).toBe(true)
     expect(m?.accepted).toBe(true)
   })
+
+  test('behavior: --serve keeps the chain up with the settled rounds, and SIGTERM stops it cleanly', async () => {
+    expect(result.ready).toBe(true)
+    const client = await connect({ url: result.chainUrl, logger: silentLogger })
+    try {
+      const { rounds } = await readSettledRounds(client, { netuid: result.netuid })
+      expect(rounds.map((r) => r.ledgerCid)).toEqual(expect.arrayContaining(result.rounds.map((r) => r.ledgerCid)))
+    } finally {
+      await client.disconnect()
+    }
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', resolve))
+    proc.kill('SIGTERM')
+    expect(await exited).toBe(0)
+    const last = JSON.parse(stdout.trim().split('\n').pop() as string) as DevnetResult
+    expect(last.rounds.map((r) => r.ledgerCid)).toEqual(result.rounds.map((r) => r.ledgerCid))
+  }, 60_000)
 })

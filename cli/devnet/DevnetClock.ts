@@ -39,6 +39,7 @@ export class DevnetClock {
   private windowKey = ''
   private windowSince = Date.now()
   private holding = false
+  private lastRound = Number.POSITIVE_INFINITY
 
   constructor(init: DevnetClockInit) {
     this.init = init
@@ -52,6 +53,11 @@ export class DevnetClock {
   /** From now on, only transactions make blocks (the rounds are over; claims still go through). */
   hold(): void {
     this.holding = true
+  }
+
+  /** No round after `round` is opened: past it, only transactions make blocks (claims still go through). */
+  setLastRound(round: number): void {
+    this.lastRound = round
   }
 
   /** Reads, decides and maybe builds one block. */
@@ -79,21 +85,22 @@ export class DevnetClock {
         .map((m) => m.hotkey)
     const included = where && this.schedule ? watcher.included(this.schedule, where.round, members) : []
     const pool = watcher.pending()
-    const decision = this.holding
-      ? { ...holdDecision(pool.size), round: where?.round ?? null, window: where?.window ?? null }
-      : clockDecision({
-          schedule: this.schedule,
-          head,
-          included,
-          pending: pool.actions.map((a) => ({ ...a, hotkey: hotkeyOf(members, a.hotkey) })),
-          poolSize: pool.size,
-          expected: { miners: expectedOf('miner'), validators: expectedOf('validator') },
-          ready,
-          settled: new Set(settled.keys()),
-          now,
-          windowSince: this.windowSince,
-          timeoutMs: this.init.timeoutMs,
-        })
+    const decision =
+      this.holding || (where !== null && where.round > this.lastRound)
+        ? { ...holdDecision(pool.size), round: where?.round ?? null, window: where?.window ?? null }
+        : clockDecision({
+            schedule: this.schedule,
+            head,
+            included,
+            pending: pool.actions.map((a) => ({ ...a, hotkey: hotkeyOf(members, a.hotkey) })),
+            poolSize: pool.size,
+            expected: { miners: expectedOf('miner'), validators: expectedOf('validator') },
+            ready,
+            settled: new Set(settled.keys()),
+            now,
+            windowSince: this.windowSince,
+            timeoutMs: this.init.timeoutMs,
+          })
     if (decision.build) {
       const built = await devchain.newBlock()
       this.init.logger.debug('block built', { block: built, reason: decision.reason })

@@ -174,10 +174,13 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
     const next = last.head + 1
     const firstRound = next <= subnet.genesisBlock ? 0 : schedule.roundOf(next - 1) + 1
     const wanted = Array.from({ length: p.rounds }, (_, i) => firstRound + i)
+    clock.setLastRound(firstRound + p.rounds - 1)
     log.info('every participant registered', { head: last.head, firstRound })
 
     const pending = new Set(p.chaos.map((c) => `${c.role}-${c.index}`))
     const deltaReveals = new Map<number, Set<string>>()
+    // Past the last round only transactions make blocks: a chain that stops moving means a stuck settlement.
+    let seenHead = { head: last.head, at: Date.now() }
     const reported = new Set<number>()
     for (;;) {
       check()
@@ -206,6 +209,11 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
           throw new RoundFailedError(r, 'void: not settled before the end of the next round')
       }
       if (wanted.every((r) => reported.has(r))) break
+      if (t.head !== seenHead.head) seenHead = { head: t.head, at: Date.now() }
+      else if (Date.now() - seenHead.at > p.windowTimeoutMs + 60_000) {
+        const stuck = wanted.find((r) => !reported.has(r)) as number
+        throw new RoundFailedError(stuck, `the chain stopped at block ${t.head} and the round is not settled`)
+      }
       await sleep(TICK_MS)
     }
 
