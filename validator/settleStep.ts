@@ -8,14 +8,21 @@ import { type BuiltOutcome, buildRoundOutcome } from './buildRoundOutcome.ts'
 import type { ValidatorContext } from './context.ts'
 import { type RoundState, saveRoundState } from './roundState.ts'
 
-/** Per validator context: the outcome built per round, when it started waiting, what it refused. */
-type SettleMemo = { built: Map<number, BuiltOutcome>; waitingSince: Map<number, number>; refused: Set<string> }
+/** Per validator context: the outcome built per round, when it started waiting, when it may rebuild. */
+type SettleMemo = {
+  built: Map<number, BuiltOutcome>
+  waitingSince: Map<number, number>
+  notBefore: Map<number, number>
+}
+
+/** After a failed build or a refused proposal, wait this long before building the outcome again. */
+const REBUILD_DELAY_MS = 10_000
 const memos = new WeakMap<ValidatorContext, SettleMemo>()
 
 function memoOf(ctx: ValidatorContext): SettleMemo {
   let m = memos.get(ctx)
   if (!m) {
-    m = { built: new Map(), waitingSince: new Map(), refused: new Set() }
+    m = { built: new Map(), waitingSince: new Map(), notBefore: new Map() }
     memos.set(ctx, m)
   }
   return m
@@ -61,7 +68,8 @@ async function markSettled(ctx: ValidatorContext, round: number, state: RoundSta
  * Builds (once) this validator's own outcome and settle call. The proposer sends it as the first
  * approval; the others wait for a proposal (up to `proposalTimeoutMs`, then propose their own),
  * and approve only a call equal to theirs: `settle` refuses anything else with a
- * `SettlementMismatchError` naming what differs, which is logged once.
+ * `SettlementMismatchError` naming what differs, which is logged; the outcome is then rebuilt
+ * after a pause, in case this validator's own inputs were incomplete.
  */
 export async function settleStep(
   ctx: ValidatorContext,
@@ -77,6 +85,9 @@ export async function settleStep(
   const memo = memoOf(ctx)
   let built = memo.built.get(round)
   if (!built) {
+    if (Date.now() < (memo.notBefore.get(round) ?? 0)) return false
+    // A failure (a report or delta not fetched yet) is retried after a pause, not on every head.
+    memo.notBefore.set(round, Date.now() + REBUILD_DELAY_MS)
     built = await buildRoundOutcome(ctx, round, signal)
     memo.built.set(round, built)
     log.info('round outcome built', {
@@ -107,7 +118,6 @@ export async function settleStep(
   const same = pending.find((c) => c.callHash === callHash)
   if (same?.approvals.some((a) => accountId(a) === me)) return false
   const other = pending.find((c) => c.callHash !== callHash && isSettleOf(c.call, ctx.netuid, round))
-  if (other && memo.refused.has(other.callHash)) return false
   if (!same && !other && accountId(proposerOf(view.validators, round)) !== me) {
     const since = memo.waitingSince.get(round) ?? Date.now()
     memo.waitingSince.set(round, since)
@@ -131,8 +141,11 @@ export async function settleStep(
       return true
     }
     if (err instanceof SettlementMismatchError && other) {
-      memo.refused.add(other.callHash)
       log.error('settlement refused: the proposed call differs from ours', { round, reason: describeError(err) })
+      // Our inputs may have been incomplete (a report that had not arrived): rebuild later; an
+      // equal call then approves the proposal, a different one stays refused.
+      memo.built.delete(round)
+      memo.notBefore.set(round, Date.now() + REBUILD_DELAY_MS)
       return false
     }
     throw err
