@@ -292,13 +292,17 @@ describe('validator service on the embedded chain', () => {
     expect(ledger.accepted.map((a) => a.hotkey)).toEqual([miners[0].address])
     const state = await validatorState(0, round)
     expect(state).toMatchObject({ committed: true, revealed: true, settled: true })
-    // Each validator pulled its dividends once the round settled.
+    // Each validator pulled what the settlement approved to it.
     const balances = await readBalances(client, {
       addresses: validators.map((v) => v.address),
       assetId: created.assetId,
       treasury: created.treasury,
     })
-    for (const v of validators) expect(balances.get(v.address)?.asset).toBeGreaterThan(0n)
+    for (const v of validators) {
+      const paid = ledger.payouts.find((x) => x.address === v.address)
+      expect(balances.get(v.address)?.asset).toBe(BigInt(paid?.amount ?? 0))
+      expect(balances.get(v.address)?.approved).toBe(0n)
+    }
 
     // Round 1: validator 0 is stopped right after its commit and started afresh on the same data.
     const start = async (i: number) => {
