@@ -57,7 +57,7 @@ export function registerDevnet(program: Command): void {
           signal: stop.signal,
           onRound: opts.json ? undefined : (s, ms) => say(`${tty ? '\r\x1b[2K' : ''}${renderRound(s, ms)}`),
           onStatus: tty
-            ? (line) => process.stdout.write(`\r\x1b[2K${line.slice(0, process.stdout.columns ?? 120)}`)
+            ? (line) => process.stdout.write(`\r\x1b[2K${line.slice(0, (process.stdout.columns || 120) - 1)}`)
             : undefined,
           serve: opts.serve
             ? {

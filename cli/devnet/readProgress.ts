@@ -1,30 +1,35 @@
 import { logTail } from './ChildProcesses.ts'
 
-/** A miner's training progress as its log last reported it. */
-export type Progress = { round: number; step: number; steps: number; loss?: number }
+/** A participant's progress as its log last reported it. */
+export type Progress = { round: number; step?: number; steps?: number; loss?: number; phase?: string }
 
 /**
- * The newest `{ round, step, steps }` record in a participant's JSON-lines log (docs/network.md,
- * devnet precisions), or null. Lines that are not such records are skipped: logs are hints here.
+ * The newest progress in a participant's JSON-lines log (docs/network.md, devnet precisions): a
+ * `{ round, step, steps }` training record, else the newest record naming a round (its message is
+ * the phase: `training`, `delta committed`...), or null. Logs are hints here: odd lines are skipped.
  */
 export function readProgress(logFile: string): Progress | null {
-  const lines = logTail(logFile, 50).split('\n').reverse()
-  for (const line of lines) {
+  let phase: Progress | null = null
+  for (const line of logTail(logFile, 50).split('\n').reverse()) {
     if (!line.startsWith('{')) continue
+    let r: Record<string, unknown>
     try {
-      const r = JSON.parse(line) as Record<string, unknown>
-      const { round, step, steps, loss } = r
-      if (typeof round === 'number' && typeof step === 'number' && typeof steps === 'number' && steps > 0) {
-        return { round, step, steps, ...(typeof loss === 'number' && Number.isFinite(loss) ? { loss } : {}) }
-      }
+      r = JSON.parse(line) as Record<string, unknown>
     } catch {
-      // A line cut by the 64 KiB tail window, or not JSON: skip it.
+      continue // a line cut by the tail window
     }
+    const { round, step, steps, loss, msg } = r
+    if (typeof round !== 'number') continue
+    if (typeof step === 'number' && typeof steps === 'number' && steps > 0) {
+      return { round, step, steps, ...(typeof loss === 'number' && Number.isFinite(loss) ? { loss } : {}) }
+    }
+    phase ??= { round, ...(typeof msg === 'string' ? { phase: msg.slice(0, 40) } : {}) }
   }
-  return null
+  return phase
 }
 
-/** Progress as `r2 12/30 loss 2.91`. */
+/** Progress as `r2 12/30 loss 2.91` or `r2 delta committed`. */
 export function formatProgress(p: Progress): string {
+  if (p.step === undefined || p.steps === undefined) return `r${p.round} ${p.phase ?? ''}`.trimEnd()
   return `r${p.round} ${p.step}/${p.steps}${p.loss !== undefined ? ` loss ${p.loss.toFixed(3)}` : ''}`
 }

@@ -42,7 +42,6 @@ export function renderRound(s: RoundSummary, elapsedMs: number): string {
 /** The clock's state in one line: block, round and window, who it waits for, the miners' training. */
 export function statusLine(t: TickResult, participants: readonly Participant[], dir: string): string {
   const progress = participants
-    .filter((x) => x.role === 'miner')
     .map((x) => ({ name: x.name, p: readProgress(join(dir, x.name, 'log.jsonl')) }))
     .filter((x) => x.p !== null)
     .map((x) => `${x.name} ${formatProgress(x.p as NonNullable<typeof x.p>)}`)

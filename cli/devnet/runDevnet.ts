@@ -13,6 +13,7 @@ import { devnetConfig } from './devnetConfig.ts'
 import { ChildCrashedError, DevnetInterruptedError, RoundFailedError } from './errors.ts'
 import type { ChaosSpec } from './parseChaos.ts'
 import { prepareRunDir } from './prepareRunDir.ts'
+import { quietly } from './quietly.ts'
 import { readSummaries } from './readSummaries.ts'
 import { statusLine } from './renderRound.ts'
 import { setupWallets } from './setupWallets.ts'
@@ -67,7 +68,9 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
   let stopLoop = false
   let loop: Promise<void> = Promise.resolve()
   try {
-    devchain = await startDevchain({ clock: { mode: 'manual' }, db: join(dir, 'chain.db'), logger: p.logger })
+    devchain = await quietly(() =>
+      startDevchain({ clock: { mode: 'manual' }, db: join(dir, 'chain.db'), logger: p.logger }),
+    )
     cleanups.push(() => (devchain as Devchain).stop())
     const client: ChainClient = await connect({ url: devchain.url, logger: p.logger })
     cleanups.push(() => client.disconnect())
