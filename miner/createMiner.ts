@@ -8,11 +8,15 @@ import { createGossip, type Gossip } from '../shared/p2p/index.ts'
 import { planShards } from '../shared/shards/index.ts'
 import type { HeliaStorage, Storage } from '../shared/storage/index.ts'
 import { loadTask } from '../shared/tasks/index.ts'
+import { waitAtMost } from '../shared/waitAtMost.ts'
 import { createMetagraphTracker } from './metagraphTracker.ts'
 import type { MinerContext, MinerProgress } from './minerContext.ts'
 import { minerTick } from './minerTick.ts'
 import { createStateStore } from './stateStore.ts'
 import { loadSubnetView } from './subnetView.ts'
+
+/** How long stop() waits for a running round step to notice its abort signal. */
+const STOP_GRACE_MS = 15_000
 
 /** The inputs of `createMiner`. */
 export type CreateMinerParameters = {
@@ -116,7 +120,9 @@ export function createMiner(p: CreateMinerParameters): Miner {
   async function shutdown(): Promise<void> {
     abort.abort(new Error('the miner is stopping'))
     await initializing?.catch(() => undefined)
-    await loop?.catch(() => undefined)
+    if (!(await waitAtMost(loop, STOP_GRACE_MS))) {
+      log.warn('a round step did not stop in time; stopping without it', { graceMs: STOP_GRACE_MS })
+    }
     await cleanup?.().catch((err) => log.warn('cleanup failed', { reason: describeError(err) }))
     log.info('miner stopped')
     resolveDone()

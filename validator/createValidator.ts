@@ -8,6 +8,7 @@ import { createModel } from '../shared/model/index.ts'
 import { planShards } from '../shared/shards/index.ts'
 import type { Storage } from '../shared/storage/index.ts'
 import { loadTask } from '../shared/tasks/index.ts'
+import { waitAtMost } from '../shared/waitAtMost.ts'
 import { createChainView } from './chainView.ts'
 import { checkpointCache, type ValidatorContext } from './context.ts'
 import { NotInValidatorSetError } from './errors.ts'
@@ -16,6 +17,9 @@ import { loadRoundState, nextStep, type RoundState, type RoundStep } from './rou
 import { commitStep, evaluateStep, revealStep, seedRound } from './roundSteps.ts'
 import { settleStep } from './settleStep.ts'
 import { loadSubnetView } from './subnetView.ts'
+
+/** How long stop() waits for a running round step to notice its abort signal. */
+const STOP_GRACE_MS = 15_000
 
 /** Blocks to wait for a sent registration to show before sending another. */
 const REGISTER_RETRY_BLOCKS = 20
@@ -221,7 +225,11 @@ export function createValidator(p: CreateValidatorParameters): Validator {
     },
     async stop() {
       abort.abort(new Error('validator stopped'))
-      await loop
+      if (!(await waitAtMost(loop, STOP_GRACE_MS))) {
+        log.warn('a round step did not stop in time; stopping without it', { graceMs: STOP_GRACE_MS })
+        await ownClient?.disconnect()
+        resolveDone()
+      }
       if (!ctx) {
         await ownClient?.disconnect()
         resolveDone()
