@@ -53,3 +53,14 @@ export class DevnetInterruptedError extends BaseError {
     })
   }
 }
+
+/** Some participants did not register within the window timeout (they run, but never joined). */
+export class RegistrationTimeoutError extends BaseError {
+  override name = 'RegistrationTimeoutError'
+  constructor(names: readonly string[], ms: number) {
+    super('devnet.registration-timeout', `${names.join(', ')} did not register within ${Math.round(ms / 1000)} s.`, {
+      details: 'Their logs are under <dir>/<name>/log.jsonl; --window-timeout gives them longer.',
+      meta: { names },
+    })
+  }
+}

@@ -8,6 +8,7 @@ export {
   DevnetDirError,
   DevnetInterruptedError,
   InvalidChaosError,
+  RegistrationTimeoutError,
   RoundFailedError,
 } from './errors.ts'
 export { type ChaosSpec, parseChaos } from './parseChaos.ts'

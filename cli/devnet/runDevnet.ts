@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type ChainClient, connect } from '../../chain/client/index.ts'
 import { type Devchain, devKeypair, startDevchain } from '../../chain/devchain/index.ts'
-import { scheduleFromConfig } from '../../chain/protocol/index.ts'
+import { accountId, scheduleFromConfig } from '../../chain/protocol/index.ts'
 import type { Logger } from '../../shared/logger/index.ts'
 import { createHeliaStorage, type HeliaStorage } from '../../shared/storage/index.ts'
 import { ChainWatcher } from './ChainWatcher.ts'
@@ -10,7 +10,7 @@ import { type ChildExit, ChildProcesses, logTail } from './ChildProcesses.ts'
 import { createDevnetSubnet, loadDevnetLedger } from './createDevnetSubnet.ts'
 import { DevnetClock, type Participant, type TickResult } from './DevnetClock.ts'
 import { devnetConfig } from './devnetConfig.ts'
-import { ChildCrashedError, DevnetInterruptedError, RoundFailedError } from './errors.ts'
+import { ChildCrashedError, DevnetInterruptedError, RegistrationTimeoutError, RoundFailedError } from './errors.ts'
 import type { ChaosSpec } from './parseChaos.ts'
 import { prepareRunDir } from './prepareRunDir.ts'
 import { quietly } from './quietly.ts'
@@ -179,8 +179,12 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
       if (loopError) throw loopError
       if (crash) throw crashError(crash, dir)
     }
+    // Starting a participant (tfjs, keys, IPFS) is slow on a busy machine: twice a window's patience.
+    const registerBy = Date.now() + 2 * p.windowTimeoutMs
     while (!last?.ready) {
       check()
+      if (Date.now() > registerBy)
+        throw new RegistrationTimeoutError(unregistered(last, participants), 2 * p.windowTimeoutMs)
       await sleep(TICK_MS)
     }
     const next = last.head + 1
@@ -284,6 +288,11 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
 /** Every miner's positive reward of every round has been claimed (validators claim when they choose). */
 function allClaimed(rounds: readonly RoundSummary[]): boolean {
   return rounds.every((r) => r.miners.every((x) => x.reward === '0' || x.claimed))
+}
+
+function unregistered(t: TickResult | undefined, participants: readonly Participant[]): string[] {
+  const ids = new Set([...(t?.members.values() ?? [])].map((m) => accountId(m.hotkey)))
+  return participants.filter((x) => !ids.has(accountId(x.address))).map((x) => x.name)
 }
 
 function crashError(exit: ChildExit, dir: string): ChildCrashedError {
