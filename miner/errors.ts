@@ -12,10 +12,4 @@ export class MinerStateError extends BaseError {
   }
 }
 
-/** A round ledger read to find the base checkpoint does not match the expected schema. */
-export class InvalidLedgerError extends BaseError {
-  override name = 'InvalidLedgerError'
-  constructor(cid: string, reason: string, cause?: unknown) {
-    super('miner.ledger', `The round ledger ${cid} is invalid: ${reason}.`, { cause, meta: { cid } })
-  }
-}
+export { InvalidLedgerError } from '../chain/subnet/index.ts'

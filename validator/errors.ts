@@ -11,14 +11,6 @@ export class ValidatorStateError extends BaseError {
   }
 }
 
-/** A settled round's ledger is not for the subnet and round its chain item says. */
-export class InvalidLedgerError extends BaseError {
-  override name = 'InvalidLedgerError'
-  constructor(cid: string, reason: string, cause?: unknown) {
-    super('validator.invalid-ledger', `The round ledger ${cid} is not usable: ${reason}.`, { cause })
-  }
-}
-
 /** This hotkey is not in the subnet document's validator set, so its registration would be ignored. */
 export class NotInValidatorSetError extends BaseError {
   override name = 'NotInValidatorSetError'
@@ -36,3 +28,5 @@ export class CheckpointUnavailableError extends BaseError {
     super('validator.checkpoint-unavailable', `The checkpoint ${cid} could not be loaded.`, { cause })
   }
 }
+
+export { InvalidLedgerError } from '../chain/subnet/index.ts'

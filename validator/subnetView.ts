@@ -1,11 +1,8 @@
-import { readSettledRounds } from '../chain/actions/index.ts'
 import type { ChainClient } from '../chain/client/index.ts'
-import { MAX_LEDGER_BYTES, parseLedger } from '../chain/ledger/index.ts'
 import type { RoundSchedule } from '../chain/protocol/index.ts'
-import { loadSubnet } from '../chain/subnet/index.ts'
+import { loadSubnet, roundBase } from '../chain/subnet/index.ts'
 import type { CrowdtrainConfig } from '../shared/config/index.ts'
 import type { Storage } from '../shared/storage/index.ts'
-import { InvalidLedgerError } from './errors.ts'
 
 /** What the validator needs of a subnet: its document, accounts and round clock. */
 export type SubnetView = {
@@ -61,29 +58,19 @@ export async function blockHash(client: ChainClient, block: number): Promise<str
   return (await client.api.rpc.chain.getBlockHash(block)).toHex()
 }
 
-/**
- * The base checkpoint allowed for a round: the checkpoint of the newest round settled in the state
- * of the round's first block, else genesis — what the miner read when the commit window opened.
- * Reading at that block makes a settlement landing later in the round not change it.
- */
+/** The base checkpoint allowed for a round, by the rule miners and validators share (`roundBase`). */
 export async function allowedBase(
   client: ChainClient,
   storage: Pick<Storage, 'get'>,
   view: SubnetView,
   p: { round: number; timeoutMs: number; signal?: AbortSignal },
 ): Promise<{ cid: string; settledRound: number | null; ledgerCid: string | null }> {
-  const at = await clientAt(client, await blockHash(client, view.schedule.forRound(p.round).firstBlock))
-  const { rounds } = await readSettledRounds(at, { netuid: view.netuid })
-  const newest = rounds.filter((r) => r.round < p.round).at(-1)
-  if (!newest) return { cid: view.genesisCheckpoint, settledRound: null, ledgerCid: null }
-  const bytes = await storage.get(newest.ledgerCid, {
-    maxBytes: MAX_LEDGER_BYTES,
+  return roundBase(client, storage, {
+    netuid: view.netuid,
+    genesisCheckpoint: view.genesisCheckpoint,
+    round: p.round,
+    atBlockHash: await blockHash(client, view.schedule.forRound(p.round).firstBlock),
     timeoutMs: p.timeoutMs,
     signal: p.signal,
   })
-  const ledger = parseLedger(bytes)
-  if (ledger.netuid !== view.netuid || ledger.round !== newest.round) {
-    throw new InvalidLedgerError(newest.ledgerCid, `it is for subnet ${ledger.netuid} round ${ledger.round}`)
-  }
-  return { cid: ledger.checkpoint, settledRound: newest.round, ledgerCid: newest.ledgerCid }
 }

@@ -33,3 +33,11 @@ export class SubnetCreationOrderError extends BaseError {
     })
   }
 }
+
+/** The ledger of the newest settled round could not be fetched, parsed, or is for another round. */
+export class InvalidLedgerError extends BaseError {
+  override name = 'InvalidLedgerError'
+  constructor(cid: string, reason: string, cause?: unknown) {
+    super('subnet.invalid-ledger', `The round ledger ${cid} is not usable: ${reason}.`, { cause, meta: { cid } })
+  }
+}

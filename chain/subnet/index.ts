@@ -11,5 +11,11 @@ export {
   type SubnetDocument,
   subnetDocumentSchema,
 } from './document.ts'
-export { InvalidSubnetParametersError, SubnetCreationOrderError, SubnetDocumentMismatchError } from './errors.ts'
+export {
+  InvalidLedgerError,
+  InvalidSubnetParametersError,
+  SubnetCreationOrderError,
+  SubnetDocumentMismatchError,
+} from './errors.ts'
 export { type LoadedSubnet, loadSubnet } from './loadSubnet.ts'
+export { type RoundBaseParameters, type RoundBaseReturnType, roundBase } from './roundBase.ts'

@@ -13,13 +13,16 @@ export async function loadSigner(opts: {
   walletDir: string
   passwordFile?: string
   devAccount?: string
+  /** The flag that names the wallet, for the error message. */
+  walletFlag?: string
 }): Promise<KeyringPair> {
   if (opts.devAccount) {
     if (!/^\/\/[A-Za-z0-9_/-]{1,64}$/.test(opts.devAccount))
       throw new UsageError('--dev-account takes a dev URI such as //Alice.')
     return devKeypair(opts.devAccount)
   }
-  if (!opts.wallet) throw new UsageError('Give --wallet NAME (or --dev-account //Alice on a dev chain).')
+  if (!opts.wallet)
+    throw new UsageError(`Give ${opts.walletFlag ?? '--wallet'} NAME (or --dev-account //Alice on a dev chain).`)
   const password = await readPassword({ passwordFile: opts.passwordFile })
   return unlockWallet(opts.walletDir, opts.wallet, password)
 }

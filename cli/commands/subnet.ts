@@ -1,20 +1,18 @@
 import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { KeyringPair } from '@polkadot/keyring/types'
 import type { Command } from 'commander'
 import { z } from 'zod'
 import { connect } from '../../chain/client/index.ts'
-import { devKeypair } from '../../chain/devchain/index.ts'
 import { isSs58 } from '../../chain/protocol/index.ts'
 import { createNetworkSubnet, loadSubnet } from '../../chain/subnet/index.ts'
 import { BACKEND_NAMES, initBackend } from '../../shared/backend/index.ts'
 import { defaultConfig, loadConfigFile } from '../../shared/config/index.ts'
 import { UsageError } from '../../shared/errors/index.ts'
-import { defaultWalletDir, unlockWallet } from '../../shared/keys/index.ts'
+import { defaultWalletDir } from '../../shared/keys/index.ts'
 import { createHeliaStorage, createKuboStorage, type HeliaStorage, type Storage } from '../../shared/storage/index.ts'
 import { cliLogger, printJson, say, table } from '../output.ts'
-import { readPassword } from '../prompt.ts'
+import { loadSigner } from './claim.ts'
 
 type Validator = { hotkey: string; stakeAccount: string }
 
@@ -63,19 +61,9 @@ function readValidatorsFile(path: string): Validator[] {
   return parsed.data.map((v) => ({ hotkey: v.hotkey, stakeAccount: v.stakeAccount ?? v.hotkey }))
 }
 
-async function ownerKey(opts: {
-  ownerWallet?: string
-  walletDir: string
-  passwordFile?: string
-  devAccount?: string
-}): Promise<KeyringPair> {
-  if (opts.devAccount) {
-    if (!/^\/\/[A-Za-z0-9_/-]{1,64}$/.test(opts.devAccount))
-      throw new UsageError('--dev-account takes a dev URI such as //Alice.')
-    return devKeypair(opts.devAccount)
-  }
-  if (!opts.ownerWallet) throw new UsageError('Give --owner-wallet NAME (or --dev-account //Alice on a dev chain).')
-  return unlockWallet(opts.walletDir, opts.ownerWallet, await readPassword({ passwordFile: opts.passwordFile }))
+/** The owner's key: `--owner-wallet` (password asked) or a dev URI (`--dev-account //Alice`). */
+function ownerKey(opts: { ownerWallet?: string; walletDir: string; passwordFile?: string; devAccount?: string }) {
+  return loadSigner({ ...opts, wallet: opts.ownerWallet, walletFlag: '--owner-wallet' })
 }
 
 const collect = (v: string, acc: string[]) => [...acc, v]
