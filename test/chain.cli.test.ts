@@ -91,12 +91,15 @@ describe('chain: CLI', () => {
     await settle(client, { ...p, signer: a })
     await settle(client, { ...p, signer: b })
 
-    const mg = await cli(['metagraph', '--chain', ready.url, '--netuid', '2', '--json'])
+    // The "ledger" CID is no ledger anybody serves: the metagraph still prints, with a warning.
+    const mg = await cli(['metagraph', '--chain', ready.url, '--netuid', '2', '--json', '--ledger-timeout', '1'])
     expect(mg.code).toBe(0)
+    expect(mg.stderr).toMatch(/warning: incentive \/ dividends shown as "-": ledger of round 0 .* not fetched within 1 s/)
     const rows = JSON.parse(mg.stdout.trim().split('\n').pop() as string).rows
     expect(rows).toEqual([
       expect.objectContaining({ uid: 0, hotkey: eve.address, role: 'miner', approved: '777', claimed: '0' }),
     ])
+    expect(rows[0].incentive).toBeUndefined()
 
     const claimed = await cli(['claim', '--chain', ready.url, '--netuid', '2', '--dev-account', '//Eve', '--json'])
     expect(claimed.code).toBe(0)
@@ -104,6 +107,13 @@ describe('chain: CLI', () => {
       address: eve.address,
       claimed: '777',
     })
+
+    // After the claim the reward shows as claimed, no longer as approved.
+    const after = await cli(['metagraph', '--chain', ready.url, '--netuid', '2', '--json', '--no-ledger'])
+    expect(after.code).toBe(0)
+    expect(JSON.parse(after.stdout.trim().split('\n').pop() as string).rows).toEqual([
+      expect.objectContaining({ uid: 0, approved: '0', claimed: '777' }),
+    ])
   })
 
   it('error: metagraph of a subnet that does not exist fails with a reason', async () => {

@@ -1,3 +1,6 @@
+import type { GenericExtrinsic } from '@polkadot/types'
+import type { EventRecord } from '@polkadot/types/interfaces'
+import type { Codec } from '@polkadot/types/types'
 import { encodeAddress } from '@polkadot/util-crypto'
 import { SS58_PREFIX } from '../../shared/keys/index.ts'
 import type { ChainClient } from '../client/index.ts'
@@ -12,6 +15,31 @@ import { readBalances } from './readBalances.ts'
 import { remarksOfBlock } from './readRound.ts'
 import { readSubnet } from './readSubnet.ts'
 import { eventsOf, scanBlocks } from './scanBlocks.ts'
+
+const addr = (c: Codec) => encodeAddress(c.toU8a(), SS58_PREFIX)
+
+/**
+ * The claims (`assets.transferApproved` from `treasury`) one extrinsic made, as [claimer, amount].
+ * Newer pallet-assets emit `TransferredApproved`; the runtime `chain start` forks (and older ones) emit
+ * only `Transferred`, so without a `TransferredApproved` the `Transferred` events of a transferApproved
+ * call count instead (never both, so a runtime emitting both is not counted twice).
+ */
+function claimsOf(xt: GenericExtrinsic, events: readonly EventRecord[], assetId: number, treasury: string) {
+  const out: [string, bigint][] = []
+  const ofAsset = (e: EventRecord['event']) => e.section === 'assets' && Number(e.data[0].toString()) === assetId
+  for (const { event: e } of events) {
+    if (!ofAsset(e) || e.method !== 'TransferredApproved') continue
+    const [, owner, delegate, , amount] = e.data
+    if (addr(owner) === treasury) out.push([addr(delegate), BigInt(amount.toString())])
+  }
+  if (out.length > 0 || xt.method.section !== 'assets' || xt.method.method !== 'transferApproved') return out
+  for (const { event: e } of events) {
+    if (!ofAsset(e) || e.method !== 'Transferred') continue
+    const [, from, to, amount] = e.data
+    if (addr(from) === treasury) out.push([addr(to), BigInt(amount.toString())])
+  }
+  return out
+}
 
 /** The inputs of `readMetagraph`. */
 export type ReadMetagraphParameters = {
@@ -38,7 +66,7 @@ export type MetagraphRow = Member & {
   dividends: bigint | undefined
   /** Approved by settlements and not yet claimed. */
   approved: bigint
-  /** Claimed from this subnet's treasury in the scanned blocks. */
+  /** Claimed (`assets.transferApproved` from this subnet's treasury) in the scanned blocks. */
   claimed: bigint
 }
 
@@ -60,15 +88,9 @@ export async function readMetagraph(client: ChainClient, p: ReadMetagraphParamet
     { from: p.fromBlock ?? 0, to: p.toBlock, signal: p.signal },
     (block) => {
       remarks.push(...remarksOfBlock(block, false))
-      block.extrinsics.forEach((_, i) => {
-        for (const r of eventsOf(block, i)) {
-          if (r.event.section !== 'assets' || r.event.method !== 'TransferredApproved') continue
-          const [asset, owner, delegate, , amount] = r.event.data
-          if (Number(asset.toString()) !== subnet.assetId || encodeAddress(owner.toU8a(), SS58_PREFIX) !== treasury)
-            continue
-          const who = encodeAddress(delegate.toU8a(), SS58_PREFIX)
-          claimed.set(who, (claimed.get(who) ?? 0n) + BigInt(amount.toString()))
-        }
+      block.extrinsics.forEach((xt, i) => {
+        for (const [who, amount] of claimsOf(xt, eventsOf(block, i), subnet.assetId, treasury))
+          claimed.set(who, (claimed.get(who) ?? 0n) + amount)
       })
     },
   )
