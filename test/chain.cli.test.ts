@@ -1,5 +1,8 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -12,7 +15,9 @@ import {
   register,
   settle,
 } from '../chain/index.ts'
+import { encodeLedger, type RoundLedger } from '../chain/ledger/index.ts'
 import { silentLogger } from '../shared/logger/index.ts'
+import { createHeliaStorage } from '../shared/storage/index.ts'
 
 const BIN = fileURLToPath(new URL('../bin/crowdtrain.js', import.meta.url))
 const NODE = process.execPath
@@ -94,7 +99,9 @@ describe('chain: CLI', () => {
     // The "ledger" CID is no ledger anybody serves: the metagraph still prints, with a warning.
     const mg = await cli(['metagraph', '--chain', ready.url, '--netuid', '2', '--json', '--ledger-timeout', '1'])
     expect(mg.code).toBe(0)
-    expect(mg.stderr).toMatch(/warning: incentive \/ dividends shown as "-": ledger of round 0 .* not fetched within 1 s/)
+    expect(mg.stderr).toMatch(
+      /warning: incentive \/ dividends shown as "-": ledger of round 0 .* not fetched within 1 s/,
+    )
     const rows = JSON.parse(mg.stdout.trim().split('\n').pop() as string).rows
     expect(rows).toEqual([
       expect.objectContaining({ uid: 0, hotkey: eve.address, role: 'miner', approved: '777', claimed: '0' }),
@@ -114,6 +121,68 @@ describe('chain: CLI', () => {
     expect(JSON.parse(after.stdout.trim().split('\n').pop() as string).rows).toEqual([
       expect.objectContaining({ uid: 0, approved: '0', claimed: '777' }),
     ])
+  })
+
+  it('behavior: metagraph shows incentive and dividends from the newest ledger, fetched from a registered peer', async () => {
+    const [owner, a, b, miner] = await Promise.all(['//Dave', '//Alice', '//Bob', '//Ferdie'].map(devKeypair))
+    const dir = mkdtempSync(join(tmpdir(), 'ct-metagraph-'))
+    const peer = await createHeliaStorage({ dir, listen: ['/ip4/127.0.0.1/tcp/0'], logger: silentLogger })
+    try {
+      const subnet = await createSubnet(client, {
+        owner,
+        netuid: 3,
+        documentCid: DOC_CID,
+        validators: [a.address, b.address],
+        threshold: 2,
+      })
+      await register(client, {
+        signer: miner,
+        netuid: 3,
+        role: 'miner',
+        multiaddrs: peer.multiaddrs().slice(0, 1),
+        treasury: subnet.treasury,
+        fee: 10n ** 10n,
+      })
+      const member = { uid: 0, hotkey: miner.address, role: 'miner' as const, multiaddrs: [], registeredAt: 0 }
+      const ledger: RoundLedger = {
+        v: 1,
+        netuid: 3,
+        round: 0,
+        checkpoint: DOC_CID,
+        parent: DOC_CID,
+        reportLoss: { before: 1, after: 1 },
+        metagraph: [member],
+        stake: [],
+        deltaReveals: [],
+        revealed: [],
+        weights: [],
+        consensus: { consensus: [], incentive: [[0, 32768]], dividends: [], trust: [], validatorTrust: [] },
+        bonds: [],
+        accepted: [],
+        reports: [],
+        payouts: [{ uid: 0, address: miner.address, amount: '5' }],
+        owner: '0',
+        emission: '5',
+        unallocated: '0',
+      }
+      const ledgerCid = (await peer.add(encodeLedger(ledger))).toString()
+      const payouts = [{ address: miner.address, amount: 5n }]
+      const built = { api: client.api, netuid: 3, round: 0, ledgerCid, treasury: subnet.treasury, payouts }
+      const { call } = buildSettleCall({ ...built, assetId: subnet.assetId })
+      const p = { signatories: [a.address, b.address], threshold: 2, netuid: 3, round: 0, call }
+      await settle(client, { ...p, signer: a })
+      await settle(client, { ...p, signer: b })
+
+      const mg = await cli(['metagraph', '--chain', ready.url, '--netuid', '3', '--json', '--ledger-timeout', '30'])
+      expect(mg.code).toBe(0)
+      const out = JSON.parse(mg.stdout.trim().split('\n').pop() as string)
+      expect(out.ledger).toEqual({ round: 0, cid: ledgerCid })
+      expect(out.rows).toEqual([expect.objectContaining({ uid: 0, hotkey: miner.address, dividends: 0 })])
+      expect(out.rows[0].incentive).toBeCloseTo(0.5, 4)
+    } finally {
+      await peer.stop()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('error: metagraph of a subnet that does not exist fails with a reason', async () => {
