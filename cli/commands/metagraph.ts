@@ -118,7 +118,8 @@ export function registerMetagraph(program: Command): void {
               peers: mg.rows.flatMap((r) => r.multiaddrs),
               ipfsApi: opts.ipfsApi,
               timeoutMs,
-              logger,
+              // The temporary node's start/stop lines are noise here; warnings still show.
+              logger: cliLogger({ json: true, logLevel: opts.logLevel }),
             })
             if ('warning' in ledger)
               process.stderr.write(`warning: incentive / dividends shown as "-": ${ledger.warning}\n`)
