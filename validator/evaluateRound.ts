@@ -13,7 +13,7 @@ import { fetchDelta } from './fetchDelta.ts'
 import { type DeltaMeasurement, REASONS } from './scoreRound.ts'
 
 /** Pages of the miner's assignment used for the gate: few, since each costs two loss evaluations. */
-export const GATE_PAGES = 2
+export const GATE_PAGES = 4
 
 /** The inputs of `evaluateRound`. */
 export type EvaluateRoundParameters = {

@@ -61,6 +61,14 @@ describe('scoreRound', () => {
   test('behavior: the gate passes within the margin and fails beyond it', () => {
     expect(passesGate(0.1, 0.1 - DEFAULT_SCORE_OPTIONS.gateMargin / 2, DEFAULT_SCORE_OPTIONS.gateMargin)).toBe(true)
     expect(passesGate(0.1, 0.1 - DEFAULT_SCORE_OPTIONS.gateMargin * 2, DEFAULT_SCORE_OPTIONS.gateMargin)).toBe(false)
+  })
+
+  test('behavior: the gate allows a shortfall in proportion to the improvement, not a miss', () => {
+    const { gateMargin, gateRelative } = DEFAULT_SCORE_OPTIONS
+    // e.g. an honest delta improving unseen pages by 0.47 and 4 of its own (of other difficulty) by 0.44.
+    expect(passesGate(0.47, 0.44, gateMargin, gateRelative)).toBe(true)
+    // A miner whose delta does nothing for its own pages still fails.
+    expect(passesGate(0.47, 0.05, gateMargin, gateRelative)).toBe(false)
     expect(passesGate(0.1, 0.5, 0)).toBe(true)
   })
 

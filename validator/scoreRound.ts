@@ -55,12 +55,18 @@ export type ScoreRow = {
 export type ScoreRoundOptions = {
   /** Assigned-page improvement may fall short of the eval improvement by this much (nats) and still pass. */
   gateMargin: number
+  /**
+   * …plus this fraction of the eval improvement: pages differ in difficulty, so the improvement on a
+   * few pages varies in proportion to the improvement itself (an honest miner on the default model
+   * fell 0.01 short on 2 pages in round 0 of a devnet).
+   */
+  gateRelative: number
   /** Two deltas of one shard whose cosine is above this form a group. */
   duplicateCosine: number
 }
 
 /** Default scoring settings: the margin is above the eval noise measured on the tiny preset (~1e-3 nats). */
-export const DEFAULT_SCORE_OPTIONS: ScoreRoundOptions = { gateMargin: 0.01, duplicateCosine: 0.95 }
+export const DEFAULT_SCORE_OPTIONS: ScoreRoundOptions = { gateMargin: 0.01, gateRelative: 0.25, duplicateCosine: 0.95 }
 
 /** Cosine similarity of two dense deltas (float64 sums); 0 when either is all zeros or their sizes differ. */
 export function cosine(a: readonly Float32Array[], b: readonly Float32Array[]): number {
@@ -81,9 +87,12 @@ export function cosine(a: readonly Float32Array[], b: readonly Float32Array[]): 
   return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb)
 }
 
-/** True when a delta improves its miner's assigned pages at least as much as unseen ones, minus the margin. */
-export function passesGate(evalImprovement: number, gateImprovement: number, margin: number): boolean {
-  return gateImprovement >= evalImprovement - margin
+/**
+ * True when a delta improves its miner's assigned pages at least as much as unseen ones, minus the
+ * margin and `relative` of the eval improvement.
+ */
+export function passesGate(evalImprovement: number, gateImprovement: number, margin: number, relative = 0): boolean {
+  return gateImprovement >= evalImprovement - margin - relative * Math.abs(evalImprovement)
 }
 
 /**
@@ -118,7 +127,10 @@ export function duplicateGroups(rows: readonly DeltaMeasurement[], threshold: nu
 }
 
 // One delta's own score, before groups: positive eval improvement that passes the gate.
-function ownScore(m: DeltaMeasurement, margin: number): { score: number; reason?: string; improvement?: number } {
+function ownScore(
+  m: DeltaMeasurement,
+  options: Pick<ScoreRoundOptions, 'gateMargin' | 'gateRelative'>,
+): { score: number; reason?: string; improvement?: number } {
   if (!m.fetched) return { score: 0, reason: m.reason ?? REASONS.unavailable }
   if (!m.valid) return { score: 0, reason: m.reason ?? REASONS.stale }
   if (m.lossBase === undefined || m.lossStep === undefined) return { score: 0, reason: m.reason ?? REASONS.evalFailed }
@@ -126,7 +138,7 @@ function ownScore(m: DeltaMeasurement, margin: number): { score: number; reason?
   if (!Number.isFinite(improvement)) return { score: 0, reason: REASONS.evalFailed }
   if (improvement <= 0) return { score: 0, reason: REASONS.noImprovement, improvement }
   if (m.gateBase !== undefined && m.gateStep !== undefined) {
-    if (!passesGate(improvement, m.gateBase - m.gateStep, margin))
+    if (!passesGate(improvement, m.gateBase - m.gateStep, options.gateMargin, options.gateRelative))
       return { score: 0, reason: REASONS.wrongData, improvement }
   }
   return { score: improvement, improvement }
@@ -140,7 +152,7 @@ function ownScore(m: DeltaMeasurement, margin: number): { score: number; reason?
 export function scoreRound(measurements: readonly DeltaMeasurement[], options = DEFAULT_SCORE_OPTIONS): ScoreRow[] {
   const sorted = [...measurements].sort((a, b) => a.uid - b.uid)
   const rows: ScoreRow[] = sorted.map((m) => {
-    const own = ownScore(m, options.gateMargin)
+    const own = ownScore(m, options)
     const row: ScoreRow = {
       uid: m.uid,
       hotkey: m.hotkey,
