@@ -19,3 +19,4 @@ export {
 } from './errors.ts'
 export { type LoadedSubnet, loadSubnet } from './loadSubnet.ts'
 export { type RoundBaseParameters, type RoundBaseReturnType, roundBase } from './roundBase.ts'
+export { loadSubnetView, type SubnetView } from './subnetView.ts'
