@@ -16,9 +16,9 @@ import { type RoundState, saveRoundState } from './roundState.ts'
 import { scoreRound, smoothScores } from './scoreRound.ts'
 import { allowedBase, blockHash } from './subnetView.ts'
 
-/** Draws and persists the round's salt and eval seed when the round is first seen (before its commit closes). */
-export async function seedRound(ctx: ValidatorContext, round: number): Promise<RoundState> {
-  const state: RoundState = {
+/** A new round state with a fresh salt and eval seed, nothing done yet. */
+export function newRoundState(ctx: ValidatorContext, round: number): RoundState {
+  return {
     v: 1,
     netuid: ctx.netuid,
     round,
@@ -29,6 +29,11 @@ export async function seedRound(ctx: ValidatorContext, round: number): Promise<R
     revealed: false,
     settled: false,
   }
+}
+
+/** Draws and persists the round's salt and eval seed when the round is first seen (before its commit closes). */
+export async function seedRound(ctx: ValidatorContext, round: number): Promise<RoundState> {
+  const state = newRoundState(ctx, round)
   await saveRoundState(ctx.dataDir, state)
   return state
 }

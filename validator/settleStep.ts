@@ -1,12 +1,13 @@
 import type { AnyTuple, CallBase } from '@polkadot/types/types'
 import { readPendingCalls, readSettledRounds, settle } from '../chain/actions/index.ts'
 import { AlreadySettledError, SettlementMismatchError } from '../chain/errors.ts'
-import { accountId, randomHex32 } from '../chain/protocol/index.ts'
+import { accountId } from '../chain/protocol/index.ts'
 import { buildSettleCall, decodeSettleCall, multisigAddress } from '../chain/settle/index.ts'
 import { describeError } from '../shared/errors/index.ts'
 import { type BuiltOutcome, buildRoundOutcome } from './buildRoundOutcome.ts'
 import type { ValidatorContext } from './context.ts'
 import { type RoundState, saveRoundState } from './roundState.ts'
+import { newRoundState } from './roundSteps.ts'
 
 /** Per validator context: the outcome built per round, when it started waiting, when it may rebuild. */
 type SettleMemo = {
@@ -48,17 +49,7 @@ async function isSettled(ctx: ValidatorContext, round: number): Promise<boolean>
 }
 
 async function markSettled(ctx: ValidatorContext, round: number, state: RoundState | null): Promise<void> {
-  const base: RoundState = state ?? {
-    v: 1,
-    netuid: ctx.netuid,
-    round,
-    hotkey: ctx.pair.address,
-    salt: randomHex32(),
-    evalSeed: randomHex32(),
-    committed: false,
-    revealed: false,
-    settled: false,
-  }
+  const base = state ?? newRoundState(ctx, round)
   await saveRoundState(ctx.dataDir, { ...base, settled: true })
   memoOf(ctx).built.delete(round)
 }
