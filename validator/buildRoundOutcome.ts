@@ -1,19 +1,17 @@
 import { readBalances, readSettledRounds } from '../chain/actions/index.ts'
 import { bondsFromSparse } from '../chain/consensus/index.ts'
 import {
+  buildOutcomeCheckpoint,
   computeRoundOutcome,
   encodeLedger,
+  fetchScoreReports,
   MAX_LEDGER_BYTES,
-  MAX_REPORT_BYTES,
   parseLedger,
-  parseScoreReport,
   type RoundLedger,
   type RoundOutcome,
   type ScoreReport,
 } from '../chain/ledger/index.ts'
 import type { Member } from '../chain/protocol/index.ts'
-import { buildCheckpointFiles, reportLoss } from '../shared/checkpoint/index.ts'
-import { describeError } from '../shared/errors/index.ts'
 import type { NamedTensor } from '../shared/tensor.ts'
 import type { ValidatorContext } from './context.ts'
 import { fetchDelta } from './fetchDelta.ts'
@@ -45,23 +43,18 @@ async function fetchReports(
   reveals: readonly { uid: number; hotkey: string; reportCid: string }[],
   signal?: AbortSignal,
 ): Promise<Map<number, ScoreReport>> {
-  const out = new Map<number, ScoreReport>()
-  for (const w of reveals) {
-    try {
-      const bytes = await ctx.storage.get(w.reportCid, {
-        maxBytes: MAX_REPORT_BYTES,
-        timeoutMs: ctx.fetchTimeoutMs,
-        signal,
-      })
-      const signed = parseScoreReport(bytes, { netuid: ctx.netuid, round, validator: w.hotkey })
-      out.set(w.uid, signed.report)
-      await ctx.storage.pin(w.reportCid, { signal }).catch(() => undefined)
-    } catch (err) {
-      if (signal?.aborted) throw err
-      ctx.logger.warn('score report not used', { round, uid: w.uid, cid: w.reportCid, reason: describeError(err) })
-    }
-  }
-  return out
+  const { reports, skipped } = await fetchScoreReports({
+    storage: ctx.storage,
+    netuid: ctx.netuid,
+    round,
+    reveals,
+    timeoutMs: ctx.fetchTimeoutMs,
+    signal,
+  })
+  for (const s of skipped) ctx.logger.warn('score report not used', { round, uid: s.uid, cid: s.cid, reason: s.reason })
+  for (const w of reveals.filter((r) => reports.has(r.uid)))
+    await ctx.storage.pin(w.reportCid, { signal }).catch(() => undefined)
+  return reports
 }
 
 /**
@@ -138,17 +131,11 @@ export async function buildRoundOutcome(
     parentCid: parent.cid,
   })
   for (const r of outcome.ignoredReports) ctx.logger.warn('report ignored', { round, uid: r.uid, reason: r.reason })
-  const after = await reportLoss(ctx.view.config, ctx.task, outcome.params, ctx.backend)
-  const files = buildCheckpointFiles({
+  const { files, reportLoss: after } = await buildOutcomeCheckpoint({
+    outcome,
     task: ctx.task,
     config: ctx.view.config,
-    netuid: ctx.netuid,
-    round,
-    parent: parent.cid,
-    params: outcome.params,
-    momentum: outcome.momentum,
-    deltas: outcome.used,
-    reportLoss: after,
+    backend: ctx.backend,
   })
   const checkpointCid = (await ctx.storage.add(files, { signal })).toString()
   await ctx.storage.pin(checkpointCid, { signal })

@@ -1,32 +1,22 @@
-import { CodecError, type DecodedDelta, decodeDelta, keptPerChunk, type ShapeSpec } from '../shared/codec/index.ts'
+import {
+  CodecError,
+  type DecodedDelta,
+  decodeDelta,
+  maxDeltaBytes,
+  revealedDeltaExpect,
+  type ShapeSpec,
+} from '../shared/codec/index.ts'
 import type { CrowdtrainConfig } from '../shared/config/index.ts'
 import { describeError } from '../shared/errors/index.ts'
 import type { Logger } from '../shared/logger/index.ts'
 import type { Storage } from '../shared/storage/index.ts'
-import { sizeOf } from '../shared/tensor.ts'
 import { REASONS } from './scoreRound.ts'
 
-/** Room for the safetensors header (JSON metadata with the tensor list) on top of the tensor bytes. */
-const HEADER_ALLOWANCE = 64 * 1024
+// Moved down to shared/codec (checkpoint verify decodes deltas with the same limits); kept here for callers.
+export { maxDeltaBytes }
+
 /** Longest reason a score report row may carry. */
 const MAX_REASON = 200
-
-/**
- * The largest delta file an honest miner can produce for a shard: every chunk at its kept count,
- * 4-byte indices + 1-byte values, one 4-byte scale per chunk, plus the header allowance. Fetching
- * stops as soon as more is announced, so a miner cannot make validators download gigabytes.
- */
-export function maxDeltaBytes(shapes: readonly ShapeSpec[], compress: CrowdtrainConfig['compress']): number {
-  let bytes = HEADER_ALLOWANCE
-  for (const s of shapes) {
-    const n = sizeOf(s.shape)
-    const chunks = Math.ceil(n / compress.chunk)
-    for (let c = 0; c < chunks; c++)
-      bytes += 5 * keptPerChunk(Math.min(compress.chunk, n - c * compress.chunk), compress.density)
-    bytes += 4 * chunks
-  }
-  return bytes
-}
 
 /** A reason fit for a report row (one line, at most 200 characters). */
 export function shortReason(text: string): string {
@@ -76,17 +66,7 @@ export async function fetchDelta(p: FetchDeltaParameters): Promise<FetchDeltaRet
   }
   let decoded: DecodedDelta
   try {
-    decoded = decodeDelta(bytes, {
-      shapes: p.shapes,
-      maxBytes,
-      // Aggregation clips to clipNorm anyway; the bound only refuses absurd files.
-      maxNorm: Math.max(1, p.config.outer.clipNorm) * 1000,
-      task: p.config.task.name,
-      round: p.round,
-      shard: p.shard,
-      hotkey: p.hotkey,
-      compress: p.config.compress,
-    })
+    decoded = decodeDelta(bytes, revealedDeltaExpect(p))
   } catch (err) {
     const reason = err instanceof CodecError ? err.shortMessage : describeError(err)
     log.info('delta refused', { cid: p.cid, hotkey: p.hotkey, reason })

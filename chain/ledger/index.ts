@@ -13,6 +13,11 @@ export {
   InvalidOutcomeInputError,
 } from './errors.ts'
 export {
+  type FetchScoreReportsParameters,
+  type FetchScoreReportsReturnType,
+  fetchScoreReports,
+} from './fetchScoreReports.ts'
+export {
   type AcceptedDelta,
   encodeLedger,
   LEDGER_VERSION,
@@ -24,7 +29,13 @@ export {
   type RoundLedger,
 } from './ledger.ts'
 export { outcomeInputsFromLedger, outcomeMatchesLedger } from './outcomeInputsFromLedger.ts'
-export { finishLedger, type PublishRoundOutcomeParameters, publishRoundOutcome } from './publishRoundOutcome.ts'
+export {
+  type BuildOutcomeCheckpointParameters,
+  buildOutcomeCheckpoint,
+  finishLedger,
+  type PublishRoundOutcomeParameters,
+  publishRoundOutcome,
+} from './publishRoundOutcome.ts'
 export {
   encodeScoreReport,
   MAX_REPORT_BYTES,

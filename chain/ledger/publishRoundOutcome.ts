@@ -1,7 +1,7 @@
 import type { Backend } from '../../shared/backend/index.ts'
 import { buildCheckpointFiles, reportLoss } from '../../shared/checkpoint/index.ts'
 import type { CrowdtrainConfig } from '../../shared/config/index.ts'
-import type { Storage } from '../../shared/storage/index.ts'
+import type { FileEntry, Storage } from '../../shared/storage/index.ts'
 import type { Task } from '../../shared/tasks/index.ts'
 import type { PartialLedger, RoundOutcome } from './computeRoundOutcome.ts'
 import { encodeLedger, type RoundLedger } from './ledger.ts'
@@ -12,6 +12,36 @@ export function finishLedger(
   p: { checkpoint: string; reportLoss: { before: number; after: number } },
 ): RoundLedger {
   return { ...partial, checkpoint: p.checkpoint, reportLoss: { ...p.reportLoss } }
+}
+
+/** The inputs of `buildOutcomeCheckpoint`. */
+export type BuildOutcomeCheckpointParameters = Pick<
+  PublishRoundOutcomeParameters,
+  'outcome' | 'task' | 'config' | 'backend'
+>
+
+/**
+ * Round r's checkpoint directory (θ_{r+1}) from its outcome: the report-split loss measured on `backend`,
+ * then `buildCheckpointFiles`. Validators settling and `checkpoint verify` both build it here, so the
+ * same outcome gives the same bytes, hence the same CID.
+ */
+export async function buildOutcomeCheckpoint(
+  p: BuildOutcomeCheckpointParameters,
+): Promise<{ files: FileEntry[]; reportLoss: number }> {
+  const { ledger: partial } = p.outcome
+  const after = await reportLoss(p.config, p.task, p.outcome.params, p.backend)
+  const files = buildCheckpointFiles({
+    task: p.task,
+    config: p.config,
+    netuid: partial.netuid,
+    round: partial.round,
+    parent: partial.parent,
+    params: p.outcome.params,
+    momentum: p.outcome.momentum,
+    deltas: p.outcome.used,
+    reportLoss: after,
+  })
+  return { files, reportLoss: after }
 }
 
 /** The inputs of `publishRoundOutcome`. */
@@ -35,18 +65,7 @@ export async function publishRoundOutcome(
   p: PublishRoundOutcomeParameters,
 ): Promise<{ checkpointCid: string; ledgerCid: string; ledger: RoundLedger; reportLoss: number }> {
   const { ledger: partial } = p.outcome
-  const after = await reportLoss(p.config, p.task, p.outcome.params, p.backend)
-  const files = buildCheckpointFiles({
-    task: p.task,
-    config: p.config,
-    netuid: partial.netuid,
-    round: partial.round,
-    parent: partial.parent,
-    params: p.outcome.params,
-    momentum: p.outcome.momentum,
-    deltas: p.outcome.used,
-    reportLoss: after,
-  })
+  const { files, reportLoss: after } = await buildOutcomeCheckpoint(p)
   const checkpointCid = (await p.storage.add(files, { signal: p.signal })).toString()
   const ledger = finishLedger(partial, { checkpoint: checkpointCid, reportLoss: { before: p.reportLossBefore, after } })
   const ledgerCid = (await p.storage.add(encodeLedger(ledger), { signal: p.signal })).toString()

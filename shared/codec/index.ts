@@ -28,6 +28,7 @@ export {
   encodeDelta,
   parseDeltaMetadata,
 } from './deltaFile.ts'
+export { maxDeltaBytes, maxDeltaNorm, revealedDeltaExpect } from './deltaLimits.ts'
 export { DTYPE_SIZES, type Dtype, type TensorData } from './dtypes.ts'
 export { encodeCheckpoint } from './encodeCheckpoint.ts'
 export * from './errors.ts'
