@@ -5,9 +5,13 @@ import type { Logger } from '../../shared/logger/index.ts'
 import { cliLogger, printJson, say } from '../output.ts'
 
 /** The benchmarks, each a module in cli/bench/ exporting `run(opts)`. */
-export const BENCHES = ['train', 'codec', 'storage', 'chain'] as const
+export const BENCHES = ['train', 'codec', 'storage', 'chain', 'convergence'] as const
 
-type BenchModule = { run(opts: { json: boolean; logger: Logger }): Promise<Record<string, unknown>> }
+/** Flags only `bench convergence` reads (the others ignore them). */
+type ConvergenceFlags = { preset?: string; rounds?: string; miners?: string; seed?: string }
+type BenchModule = {
+  run(opts: { json: boolean; logger: Logger } & ConvergenceFlags): Promise<Record<string, unknown>>
+}
 
 async function load(name: string): Promise<BenchModule> {
   const url = new URL(`../bench/${name}.ts`, import.meta.url)
@@ -29,7 +33,11 @@ export function registerBench(program: Command): void {
     .argument('[which]', `${BENCHES.join('|')}|all`, 'all')
     .option('--json', 'print the results as one JSON object on the last line')
     .option('--log-level <level>', 'debug|info|warn|error|silent')
-    .action(async (which: string, opts: { json?: boolean; logLevel?: string }) => {
+    .option('--preset <name>', 'convergence: model and training preset (default laptop; tiny for a quick check)')
+    .option('--rounds <n>', 'convergence: rounds of the network (default 3)')
+    .option('--miners <n>', 'convergence: miners of the network (default 3)')
+    .option('--seed <n>', 'convergence: model initialisation and data seed (default 1)')
+    .action(async (which: string, opts: { json?: boolean; logLevel?: string } & ConvergenceFlags) => {
       const names = which === 'all' ? [...BENCHES] : [which]
       for (const n of names) {
         if (!(BENCHES as readonly string[]).includes(n))
@@ -41,6 +49,10 @@ export function registerBench(program: Command): void {
         const result = await (await load(n)).run({
           json: Boolean(opts.json),
           logger: logger.forComponent(`bench:${n}`),
+          preset: opts.preset,
+          rounds: opts.rounds,
+          miners: opts.miners,
+          seed: opts.seed,
         })
         results[n] = result
         if (!opts.json) printReadable(n, result)
