@@ -1,18 +1,17 @@
 import { u8aToHex } from '@polkadot/util'
 import { encodeAddress } from '@polkadot/util-crypto'
 import { bondsFromSparse } from '../../chain/consensus/index.ts'
-import { computeRoundOutcome } from '../../chain/ledger/index.ts'
+import { buildOutcomeCheckpoint, computeRoundOutcome } from '../../chain/ledger/index.ts'
 import { type DeltaRevealEntry, type Member, weightsFromScores } from '../../chain/protocol/index.ts'
 import { produceDelta, type TrainState } from '../../miner/index.ts'
 import type { Backend } from '../../shared/backend/index.ts'
-import { buildCheckpointFiles, type CheckpointDelta, reportLoss } from '../../shared/checkpoint/index.ts'
 import type { CrowdtrainConfig } from '../../shared/config/index.ts'
 import type { Logger } from '../../shared/logger/index.ts'
 import { createModel } from '../../shared/model/index.ts'
 import { canonicalJson } from '../../shared/p2p/index.ts'
 import { seedBytes } from '../../shared/random.ts'
 import { planShards } from '../../shared/shards/index.ts'
-import { createMemoryStorage } from '../../shared/storage/index.ts'
+import { createMemoryStorage, type FileEntry } from '../../shared/storage/index.ts'
 import {
   assignPages,
   drawEvalPages,
@@ -29,9 +28,8 @@ export type SimulateNetworkParameters = {
   config: CrowdtrainConfig
   task: Task
   backend: Backend
-  /** θ_0 and its (zero) outer momentum, in model order. */
-  params: readonly NamedTensor[]
-  momentum: readonly NamedTensor[]
+  /** θ_0: the genesis checkpoint's files, parameters and (zero) outer momentum, in model order. */
+  genesis: { files: FileEntry[]; params: readonly NamedTensor[]; momentum: readonly NamedTensor[] }
   miners: number
   rounds: number
   /** Seeds the hotkeys and the stand-in block hashes (page assignment, eval pages). */
@@ -72,7 +70,7 @@ export async function simulateNetwork(p: SimulateNetworkParameters): Promise<Sim
   const { config, task, backend } = p
   const storage = createMemoryStorage()
   const spec = createModel(task, config.model)
-  const plan = planShards(p.params, config.shards.count)
+  const plan = planShards(p.genesis.params, config.shards.count)
   const paramShapes = new Map(spec.params.map((t) => [t.name, t.shape]))
   const address = (i: number) => encodeAddress(seedBytes('crowdtrain/bench/hotkey', p.seed, i), 42)
   const validator: Member = { uid: 0, hotkey: address(0), role: 'validator', multiaddrs: [], registeredAt: 0 }
@@ -87,24 +85,12 @@ export async function simulateNetwork(p: SimulateNetworkParameters): Promise<Sim
   const states = new Map<number, TrainState>()
   let smoothed = new Map<string, number>()
   let bondsPrev: bigint[][] | null = null
-  let theta = { params: [...p.params], momentum: [...p.momentum] }
-  let parent: string | null = null
-  let used: CheckpointDelta[] = []
+  let theta = { params: [...p.genesis.params], momentum: [...p.genesis.momentum] }
+  let files = p.genesis.files
   const out: SimulatedRound[] = []
   for (let round = 0; round < p.rounds; round++) {
     const hash = (what: string) => u8aToHex(seedBytes('crowdtrain/bench/block', p.seed, round, what)) as `0x${string}`
-    // 1. θ_r as the checkpoint directory every miner downloads.
-    const files = buildCheckpointFiles({
-      task,
-      config,
-      netuid: NETUID,
-      round: round - 1,
-      parent,
-      params: theta.params,
-      momentum: theta.momentum,
-      deltas: used,
-      reportLoss: 0,
-    })
+    // 1. θ_r: the checkpoint directory every miner downloads.
     const baseCid = (await storage.add(files)).toString()
     const checkpointBytes = files.reduce((n, f) => n + f.content.length, 0)
     // 2. Every miner trains its shard on its pages and uploads the encoded delta.
@@ -193,13 +179,13 @@ export async function simulateNetwork(p: SimulateNetworkParameters): Promise<Sim
       deltas,
       parentCid: baseCid,
     })
+    const next = await buildOutcomeCheckpoint({ outcome, task, config, backend })
     bondsPrev = bondsFromSparse(outcome.ledger.bonds, miners.length + 1)
     theta = { params: outcome.params, momentum: outcome.momentum }
-    parent = baseCid
-    used = outcome.used
+    files = next.files
     const r: SimulatedRound = {
       round,
-      lossAfter: await reportLoss(config, task, theta.params, backend),
+      lossAfter: next.reportLoss,
       accepted: outcome.accepted.map((a) => a.uid),
       zeros: rows.filter((x) => x.score === 0).map((x) => ({ uid: x.uid, reason: x.reason ?? 'zero' })),
       deltaBytes,
