@@ -17,6 +17,7 @@ export { type DevnetResult, type RunDevnetParameters, runDevnet } from './runDev
 export { setupWallets } from './setupWallets.ts'
 export {
   type LedgerView,
+  type MinerReason,
   type MinerSummary,
   type RoundSummary,
   summarizeRound,

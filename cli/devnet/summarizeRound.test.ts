@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { addRewards, type LedgerView, summarizeRound } from './summarizeRound.ts'
 
 const ledger: LedgerView = {
+  netuid: 1,
   round: 2,
   checkpoint: 'bafyckpt',
   reportLoss: { before: 3.2, after: 3.1 },
@@ -22,6 +23,7 @@ const ledger: LedgerView = {
   ],
   consensus: { incentive: [[0, 65535]], dividends: [[2, 65535]] },
   accepted: [{ uid: 0 }],
+  reports: [[2, 'bafyreport']],
   payouts: [
     { uid: 0, address: 'M0', amount: '410' },
     { uid: 2, address: 'V0', amount: '410' },
@@ -82,5 +84,28 @@ describe('summarizeRound', () => {
     const claimed = summarizeRound({ ledgerCid: 'x', ledger, later, outstanding: new Map([['M0', 410n]]) })
     expect(claimed.miners[0].claimed).toBe(true)
     expect(claimed.validators[0].claimed).toBe(true)
+  })
+
+  test("behavior: each miner carries the reasons the validators' reports gave, named like the validator", () => {
+    const s = summarizeRound({
+      ledgerCid: 'x',
+      ledger,
+      later: new Map(),
+      outstanding: new Map(),
+      names: new Map([['V0', 'validator-0']]),
+      reports: new Map([
+        [
+          2,
+          {
+            rows: [
+              { uid: 0, score: 0.02 },
+              { uid: 1, score: 0, reason: 'wrong-data' },
+            ],
+          },
+        ],
+      ]),
+    })
+    expect(s.miners[0].reasons).toBeUndefined()
+    expect(s.miners[1].reasons).toEqual([{ validator: 'validator-0', score: 0, reason: 'wrong-data' }])
   })
 })

@@ -1,5 +1,6 @@
 /** The parts of a round ledger (docs/network.md) the devnet summary reads. */
 export type LedgerView = {
+  netuid: number
   round: number
   checkpoint: string
   reportLoss: { before: number; after: number }
@@ -8,11 +9,24 @@ export type LedgerView = {
   weights: readonly (readonly [number, readonly (readonly [number, number])[]])[]
   consensus: { incentive: readonly (readonly [number, number])[]; dividends: readonly (readonly [number, number])[] }
   accepted: readonly { uid: number }[]
+  /** Score report CIDs by validator uid. */
+  reports: readonly (readonly [number, string])[]
   payouts: readonly { uid: number; address: string; amount: string }[]
   owner: string
   emission: string
   unallocated: string
 }
+
+/** What one validator's signed score report said of a miner, where it gave a reason. */
+export type MinerReason = {
+  /** The validator's devnet name, else its hotkey. */
+  validator: string
+  score: number
+  reason: string
+}
+
+/** The rows of a score report the summary reads (chain/ledger ScoreReport). */
+export type ReportView = { rows: readonly { uid: number; score: number; reason?: string }[] }
 
 /** One miner's line of a round. */
 export type MinerSummary = {
@@ -32,6 +46,8 @@ export type MinerSummary = {
   reward: string
   /** True when this round's reward has been claimed: what is still approved is at most the later rounds' rewards. */
   claimed: boolean
+  /** Reasons the validators' score reports gave (every zero has one); absent when none did. */
+  reasons?: MinerReason[]
 }
 
 /** One validator's line of a round. */
@@ -60,6 +76,8 @@ export type RoundSummary = {
   settled: true
   miners: MinerSummary[]
   validators: ValidatorSummary[]
+  /** Score reports listed in the ledger that could not be read, with the reason; absent when all were. */
+  unreadReports?: { validator: string; cid: string; reason: string }[]
 }
 
 /** The inputs of `summarizeRound`. */
@@ -74,6 +92,8 @@ export type SummarizeRoundParameters = {
   deltaReveals?: ReadonlySet<string>
   /** Names of the devnet's participants by hotkey. */
   names?: ReadonlyMap<string, string>
+  /** The validators' score reports read from IPFS, by validator uid. */
+  reports?: ReadonlyMap<number, ReportView>
 }
 
 const U16 = 65535
@@ -95,10 +115,22 @@ export function summarizeRound(p: SummarizeRoundParameters): RoundSummary {
   const claimed = (address: string, reward: bigint) =>
     reward > 0n && (p.outstanding.get(address) ?? 0n) <= (p.later.get(address) ?? 0n)
   const rows = [...ledger.metagraph].sort((a, b) => a.uid - b.uid)
+  const validatorName = (uid: number) => {
+    const hotkey = rows.find((m) => m.uid === uid)?.hotkey ?? `uid ${uid}`
+    return p.names?.get(hotkey) ?? hotkey
+  }
+  const reasonsOf = (uid: number): MinerReason[] =>
+    [...(p.reports ?? [])]
+      .sort(([a], [b]) => a - b)
+      .flatMap(([v, report]) => {
+        const row = report.rows.find((x) => x.uid === uid)
+        return row?.reason ? [{ validator: validatorName(v), score: row.score, reason: row.reason }] : []
+      })
   const miners = rows
     .filter((m) => m.role === 'miner')
     .map((m) => {
       const reward = rewardOf(m.uid)
+      const reasons = reasonsOf(m.uid)
       return {
         uid: m.uid,
         hotkey: m.hotkey,
@@ -109,6 +141,7 @@ export function summarizeRound(p: SummarizeRoundParameters): RoundSummary {
         incentive: incentive.get(m.uid) ?? 0,
         reward: reward.toString(),
         claimed: claimed(addressOf(m.uid, m.hotkey), reward),
+        ...(reasons.length > 0 ? { reasons } : {}),
       }
     })
   const validators = rows
