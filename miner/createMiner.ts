@@ -9,6 +9,7 @@ import { planShards } from '../shared/shards/index.ts'
 import type { HeliaStorage, Storage } from '../shared/storage/index.ts'
 import { loadTask } from '../shared/tasks/index.ts'
 import { waitAtMost } from '../shared/waitAtMost.ts'
+import type { Adversary } from './adversary/index.ts'
 import { createMetagraphTracker } from './metagraphTracker.ts'
 import type { MinerContext, MinerProgress } from './minerContext.ts'
 import { minerTick } from './minerTick.ts'
@@ -38,6 +39,8 @@ export type CreateMinerParameters = {
   rounds?: number
   /** Look at the chain at least this often even without a new head (ms, default 2000). */
   pollMs?: number
+  /** Behave as this kind of adversarial miner (robustness tests and benchmarks only). */
+  adversary?: Adversary
 }
 
 /** A running miner. */
@@ -83,6 +86,7 @@ export function createMiner(p: CreateMinerParameters): Miner {
       task: ctx.view.config.task.name,
       shards: ctx.plan.count,
       tempo: ctx.view.schedule.tempo,
+      ...(p.adversary ? { adversary: p.adversary.kind } : {}),
       genesisBlock: ctx.view.genesisBlock,
       resumedRounds: ctx.state.rounds.filter((e) => e.revealedAt === undefined && !e.gaveUp).map((e) => e.round),
     })
@@ -195,6 +199,7 @@ async function buildContext(
     head: (await client.finalizedHead()).number,
     progress: (x) => p.onProgress?.(x),
     roundsLimit: p.rounds,
+    adversary: p.adversary,
     memo: { dialedAt: new Map(), registerSentAt: undefined, skipped: new Set(), checkedOnChain: new Set() },
   }
 }

@@ -1,3 +1,16 @@
+export {
+  ADVERSARY_BEHAVIOURS,
+  ADVERSARY_KINDS,
+  type Adversary,
+  type AdversaryBehaviour,
+  type AdversaryKind,
+  behavioursOf,
+  createAdversary,
+  expectedActions,
+  isAdversaryBehaviour,
+  isAdversaryKind,
+  needsShareFile,
+} from './adversary/index.ts'
 export { type CreateMinerParameters, createMiner, type Miner } from './createMiner.ts'
 export { InvalidLedgerError, MinerStateError } from './errors.ts'
 export type { MinerProgress } from './minerContext.ts'

@@ -7,6 +7,7 @@ import type { Gossip } from '../shared/p2p/index.ts'
 import type { ShardPlan } from '../shared/shards/index.ts'
 import type { HeliaStorage, Storage } from '../shared/storage/index.ts'
 import type { Task } from '../shared/tasks/index.ts'
+import type { Adversary } from './adversary/index.ts'
 import type { MetagraphTracker } from './metagraphTracker.ts'
 import type { MinerState, StateStore } from './stateStore.ts'
 import type { SubnetView } from './subnetView.ts'
@@ -45,6 +46,8 @@ export type MinerContext = {
   head: number
   progress(p: MinerProgress): void
   roundsLimit: number | undefined
+  /** An adversarial behaviour (robustness tests and benchmarks only); undefined for an honest miner. */
+  adversary?: Adversary
   memo: {
     dialedAt: Map<string, number>
     registerSentAt: number | undefined

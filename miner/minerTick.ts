@@ -50,6 +50,7 @@ function finishedAll(ctx: MinerContext): boolean {
 
 /** Steps one round as far as the head allows (train → commit → reveal), persisting before each send. */
 async function workRound(ctx: MinerContext, round: number, me: Member | undefined): Promise<void> {
+  if (me?.role === 'miner' && ctx.adversary?.workRound && (await ctx.adversary.workRound(ctx, round, me))) return
   const windows = ctx.view.schedule.forRound(round)
   for (let guard = 0; guard < 4; guard++) {
     const entry = ctx.state.rounds.find((e) => e.round === round)
@@ -68,7 +69,7 @@ async function workRound(ctx: MinerContext, round: number, me: Member | undefine
       return
     }
     if (action.kind === 'train') {
-      if (me?.role !== 'miner') return
+      if (me?.role !== 'miner' || ctx.memo.skipped.has(round)) return
       if (ctx.roundsLimit !== undefined && worked(ctx.state).length >= ctx.roundsLimit) return
       await trainRound(ctx, round, me)
       continue

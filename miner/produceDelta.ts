@@ -28,6 +28,8 @@ export type ProduceDeltaParameters = {
   storage: Storage
   logger: Logger
   onStep?: (info: StepInfo) => void
+  /** Changes the trained delta before compression (adversarial miners only: poison, noise). */
+  transform?: (delta: NamedTensor[]) => NamedTensor[]
   signal?: AbortSignal
 }
 
@@ -39,6 +41,8 @@ export type ProduceDeltaReturnType = {
   trainState: TrainState
   /** Dense float32 bytes of the shard over the encoded bytes. */
   ratio: number
+  /** The delta file as stored. */
+  encoded: Uint8Array
 }
 
 /**
@@ -73,9 +77,10 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
     onStep: p.onStep,
     signal: p.signal,
   })
-  const residual = carry ? alignTensors(carry.residual, trained.delta) : undefined
+  const delta = p.transform ? p.transform(trained.delta) : trained.delta
+  const residual = carry ? alignTensors(carry.residual, delta) : undefined
   if (carry && !residual) p.logger.warn('saved residual does not fit the shard; dropped', { shard: p.shard })
-  const { compressed, residual: nextResidual } = compressDelta(trained.delta, residual, p.config.compress)
+  const { compressed, residual: nextResidual } = compressDelta(delta, residual, p.config.compress)
   const bytes = encodeDelta(compressed, {
     task: p.config.task.name,
     round: p.round,
@@ -92,5 +97,6 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
     losses: trained.losses,
     trainState: { shard: p.shard, residual: nextResidual, optimizer: trained.optimizerState },
     ratio: dense / bytes.length,
+    encoded: bytes,
   }
 }

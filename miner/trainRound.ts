@@ -2,6 +2,7 @@ import type { Member } from '../chain/protocol/index.ts'
 import { loadCheckpoint } from '../shared/checkpoint/index.ts'
 import { describeError } from '../shared/errors/index.ts'
 import { assignPages, shardForMiner, trainingPages } from '../shared/tasks/index.ts'
+import type { HonestOverrides, RoundDelta } from './adversary/index.ts'
 import type { MinerContext } from './minerContext.ts'
 import { produceDelta } from './produceDelta.ts'
 import type { TrainState } from './stateStore.ts'
@@ -54,30 +55,42 @@ export async function trainRound(ctx: MinerContext, round: number, me: Member): 
   }
   ctx.log.info('training', { round, uid: me.uid, shard, base: base.cid, settledRound: base.settledRound })
   ctx.progress({ round, phase: 'train', step: 0, steps: cfg.train.innerSteps })
-  const out = await produceDelta({
-    task,
-    config: cfg,
-    params,
-    plan: ctx.plan,
-    shard,
-    pages,
-    hotkey: ctx.pair.address,
-    round,
-    baseCid: base.cid,
-    backend: ctx.backend,
-    trainState: carried,
-    storage: ctx.storage,
-    logger: ctx.log,
-    signal: ctx.signal,
-    onStep: (s) => ctx.progress({ round, phase: 'train', step: s.step + 1, steps: s.steps, loss: s.loss }),
-  })
-  const first = out.losses[0]
-  const last = out.losses.at(-1)
+  const train = (o: HonestOverrides = {}) =>
+    produceDelta({
+      task,
+      config: cfg,
+      params: o.params ?? params,
+      plan: ctx.plan,
+      shard,
+      pages: o.pages ?? pages,
+      hotkey: ctx.pair.address,
+      round,
+      baseCid: o.baseCid ?? base.cid,
+      backend: ctx.backend,
+      trainState: carried,
+      storage: ctx.storage,
+      logger: ctx.log,
+      signal: ctx.signal,
+      transform: o.transform,
+      onStep: (s) => ctx.progress({ round, phase: 'train', step: s.step + 1, steps: s.steps, loss: s.loss }),
+    })
+  const input = { round, me, shard, pages, params, base, blockHash, train }
+  const out: RoundDelta | { skip: string } = ctx.adversary ? await ctx.adversary.delta(ctx, input) : await train()
+  if ('skip' in out) {
+    ctx.memo.skipped.add(round)
+    ctx.log.warn('round skipped', { round, reason: out.skip })
+    ctx.progress({ round, phase: 'give-up', message: out.skip })
+    return
+  }
+  const first = out.losses?.[0]
+  const last = out.losses?.at(-1)
   ctx.log.info('delta stored', { round, shard, cid: out.cid, bytes: out.bytes, ratio: out.ratio, first, last })
   ctx.progress({ round, phase: 'upload', cid: out.cid, bytes: out.bytes, ratio: out.ratio, loss: last })
-  const file = await store.saveTrain(round, out.trainState)
-  state.train = { file, shard, round }
-  state.rounds.push({ round, shard, baseCid: base.cid, cid: out.cid })
+  if (out.trainState) {
+    const file = await store.saveTrain(round, out.trainState)
+    state.train = { file, shard, round }
+  }
+  state.rounds.push({ round, shard, baseCid: out.baseCid ?? base.cid, cid: out.cid })
   await store.save(state)
   await store.prune(state)
 }

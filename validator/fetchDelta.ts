@@ -2,14 +2,16 @@ import {
   CodecError,
   type DecodedDelta,
   decodeDelta,
+  MetadataMismatchError,
   maxDeltaBytes,
+  OversizeError,
   revealedDeltaExpect,
   type ShapeSpec,
 } from '../shared/codec/index.ts'
 import type { CrowdtrainConfig } from '../shared/config/index.ts'
 import { describeError } from '../shared/errors/index.ts'
 import type { Logger } from '../shared/logger/index.ts'
-import type { Storage } from '../shared/storage/index.ts'
+import { ContentTooLargeError, type Storage } from '../shared/storage/index.ts'
 import { REASONS } from './scoreRound.ts'
 
 // Moved down to shared/codec (checkpoint verify decodes deltas with the same limits); kept here for callers.
@@ -17,6 +19,13 @@ export { maxDeltaBytes }
 
 /** Longest reason a score report row may carry. */
 const MAX_REASON = 200
+
+// A decode failure's reason: the CodecError's short message, named as a replay when the file is of another round.
+function refusal(err: unknown): string {
+  if (err instanceof MetadataMismatchError && err.key === 'round') return `${REASONS.replay}: ${err.shortMessage}`
+  if (err instanceof OversizeError) return `${REASONS.oversize}: ${err.shortMessage}`
+  return err instanceof CodecError ? err.shortMessage : describeError(err)
+}
 
 /** A reason fit for a report row (one line, at most 200 characters). */
 export function shortReason(text: string): string {
@@ -62,13 +71,15 @@ export async function fetchDelta(p: FetchDeltaParameters): Promise<FetchDeltaRet
   } catch (err) {
     if (p.signal?.aborted) throw err
     log.warn('delta not fetched', { cid: p.cid, hotkey: p.hotkey, reason: describeError(err) })
+    if (err instanceof ContentTooLargeError)
+      return { fetched: false, valid: false, reason: shortReason(`${REASONS.oversize}: ${err.shortMessage}`) }
     return { fetched: false, valid: false, reason: REASONS.unavailable }
   }
   let decoded: DecodedDelta
   try {
     decoded = decodeDelta(bytes, revealedDeltaExpect(p))
   } catch (err) {
-    const reason = err instanceof CodecError ? err.shortMessage : describeError(err)
+    const reason = refusal(err)
     log.info('delta refused', { cid: p.cid, hotkey: p.hotkey, reason })
     return { fetched: true, valid: false, reason: shortReason(reason) }
   }

@@ -83,6 +83,9 @@ describe('scoreRound', () => {
     expect(a.score + c.score).toBeCloseTo(0.15)
     expect(a.score).toBeCloseTo(c.score)
     expect(b.score).toBeCloseTo(0.1)
+    expect(a.reason).toMatch(/^duplicate: /)
+    expect(c.reason).toMatch(/^duplicate: /)
+    expect(b.reason).toBeUndefined()
   })
 
   test('behavior: near-duplicates by cosine form a group; other shards never do', () => {

@@ -4,13 +4,28 @@
  * groups sharing one reward, and a reason for every zero.
  */
 
-/** Reasons a delta scores zero (a CodecError's shortMessage is used as is for decode failures). */
+/**
+ * Reasons in report rows, each naming a case a miner can look up (README "Security"). Decode
+ * failures carry the CodecError's shortMessage as is; the prefixed reasons below add what went wrong.
+ */
 export const REASONS = {
+  /** Not fetched within the timeout from any peer. */
   unavailable: 'unavailable',
+  /** Announced or streamed more bytes than an honest delta of the shard can have (`oversize: …`). */
+  oversize: 'oversize',
+  /** The file names another round: a delta of an earlier round submitted again (`replay: …`). */
+  replay: 'replay',
+  /** Built on another checkpoint than the round's base. */
   stale: 'stale',
+  /** Improved the eval pages but not the miner's own assigned pages as much (the gate). */
   wrongData: 'wrong-data',
+  /** Did not lower the eval loss (noise, poison, or a delta that hurts). */
   noImprovement: 'no-improvement',
   evalFailed: 'eval-failed',
+  /** A reveal on chain that did not count (no matching commit, other shard…): `no-counted-reveal: …`. */
+  noCountedReveal: 'no-counted-reveal',
+  /** A near-duplicate of another delta this round: the group shares one reward. */
+  duplicate: 'duplicate',
 } as const
 
 /** What a validator measured for one revealed delta before scoring. */
@@ -177,6 +192,7 @@ export function scoreRound(measurements: readonly DeltaMeasurement[], options = 
     const g = groups.get(row.uid)
     if (g === undefined) continue
     row.group = g
+    row.reason ??= `${REASONS.duplicate}: near-duplicate group of uid ${g}; one reward shared`
     if (row.score > 0) members.set(g, [...(members.get(g) ?? []), row])
   }
   for (const group of members.values()) {

@@ -1,8 +1,15 @@
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { Command } from 'commander'
+import { type Command, Option } from 'commander'
 import { connect } from '../../chain/index.ts'
-import { createMiner, type MinerProgress } from '../../miner/index.ts'
+import {
+  ADVERSARY_BEHAVIOURS,
+  createAdversary,
+  createMiner,
+  isAdversaryBehaviour,
+  type MinerProgress,
+  needsShareFile,
+} from '../../miner/index.ts'
 import { BACKEND_NAMES, initBackend } from '../../shared/backend/index.ts'
 import { UsageError } from '../../shared/errors/index.ts'
 import { defaultWalletDir } from '../../shared/keys/index.ts'
@@ -35,6 +42,11 @@ export function registerMiner(program: Command): void {
     .option('--rounds <n>', 'stop after this many rounds are revealed and settled (or void)')
     .option('--json', 'print one JSON object when stopping')
     .option('--log-level <level>', 'debug|info|warn|error|silent')
+    // Robustness tests and benchmarks only: behave as an adversarial miner (README "Security").
+    .addOption(new Option('--adversary <behaviour>', ADVERSARY_BEHAVIOURS.join('|')).hideHelp())
+    .addOption(new Option('--adversary-share <file>', 'the sybil operator shared delta file').hideHelp())
+    // Robustness tests only (devnet chaos reachable-by-one): the node talks to these peers and --peer alone.
+    .addOption(new Option('--serve-only-to <peerId>', 'connect only with this libp2p peer (repeatable)').argParser(collect).hideHelp())
     .action(async (opts) => {
       const netuid = intFlag('netuid', opts.netuid, 0, 2 ** 32 - 1)
       const rounds = opts.rounds === undefined ? undefined : intFlag('rounds', opts.rounds, 1, 1_000_000)
@@ -44,13 +56,17 @@ export function registerMiner(program: Command): void {
         throw new UsageError(`--chain must be a ws:// or wss:// URL, got "${opts.chain}".`)
       if (opts.logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(opts.logLevel))
         throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${opts.logLevel}".`)
+      const adversary = adversaryOf(opts)
       const pair = await loadSigner(opts)
       const logger = cliLogger(opts)
       const dataDir = resolve(opts.data ?? opts.dataDir ?? join(homedir(), '.crowdtrain', 'miners', pair.address))
       const backend = await initBackend(opts.backend, logger)
       const storage: Storage = opts.ipfsApi
         ? createKuboStorage({ url: opts.ipfsApi })
-        : await createHeliaStorage({ dir: join(dataDir, 'ipfs'), listen: [opts.listen], peers: opts.peer, logger })
+        : await createHeliaStorage({
+            ...{ dir: join(dataDir, 'ipfs'), listen: [opts.listen], peers: opts.peer, logger },
+            allowPeers: opts.serveOnlyTo,
+          })
       await storage.start()
       const client = await connect({ url: opts.chain, logger })
       const status = process.stderr.isTTY && !opts.json ? statusLine() : undefined
@@ -63,6 +79,7 @@ export function registerMiner(program: Command): void {
         backend,
         logger,
         rounds,
+        adversary,
         onProgress: status?.update,
       })
       const onSignal = () => void service.stop()
@@ -81,6 +98,19 @@ export function registerMiner(program: Command): void {
       }
       if (opts.json) printJson({ netuid, hotkey: pair.address, dataDir, stopped: true })
     })
+}
+
+/** The adversarial behaviour named by the hidden flags, checked; undefined for an honest miner. */
+function adversaryOf(opts: { adversary?: string; adversaryShare?: string }) {
+  if (opts.adversary === undefined) return undefined
+  if (!isAdversaryBehaviour(opts.adversary))
+    throw new UsageError(`--adversary must be one of ${ADVERSARY_BEHAVIOURS.join(', ')}, got "${opts.adversary}".`)
+  if (needsShareFile(opts.adversary) && !opts.adversaryShare)
+    throw new UsageError(`--adversary ${opts.adversary} needs --adversary-share FILE.`)
+  return createAdversary({
+    behaviour: opts.adversary,
+    shareFile: opts.adversaryShare ? resolve(opts.adversaryShare) : undefined,
+  })
 }
 
 /** One status line on the terminal, rewritten in place: round, phase, step, loss, upload. */

@@ -2,6 +2,7 @@ import type { HexString } from '@polkadot/util/types'
 import { readRound, readSettledRounds, remarksOfBlock } from '../../chain/actions/index.ts'
 import type { ChainClient } from '../../chain/client/index.ts'
 import {
+  accountId,
   collectRegistrations,
   collectRound,
   type Member,
@@ -77,6 +78,21 @@ export class ChainWatcher {
       ...c.weightCommits.map((e) => ({ type: 'weights-commit' as const, round, hotkey: e.hotkey })),
       ...c.weightReveals.map((e) => ({ type: 'weights-reveal' as const, round, hotkey: e.hotkey })),
     ]
+  }
+
+  /** Round `round`'s records that landed with success, counted or not (only type, round and signer matter). */
+  attempted(schedule: RoundSchedule, round: number, members = this.members()): SeenAction[] {
+    const w = schedule.forRound(round)
+    const ids = new Map([...members.keys()].map((h) => [accountId(h), h]))
+    const out: SeenAction[] = []
+    for (const r of this.remarks) {
+      if (r.block < w.firstBlock || r.block > w.lastBlock || !r.success) continue
+      const parsed = parseRecord(r.text)
+      if (!parsed.ok || parsed.record.t === 'register' || parsed.record.netuid !== this.netuid) continue
+      if (parsed.record.round !== round) continue
+      out.push({ type: parsed.record.t, round, hotkey: ids.get(accountId(r.signer)) ?? r.signer })
+    }
+    return out
   }
 
   /** The pool's size and the round records in it (signer and record only: they have no result yet). */

@@ -6,7 +6,15 @@ import type { ChainWatcher } from './ChainWatcher.ts'
 import { type ClockDecision, clockDecision, type SeenAction } from './clockPolicy.ts'
 
 /** A participant the devnet spawned. */
-export type Participant = { name: string; role: 'miner' | 'validator'; address: string }
+export type Participant = {
+  name: string
+  role: 'miner' | 'validator'
+  address: string
+  /** The adversarial behaviour of a miner the devnet added with `--adversary` (README "Security"). */
+  adversary?: string
+  /** What the clock waits for from this miner in a round (default `commit`: a commit, then a reveal). */
+  expects?: (round: number) => 'commit' | 'reveal-only' | 'none'
+}
 
 /** The inputs of a `DevnetClock`. */
 export type DevnetClockInit = {
@@ -17,6 +25,13 @@ export type DevnetClockInit = {
   isLive: (name: string) => boolean
   timeoutMs: number
   logger: Logger
+  /** Awaited before each block the clock builds (chaos acts here, between two blocks). */
+  beforeBuild?: (at: {
+    head: number
+    decision: ClockDecision
+    pending: readonly SeenAction[]
+    poolSize: number
+  }) => Promise<void>
 }
 
 /** What one tick saw and did. */
@@ -40,14 +55,16 @@ export class DevnetClock {
   private windowSince = Date.now()
   private holding = false
   private lastRound = Number.POSITIVE_INFINITY
+  private threshold: number | undefined
 
   constructor(init: DevnetClockInit) {
     this.init = init
   }
 
-  /** Sets the subnet's round schedule. */
-  setSchedule(schedule: RoundSchedule): void {
+  /** Sets the subnet's round schedule and the approvals a settlement needs. */
+  setSchedule(schedule: RoundSchedule, threshold?: number): void {
     this.schedule = schedule
+    this.threshold = threshold
   }
 
   /** From now on, only transactions make blocks (the rounds are over; claims still go through). */
@@ -77,9 +94,10 @@ export class DevnetClock {
       this.windowSince = now
     }
     const firstBlock = where && this.schedule ? this.schedule.forRound(where.round).firstBlock : 0
-    const expectedOf = (role: Participant['role']) =>
+    const round = where?.round ?? 0
+    const expectedOf = (role: Participant['role'], acts: 'commit' | 'reveal-only' = 'commit') =>
       this.init.participants
-        .filter((p) => p.role === role && this.init.isLive(p.name))
+        .filter((p) => p.role === role && this.init.isLive(p.name) && (p.expects?.(round) ?? 'commit') === acts)
         .map(memberOf)
         .filter((m): m is Member => m !== undefined && m.registeredAt < firstBlock)
         .map((m) => m.hotkey)
@@ -94,14 +112,21 @@ export class DevnetClock {
             included,
             pending: pool.actions.map((a) => ({ ...a, hotkey: hotkeyOf(members, a.hotkey) })),
             poolSize: pool.size,
-            expected: { miners: expectedOf('miner'), validators: expectedOf('validator') },
+            expected: {
+              miners: expectedOf('miner'),
+              validators: expectedOf('validator'),
+              revealOnly: expectedOf('miner', 'reveal-only'),
+            },
+            attempted: where && this.schedule ? watcher.attempted(this.schedule, where.round, members) : [],
             ready,
             settled: new Set(settled.keys()),
             now,
             windowSince: this.windowSince,
             timeoutMs: this.init.timeoutMs,
+            threshold: this.threshold,
           })
     if (decision.build) {
+      await this.init.beforeBuild?.({ head, decision, pending: pool.actions, poolSize: pool.size })
       const built = await devchain.newBlock()
       this.init.logger.debug('block built', { block: built, reason: decision.reason })
       if (decision.reason.endsWith('timeout')) this.init.logger.warn('window timed out', { block: built, ...decision })

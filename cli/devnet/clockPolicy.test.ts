@@ -67,6 +67,17 @@ describe('clockDecision', () => {
     expect(evaluate.waitingFor).toEqual(['v0', 'v1'])
   })
 
+  test('behavior: adversaries that skip a commit on purpose are not waited for; a reveal-only one is, until its reveal lands', () => {
+    const commit = clockDecision(input({ head: 10, expected: { miners: ['m0'], validators, revealOnly: ['c'] } }))
+    expect(commit.waitingFor).toEqual(['m0'])
+    const expected = { miners: ['m0'], validators, revealOnly: ['c'] }
+    const included = [act('delta-commit', 'm0'), act('delta-reveal', 'm0')]
+    expect(clockDecision(input({ head: 13, expected, included })).waitingFor).toEqual(['c'])
+    // The copied reveal never counts (no commit), but it landed: nothing left to wait for.
+    const attempted = [act('delta-reveal', 'c')]
+    expect(clockDecision(input({ head: 13, expected, included, attempted })).build).toBe(true)
+  })
+
   test('behavior: records of another round do not count', () => {
     const d = clockDecision(input({ head: 10, included: [act('delta-commit', 'm0', 1), act('delta-commit', 'm1', 1)] }))
     expect(d.build).toBe(false)

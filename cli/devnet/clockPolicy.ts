@@ -15,8 +15,13 @@ export type ClockInput = {
   pending: readonly SeenAction[]
   /** Extrinsics in the tx pool, records or not (registrations, settle proposals, claims...). */
   poolSize: number
-  /** Hotkeys of the live, registered participants the devnet waits for. */
-  expected: { miners: readonly string[]; validators: readonly string[] }
+  /**
+   * Hotkeys of the live, registered participants the devnet waits for: miners that commit this
+   * round, validators, and miners that reveal without a commit (the copy-late adversary).
+   */
+  expected: { miners: readonly string[]; validators: readonly string[]; revealOnly?: readonly string[] }
+  /** Round records that landed on chain whether they counted or not (a reveal without a commit). */
+  attempted?: readonly SeenAction[]
   /** False until every participant has registered: only transactions move the clock before that. */
   ready: boolean
   /** Rounds with a settled item on chain. */
@@ -26,6 +31,8 @@ export type ClockInput = {
   windowSince: number
   /** How long the clock waits for a window before it moves on anyway. */
   timeoutMs: number
+  /** Approvals a settlement needs: with fewer live validators the round cannot settle now (void-round chaos). */
+  threshold?: number
 }
 
 /** The clock's decision and why (for logs and the live table). */
@@ -53,8 +60,8 @@ const RECORD_OF: Record<WindowName, RecordType> = {
  * - W's first block is always built: participants act only once a window has opened.
  * - inside W: build when the pool holds something or every expected action of W is included;
  * - in W's grace blocks: build only when every expected action is pending or included;
- * - settle phase: build when the pool holds something, the round is settled, or no weights reveal
- *   counted (nothing to settle);
+ * - settle phase: build when the pool holds something, the round is settled, no weights reveal
+ *   counted (nothing to settle), or fewer validators live than a settlement needs;
  * - in any case, build once W has waited longer than the timeout.
  */
 export function clockDecision(input: ClockInput): ClockDecision {
@@ -77,6 +84,8 @@ export function clockDecision(input: ClockInput): ClockDecision {
     // Without a counted weights reveal there is nothing to settle: the round is void.
     if (!input.included.some((a) => a.type === 'weights-reveal' && a.round === where.round))
       return decide(true, 'nothing to settle')
+    if (input.threshold !== undefined && input.expected.validators.length < input.threshold)
+      return decide(true, 'too few live validators to settle')
     if (timedOut) return decide(true, 'settle timeout')
     return decide(false, 'waiting for the settlement', ['settle'])
   }
@@ -103,7 +112,7 @@ export function expectedActors(input: ClockInput, window: WindowName, round: num
       return [...input.expected.miners]
     case 'reveal': {
       const committed = did('delta-commit')
-      return input.expected.miners.filter((h) => committed.has(h))
+      return [...input.expected.miners.filter((h) => committed.has(h)), ...(input.expected.revealOnly ?? [])]
     }
     case 'evaluate':
       return [...input.expected.validators]
@@ -116,6 +125,7 @@ export function expectedActors(input: ClockInput, window: WindowName, round: num
 
 function missing(input: ClockInput, window: WindowName, round: number, seen: readonly SeenAction[]): string[] {
   const type = RECORD_OF[window]
-  const done = new Set(seen.filter((a) => a.type === type && a.round === round).map((a) => a.hotkey))
+  const all = [...seen, ...(input.attempted ?? [])]
+  const done = new Set(all.filter((a) => a.type === type && a.round === round).map((a) => a.hotkey))
   return expectedActors(input, window, round).filter((h) => !done.has(h))
 }

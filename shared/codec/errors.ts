@@ -163,11 +163,14 @@ export class UnsupportedFormatError extends CodecError {
 /** A well-formed metadata field that differs from what the round expects (task, round, shard, base). */
 export class MetadataMismatchError extends CodecError {
   override name = 'MetadataMismatchError'
+  /** The metadata field that differs (`round`, `shard`, `hotkey`…). */
+  readonly key: string
   constructor(key: string, got: string, expected: string) {
     super(
       'codec.metadata-mismatch',
       `Metadata "${key}" is ${JSON.stringify(got)}; ${JSON.stringify(expected)} was expected.`,
     )
+    this.key = key
   }
 }
 

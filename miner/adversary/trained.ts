@@ -1,0 +1,53 @@
+import { loadCheckpoint } from '../../shared/checkpoint/index.ts'
+import { assignPages, trainingPages } from '../../shared/tasks/index.ts'
+import type { MinerContext } from '../minerContext.ts'
+import { scaled } from './craftDelta.ts'
+import { shareDelta } from './shareFile.ts'
+import type { RoundDelta, RoundInput } from './types.ts'
+
+/** Behaviours that train for real and then cheat in one way. */
+export type TrainedKind = 'poison' | 'wrong-data' | 'stale' | 'sybil-lead'
+
+/** How far a poisoner pushes against its honest delta. */
+const POISON_FACTOR = -2
+
+/** The round's delta of `kind` from real training, or a reason to skip the round. */
+export async function trainedDelta(
+  ctx: MinerContext,
+  kind: TrainedKind,
+  input: RoundInput,
+  shareFile?: string,
+): Promise<RoundDelta | { skip: string }> {
+  if (kind === 'poison') return input.train({ transform: (d) => scaled(d, POISON_FACTOR) })
+  if (kind === 'wrong-data') return input.train({ pages: otherPages(ctx, input) })
+  if (kind === 'stale') {
+    if (input.base.settledRound === null) return { skip: 'adversary stale: no checkpoint older than the base yet' }
+    const genesis = await loadCheckpoint(ctx.storage, ctx.view.genesisCheckpoint, {
+      config: ctx.view.config,
+      task: ctx.task,
+      timeoutMs: 120_000,
+      signal: ctx.signal,
+    })
+    const out = await input.train({ params: genesis.params, baseCid: ctx.view.genesisCheckpoint })
+    return { ...out, baseCid: ctx.view.genesisCheckpoint }
+  }
+  const out = await input.train()
+  if (!shareFile) throw new TypeError('the sybil leader needs a share file')
+  await shareDelta(shareFile, out.encoded)
+  ctx.log.info('adversary: delta shared with the twin', { round: input.round, file: shareFile })
+  return out
+}
+
+// As many pages as the assignment, drawn for another seed and disjoint from the real assignment.
+function otherPages(ctx: MinerContext, input: RoundInput): number[] {
+  const own = new Set(input.pages)
+  const drawn = assignPages({
+    datasetId: ctx.task.datasetId,
+    pool: trainingPages(ctx.task).filter((p) => !own.has(p)),
+    hotkey: `${ctx.pair.address}/wrong-data`,
+    round: input.round,
+    blockHash: input.blockHash,
+    count: input.pages.length,
+  })
+  return drawn
+}
