@@ -77,7 +77,8 @@ export function registerDevnet(program: Command): void {
         else
           say(
             (tty ? '\r\x1b[2K' : '') +
-              `${result.rounds.length} rounds settled in ${(result.elapsedMs / 1000).toFixed(1)} s; files in ${result.dir}`,
+              `${result.rounds.length} rounds settled in ${(result.elapsedMs / 1000).toFixed(1)} s; files in ${result.dir}` +
+              (result.report ? `; report ${result.report}` : ''),
           )
       } finally {
         process.off('SIGINT', onSignal)

@@ -16,6 +16,7 @@ import { prepareRunDir } from './prepareRunDir.ts'
 import { quietly } from './quietly.ts'
 import { readSummaries } from './readSummaries.ts'
 import { statusLine } from './renderRound.ts'
+import { tryWriteReport } from './report/index.ts'
 import { setupWallets } from './setupWallets.ts'
 import type { RoundSummary } from './summarizeRound.ts'
 
@@ -45,7 +46,15 @@ export type RunDevnetParameters = {
 }
 
 /** What `crowdtrain devnet --json` prints. */
-export type DevnetResult = { rounds: RoundSummary[]; elapsedMs: number; dir: string; netuid: number; chainUrl: string }
+export type DevnetResult = {
+  rounds: RoundSummary[]
+  elapsedMs: number
+  dir: string
+  netuid: number
+  chainUrl: string
+  /** report.html in the run folder (report.json beside it); absent when it could not be written. */
+  report?: string
+}
 
 const BIN = fileURLToPath(new URL('../../bin/crowdtrain.js', import.meta.url))
 const TICK_MS = 100
@@ -253,6 +262,8 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
       netuid: subnet.netuid,
       chainUrl: devchain.url,
     }
+    const report = await tryWriteReport(result, log)
+    if (report) result.report = report
     if (p.serve) {
       stopLoop = true
       await loop
