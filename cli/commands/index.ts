@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { registerBench } from './bench.ts'
 import { registerChain } from './chain.ts'
+import { registerCheckpoint } from './checkpoint.ts'
 import { registerClaim } from './claim.ts'
 import { registerDevnet } from './devnet.ts'
 import { registerMetagraph } from './metagraph.ts'
@@ -15,6 +16,7 @@ export function registerCommands(program: Command): void {
   registerBench(program)
   registerChain(program)
   registerMetagraph(program)
+  registerCheckpoint(program)
   registerClaim(program)
   registerDevnet(program)
   registerValidator(program)
