@@ -1,13 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { readSettledRounds } from '../chain/actions/index.ts'
 import { connect } from '../chain/client/index.ts'
+import { diffTensors, loadTfjsModel, readLocalCheckpoint } from '../cli/checkpoint/index.ts'
 import type { DevnetResult } from '../cli/devnet/index.ts'
+import { initBackend } from '../shared/backend/index.ts'
+import { reportLoss } from '../shared/checkpoint/index.ts'
 import { presetConfig } from '../shared/config/index.ts'
 import { silentLogger } from '../shared/logger/index.ts'
+import { runCli } from './helpers/cli.ts'
 
 // One small devnet for the whole file, run as a user would run it, with --serve so the chain can
 // be checked after the rounds. The first round also has two faults: validator-1 is killed (SIGKILL)
@@ -97,7 +101,98 @@ describe('crowdtrain devnet', () => {
     expect(m?.revealed).toBe(true)
     expect(m?.accepted).toBe(true)
   })
+})
 
+describe('crowdtrain checkpoint (a researcher in a second terminal)', () => {
+  // The devnet's miners and validators have stopped: the owner's node (in the ready line) serves what it pinned.
+  const net = () => [
+    ...['--chain', result.chainUrl, '--netuid', String(result.netuid)],
+    ...((result as { ipfs?: string[] }).ipfs ?? []).flatMap((a) => ['--peer', a]),
+  ]
+  const pulled = mkdtempSync(join(tmpdir(), 'checkpoint-pull-'))
+
+  test('default: list --json shows every settled round with its checkpoint, report-split loss and deltas', () => {
+    const r = runCli(['checkpoint', 'list', ...net(), '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const { rounds } = r.lastJson() as { rounds: { round: number; aggregated?: number }[] }
+    for (const s of result.rounds)
+      expect(rounds).toContainEqual(
+        expect.objectContaining({ round: s.round, checkpointCid: s.checkpointCid, lossAfter: s.lossAfter }),
+      )
+    expect(rounds.some((x) => (x.aggregated ?? 0) > 0)).toBe(true)
+  })
+
+  test('default: pull writes the checkpoint and a TensorFlow.js model; its report loss recomputes to the manifest', async () => {
+    const r = runCli(['checkpoint', 'pull', ...net(), '--out', pulled, '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const newest = result.rounds.at(-1)
+    expect(r.lastJson()).toMatchObject({ round: newest?.round, checkpointCid: newest?.checkpointCid })
+    for (const f of ['model.safetensors', 'manifest.json', 'tfjs/model.json'])
+      expect(existsSync(join(pulled, f)), f).toBe(true)
+    const local = await readLocalCheckpoint(pulled)
+    const backend = await initBackend('wasm', silentLogger)
+    expect(await reportLoss(local.config, local.task, local.checkpoint.params, backend)).toBe(
+      local.checkpoint.manifest.reportLoss,
+    )
+    const tfjs = await loadTfjsModel(join(pulled, 'tfjs'))
+    expect(diffTensors(local.checkpoint.params, tfjs.tensors)).toEqual([])
+  }, 120_000)
+
+  test('default: verify recomputes consensus, payouts and checkpoint and exits 0', () => {
+    const first = runCli(
+      ['checkpoint', 'verify', ...net(), '--round', String(result.rounds[0].round), '--json'],
+      {},
+      240_000,
+    )
+    expect(first.code, first.stdout + first.stderr).toBe(0)
+    expect((first.lastJson() as { checks: { part: string }[] }).checks.map((c) => c.part)).toEqual([
+      'ledger',
+      'consensus',
+      'payouts',
+      'checkpoint',
+    ])
+    const withDir = runCli(['checkpoint', 'verify', ...net(), '--dir', pulled], {}, 240_000)
+    expect(withDir.code, withDir.stdout + withDir.stderr).toBe(0)
+    expect(withDir.stdout).toMatch(/exactly what the chain settled/)
+  }, 500_000)
+
+  test('error: verify of a tampered model.safetensors exits 1 and names the tensor', () => {
+    const tampered = mkdtempSync(join(tmpdir(), 'checkpoint-tampered-'))
+    cpSync(pulled, tampered, { recursive: true })
+    const file = join(tampered, 'model.safetensors')
+    const bytes = readFileSync(file)
+    const headerLength = Number(bytes.readBigUInt64LE(0))
+    const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString()) as Record<
+      string,
+      { data_offsets: number[] }
+    >
+    const name = Object.keys(header).find((k) => k !== '__metadata__') as string
+    const at = 8 + headerLength + header[name].data_offsets[0]
+    bytes.writeFloatLE(bytes.readFloatLE(at) + 0.5, at)
+    writeFileSync(file, bytes)
+    const r = runCli(['checkpoint', 'verify', ...net(), '--dir', tampered], {}, 240_000)
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain(`tensor "${name}" differs`)
+    expect(r.stdout).toMatch(/MISMATCH in files/)
+  }, 250_000)
+
+  test('error: verify of a round that is not settled exits 1 and says so', () => {
+    const r = runCli(['checkpoint', 'verify', ...net(), '--round', '999'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/Round 999 of subnet \d+ is not settled on chain/)
+  })
+
+  test('default: sample continues a prompt with text from the newest checkpoint', () => {
+    const r = runCli(['checkpoint', 'sample', ...net(), '--prompt', 'Call me Ishmael', '--tokens', '40', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const { text, round } = r.lastJson() as { text: string; round: number }
+    expect(round).toBe(result.rounds.at(-1)?.round)
+    expect(text).toHaveLength(40)
+  })
+})
+
+// Stops the devnet: keep this block last, after every block that talks to the serving devnet.
+describe('crowdtrain devnet --serve', () => {
   test('behavior: --serve keeps the chain up with the settled rounds, and SIGTERM stops it cleanly', async () => {
     expect(result.ready).toBe(true)
     const client = await connect({ url: result.chainUrl, logger: silentLogger })

@@ -55,6 +55,9 @@ export async function readSummaries(p: ReadSummariesParameters): Promise<RoundSu
       await p.storage.pin(ledgerCid, { timeoutMs: 60_000 })
       await p.storage.pin(ledger.checkpoint, { timeoutMs: 120_000 })
       for (const [uid, cid] of ledger.reports) if (reports.at(-1)?.reports.has(uid)) await p.storage.pin(cid)
+      // The accepted deltas too, so `checkpoint verify` can recompute the round once the miners are gone.
+      for (const a of ledger.accepted as readonly { uid: number; cid?: string }[])
+        if (a.cid) await p.storage.pin(a.cid, { timeoutMs: 60_000 }).catch(() => undefined)
     }
   }
   // Walk back from the newest round: `later` holds the rewards of the rounds after the current one.
