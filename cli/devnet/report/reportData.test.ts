@@ -7,7 +7,7 @@ describe('reportData', () => {
     const data = reportData(devnetSummary(3), new Date('2026-11-25T01:00:00Z'))
     expect(data.rounds.map((r) => r.round)).toEqual([7, 8, 9])
     expect(data.loss.map((p) => p.value)).toEqual([4.6113, 4.1405, 3.7571, 3.6192])
-    expect(data.loss[0].label).toBe('start')
+    expect(data.loss.map((p) => p.label)).toEqual(['before round 7', 'after round 7', 'after round 8', 'after round 9'])
     expect(data.miners.map((m) => m.label)).toEqual(['miner-0', 'miner-1', 'miner-2'])
     expect(data.generatedAt).toBe('2026-11-25T01:00:00.000Z')
   })

@@ -81,8 +81,8 @@ export function reportData(input: ReportInput, now: Date = new Date()): ReportDa
     rounds.length === 0
       ? []
       : [
-          { label: 'start', value: rounds[0].lossBefore },
-          ...rounds.map((r) => ({ label: `round ${r.round}`, value: r.lossAfter })),
+          { label: `before round ${rounds[0].round}`, value: rounds[0].lossBefore },
+          ...rounds.map((r) => ({ label: `after round ${r.round}`, value: r.lossAfter })),
         ]
   const miners = new Map<string, { uid: number; hotkey: string; label: string }>()
   for (const r of rounds)

@@ -75,7 +75,10 @@ export function lineChart(points: readonly LinePoint[], opts: ChartOptions): str
   const safeTicks = ticks.every(Number.isFinite) ? ticks : [0, 1]
   const { svg, f } = frame(opts, safeTicks, 'line-chart')
   if (shown.length === 0) return [...svg, noData(f), '</svg>'].join('\n')
-  const x = (i: number) => MARGIN.left + (shown.length === 1 ? f.plotW / 2 : (i / (shown.length - 1)) * f.plotW)
+  // Inset from both ends so the first and last labels fit.
+  const inset = Math.min(48, f.plotW / 4)
+  const x = (i: number) =>
+    MARGIN.left + inset + (shown.length === 1 ? f.plotW / 2 - inset : (i / (shown.length - 1)) * (f.plotW - 2 * inset))
   const d = shown.map((p, i) => `${i === 0 ? 'M' : 'L'}${px(x(i))},${px(f.y(p.value))}`).join(' ')
   svg.push(`<path class="line" d="${d}" fill="none" stroke="${LINE_COLOR}" stroke-width="2.5"/>`)
   shown.forEach((p, i) => {
