@@ -191,6 +191,25 @@ describe('crowdtrain checkpoint (a researcher in a second terminal)', () => {
   })
 })
 
+describe('crowdtrain devnet report', () => {
+  test('default: the run folder holds report.html and report.json with one entry per settled round', () => {
+    expect(result.report).toBe(join(result.dir, 'report.html'))
+    const report = JSON.parse(readFileSync(join(result.dir, 'report.json'), 'utf8')) as {
+      rounds: { round: number; lossAfter: number }[]
+      loss: { value: number }[]
+      miners: unknown[]
+    }
+    expect(report.rounds.map((r) => r.round)).toEqual(result.rounds.map((r) => r.round))
+    expect(report.loss.map((p) => p.value)).toEqual([
+      result.rounds[0].lossBefore,
+      ...result.rounds.map((r) => r.lossAfter),
+    ])
+    const html = readFileSync(join(result.dir, 'report.html'), 'utf8')
+    expect(html.match(/<circle class="point"/g)).toHaveLength(result.rounds.length + 1)
+    expect(html.match(/<rect class="bar"/g)).toHaveLength(report.miners.length * result.rounds.length)
+  })
+})
+
 // Stops the devnet: keep this block last, after every block that talks to the serving devnet.
 describe('crowdtrain devnet --serve', () => {
   test('behavior: --serve keeps the chain up with the settled rounds, and SIGTERM stops it cleanly', async () => {
