@@ -77,3 +77,20 @@ function listRounds(rounds: readonly number[]): string {
   if (rounds.length <= 8) return rounds.join(', ')
   return `${rounds[0]} … ${rounds.at(-1)} (${rounds.length} rounds)`
 }
+
+/** No IPFS peer could be reached, so nothing can be fetched (fails at once instead of after each timeout). */
+export class NoReachablePeerError extends BaseError {
+  override name = 'NoReachablePeerError'
+  constructor(tried: number) {
+    super(
+      'checkpoint.no-peer',
+      tried === 0
+        ? 'No IPFS peer is registered on the subnet.'
+        : `None of the ${tried} IPFS peer addresses could be dialled.`,
+      {
+        details: 'Give a peer that holds the checkpoints with --peer MULTIADDR, or a Kubo daemon with --ipfs-api URL.',
+        meta: { tried },
+      },
+    )
+  }
+}

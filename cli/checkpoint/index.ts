@@ -11,6 +11,7 @@ export {
   InvalidLocalCheckpointError,
   InvalidTfjsModelError,
   LedgerMismatchError,
+  NoReachablePeerError,
   NoSettledRoundError,
   NotATextTaskError,
   RoundNotSettledError,

@@ -8,7 +8,13 @@ import { defaultConfig } from '../../shared/config/index.ts'
 import { describeError } from '../../shared/errors/index.ts'
 import type { Logger } from '../../shared/logger/index.ts'
 import { createHeliaStorage, createKuboStorage, type Storage } from '../../shared/storage/index.ts'
-import { ContentUnavailableError, LedgerMismatchError, NoSettledRoundError, RoundNotSettledError } from './errors.ts'
+import {
+  ContentUnavailableError,
+  LedgerMismatchError,
+  NoReachablePeerError,
+  NoSettledRoundError,
+  RoundNotSettledError,
+} from './errors.ts'
 
 /** How a researcher reaches a subnet: its chain, and IPFS through peers or a Kubo daemon. */
 export type OpenSubnetParameters = {
@@ -54,6 +60,7 @@ export async function openSubnet(p: OpenSubnetParameters): Promise<OpenSubnet> {
   const client = await connect({ url: p.chain, logger: p.logger })
   let dir: string | undefined
   let storage: Storage | undefined
+  let unreachable: NoReachablePeerError | undefined
   try {
     if (p.ipfsApi) storage = createKuboStorage({ url: p.ipfsApi })
     else {
@@ -70,7 +77,7 @@ export async function openSubnet(p: OpenSubnetParameters): Promise<OpenSubnet> {
       const dials = await Promise.allSettled(peers.map((a) => helia.dial(a, { signal })))
       const ok = dials.filter((d) => d.status === 'fulfilled').length
       p.logger.debug('peers dialled', { peers: peers.length, connected: ok })
-      if (peers.length > 0 && ok === 0) p.logger.warn('no peer could be dialled', { peers })
+      if (ok === 0) unreachable = new NoReachablePeerError(peers.length)
     }
   } catch (err) {
     await storage?.stop().catch(() => undefined)
@@ -105,6 +112,7 @@ export async function openSubnet(p: OpenSubnetParameters): Promise<OpenSubnet> {
       return found
     },
     async ledger(r) {
+      if (unreachable) throw unreachable
       const bytes = await fetchOrExplain(`round ledger of round ${r.round}`, r.ledgerCid, () =>
         store.get(r.ledgerCid, { maxBytes: MAX_LEDGER_BYTES, timeoutMs: p.timeoutMs }),
       )
@@ -116,6 +124,7 @@ export async function openSubnet(p: OpenSubnetParameters): Promise<OpenSubnet> {
       return ledger
     },
     view() {
+      if (unreachable) return Promise.reject(unreachable)
       view ??= loadSubnetView(client, store, { netuid: p.netuid, timeoutMs: p.timeoutMs })
       return view
     },
