@@ -285,6 +285,33 @@ describe('chain: a subnet round end to end', () => {
     expect(await readBalances(client, { addresses: [treasury, miners[0].address], assetId, treasury })).toEqual(before)
   })
 
+  it('behavior: with a wrong proposal pending, honest validators refuse it, propose their own beside it and settle', async () => {
+    const round = 5
+    const base = { api: client.api, netuid: NETUID, round, ledgerCid: LEDGER_CID, treasury, assetId }
+    const watched = [miners[1].address, validators[2].address]
+    const before = await readBalances(client, { addresses: watched, assetId, treasury })
+    const honest = buildSettleCall({ ...base, payouts: [{ address: miners[1].address, amount: 7n }] })
+    const wrong = buildSettleCall({
+      ...base,
+      payouts: [
+        { address: miners[1].address, amount: 7n },
+        { address: validators[2].address, amount: EMISSION },
+      ],
+    })
+    const p = { signatories: signatories(), threshold: 2, netuid: NETUID, round }
+    expect((await settle(client, { ...p, signer: validators[2], call: wrong.call })).status).toBe('proposed')
+    const refusal = await settle(client, { ...p, signer: validators[0], call: honest.call }).catch((e) => e)
+    expect(refusal).toBeInstanceOf(SettlementMismatchError)
+    expect((refusal as SettlementMismatchError).differences.join('\n')).toContain(validators[2].address)
+    const refused = new Set([wrong.callHash])
+    expect((await settle(client, { ...p, signer: validators[0], call: honest.call, refused })).status).toBe('proposed')
+    expect((await settle(client, { ...p, signer: validators[1], call: honest.call, refused })).status).toBe('executed')
+    const got = await readBalances(client, { addresses: watched, assetId, treasury })
+    expect(got.get(miners[1].address)?.approved).toBe((before.get(miners[1].address)?.approved ?? 0n) + 7n)
+    expect(got.get(validators[2].address)?.approved).toBe(before.get(validators[2].address)?.approved)
+    expect((await readSettledRounds(client, { netuid: NETUID })).rounds.map((r) => r.round)).toContain(round)
+  })
+
   it('error: a registration whose fee cannot be paid leaves a failed remark that nobody counts', async () => {
     const poor = await devKeypair('//Poor')
     await devchain.fund([poor.address], 10n ** 10n)

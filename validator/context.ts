@@ -13,6 +13,7 @@ import type { Task } from '../shared/tasks/index.ts'
 import type { ChainView } from './chainView.ts'
 import { CheckpointUnavailableError, ValidatorStateError } from './errors.ts'
 import { writeJsonAtomic } from './roundState.ts'
+import type { ValidatorFaults } from './faults/index.ts'
 import type { SubnetView } from './subnetView.ts'
 
 /** Everything a round step needs, built once at start. */
@@ -35,6 +36,8 @@ export type ValidatorContext = {
   fetchTimeoutMs: number
   /** How long a non-proposer waits for the proposal before proposing its own settle call. */
   proposalTimeoutMs: number
+  /** Faults committed on purpose (robustness tests, `--faulty`); absent or empty for an honest validator. */
+  faults?: ValidatorFaults
 }
 
 /** A checkpoint loader that keeps the last few checkpoints in memory and pins what it loads. */

@@ -12,6 +12,7 @@ import { waitAtMost } from '../shared/waitAtMost.ts'
 import { createChainView } from './chainView.ts'
 import { checkpointCache, type ValidatorContext } from './context.ts'
 import { NotInValidatorSetError } from './errors.ts'
+import type { ValidatorFaults } from './faults/index.ts'
 import { createPrefetcher } from './prefetch.ts'
 import { loadRoundState, nextStep, type RoundState, type RoundStep } from './roundState.ts'
 import { commitStep, evaluateStep, revealStep, seedRound } from './roundSteps.ts'
@@ -48,6 +49,8 @@ export type CreateValidatorParameters = {
   pollMs?: number
   fetchTimeoutMs?: number
   proposalTimeoutMs?: number
+  /** Faults to commit on purpose (robustness tests only; see `validator/faults`). */
+  faults?: ValidatorFaults
 }
 
 /** A running validator. */
@@ -120,6 +123,7 @@ export function createValidator(p: CreateValidatorParameters): Validator {
       }),
       checkpoint: checkpointCache(base),
       proposalTimeoutMs: p.proposalTimeoutMs ?? 30_000,
+      faults: p.faults,
     }
   }
 
@@ -218,6 +222,7 @@ export function createValidator(p: CreateValidatorParameters): Validator {
       started = true
       ctx = await setup()
       log.info('validator started', { hotkey: p.pair.address, netuid: p.netuid })
+      if (p.faults?.size) log.warn('faulty validator: misbehaving on purpose', { faults: [...p.faults] })
       loop = run(ctx).finally(async () => {
         await ownClient?.disconnect()
         resolveDone()

@@ -2,18 +2,23 @@ import type { AnyTuple, CallBase } from '@polkadot/types/types'
 import { readPendingCalls, readSettledRounds, settle } from '../chain/actions/index.ts'
 import { AlreadySettledError, SettlementMismatchError } from '../chain/errors.ts'
 import { accountId } from '../chain/protocol/index.ts'
-import { buildSettleCall, decodeSettleCall, multisigAddress } from '../chain/settle/index.ts'
+import { buildSettleCall, compareSettleCalls, decodeSettleCall, multisigAddress } from '../chain/settle/index.ts'
 import { describeError } from '../shared/errors/index.ts'
 import { type BuiltOutcome, buildRoundOutcome } from './buildRoundOutcome.ts'
 import type { ValidatorContext } from './context.ts'
+import { wrongSettlePayouts } from './faults/index.ts'
 import { type RoundState, saveRoundState } from './roundState.ts'
 import { newRoundState } from './roundSteps.ts'
 
-/** Per validator context: the outcome built per round, when it started waiting, when it may rebuild. */
+/** Per validator context: the outcome built per round, when it started waiting, when it may rebuild, what it refused. */
 type SettleMemo = {
   built: Map<number, BuiltOutcome>
   waitingSince: Map<number, number>
   notBefore: Map<number, number>
+  /** Hashes of pending settle calls of the round that differ from ours and were refused (logged once). */
+  refused: Map<number, Set<string>>
+  /** Rounds for which a fault or the void deadline was already logged. */
+  told: Set<string>
 }
 
 /** After a failed build or a refused proposal, wait this long before building the outcome again. */
@@ -23,7 +28,7 @@ const memos = new WeakMap<ValidatorContext, SettleMemo>()
 function memoOf(ctx: ValidatorContext): SettleMemo {
   let m = memos.get(ctx)
   if (!m) {
-    m = { built: new Map(), waitingSince: new Map(), notBefore: new Map() }
+    m = { built: new Map(), waitingSince: new Map(), notBefore: new Map(), refused: new Map(), told: new Set() }
     memos.set(ctx, m)
   }
   return m
@@ -54,13 +59,22 @@ async function markSettled(ctx: ValidatorContext, round: number, state: RoundSta
   memoOf(ctx).built.delete(round)
 }
 
+/** Logs a line once per (round, key). */
+function once(memo: SettleMemo, key: string, log: () => void): void {
+  if (memo.told.has(key)) return
+  memo.told.add(key)
+  log()
+}
+
 /**
  * One settle attempt for round `round` (docs/network.md step 5); true once the round is settled.
  * Builds (once) this validator's own outcome and settle call. The proposer sends it as the first
  * approval; the others wait for a proposal (up to `proposalTimeoutMs`, then propose their own),
- * and approve only a call equal to theirs: `settle` refuses anything else with a
- * `SettlementMismatchError` naming what differs, which is logged; the outcome is then rebuilt
- * after a pause, in case this validator's own inputs were incomplete.
+ * and approve only a call equal to theirs. A pending call that differs is refused and logged with
+ * what differs (`compareSettleCalls`); the outcome is rebuilt after a pause, in case this
+ * validator's own inputs were incomplete, and if it still differs the validator proposes or
+ * approves its own call beside the refused one, so a wrong proposal cannot make the round void.
+ * Nothing is sent once the round's void deadline (the end of the next round) is reached.
  */
 export async function settleStep(
   ctx: ValidatorContext,
@@ -74,6 +88,18 @@ export async function settleStep(
     return true
   }
   const memo = memoOf(ctx)
+  if (ctx.faults?.has('offline')) {
+    once(memo, `${round}:offline`, () => log.warn('faulty validator (offline): not settling', { round }))
+    return false
+  }
+  const head = (await ctx.client.finalizedHead()).number
+  const deadline = ctx.view.schedule.forRound(round + 1).lastBlock
+  if (head + 1 > deadline) {
+    once(memo, `${round}:void`, () =>
+      log.warn('round void: not settled before the end of the next round; not settling it', { round, deadline }),
+    )
+    return false
+  }
   let built = memo.built.get(round)
   if (!built) {
     if (Date.now() < (memo.notBefore.get(round) ?? 0)) return false
@@ -91,6 +117,7 @@ export async function settleStep(
     })
   }
   const { view } = ctx
+  const wrong = ctx.faults?.has('wrong-settle') === true
   const { call, callHash } = buildSettleCall({
     api: ctx.client.api,
     netuid: ctx.netuid,
@@ -98,7 +125,9 @@ export async function settleStep(
     ledgerCid: built.ledgerCid,
     treasury: view.treasury,
     assetId: view.assetId,
-    payouts: built.outcome.settlePayouts,
+    payouts: wrong
+      ? wrongSettlePayouts(built.outcome.settlePayouts, ctx.pair.address, BigInt(built.ledger.emission))
+      : built.outcome.settlePayouts,
   })
   const signatories = view.validators.map((v) => v.hotkey)
   const me = accountId(ctx.pair.address)
@@ -108,12 +137,38 @@ export async function settleStep(
   })
   const same = pending.find((c) => c.callHash === callHash)
   if (same?.approvals.some((a) => accountId(a) === me)) return false
-  const other = pending.find((c) => c.callHash !== callHash && isSettleOf(c.call, ctx.netuid, round))
-  if (!same && !other && accountId(proposerOf(view.validators, round)) !== me) {
+  const refused = memo.refused.get(round) ?? new Set<string>()
+  memo.refused.set(round, refused)
+  const others = pending.filter((c) => c.callHash !== callHash && isSettleOf(c.call, ctx.netuid, round))
+  const fresh = wrong ? [] : others.filter((c) => !refused.has(c.callHash))
+  if (fresh.length > 0) {
+    for (const other of fresh) {
+      refused.add(other.callHash)
+      const differences = compareSettleCalls(call, other.call as CallBase<AnyTuple>)
+      log.error('settlement refused: the proposed call differs from ours', {
+        round,
+        proposed: other.callHash,
+        by: other.depositor,
+        reason: describeError(new SettlementMismatchError(round, differences)),
+      })
+    }
+    // Our inputs may have been incomplete (a report that had not arrived): rebuild later; an equal
+    // call then approves the proposal, a different one proposes ours beside the refused one.
+    memo.built.delete(round)
+    memo.notBefore.set(round, Date.now() + REBUILD_DELAY_MS)
+    return false
+  }
+  if (wrong) {
+    once(memo, `${round}:wrong`, () =>
+      log.warn('faulty validator (wrong-settle): proposing a settlement that pays itself extra', { round, callHash }),
+    )
+  } else if (!same && others.length === 0 && accountId(proposerOf(view.validators, round)) !== me) {
     const since = memo.waitingSince.get(round) ?? Date.now()
     memo.waitingSince.set(round, since)
     if (Date.now() - since < ctx.proposalTimeoutMs) return false
     log.warn('no proposal in time; proposing our own settle call', { round })
+  } else if (!same && others.length > 0) {
+    log.warn('proposing our own settle call beside the refused one', { round, callHash })
   }
   try {
     const res = await settle(ctx.client, {
@@ -123,6 +178,7 @@ export async function settleStep(
       netuid: ctx.netuid,
       round,
       call,
+      refused: wrong ? new Set(others.map((c) => c.callHash)) : refused,
       signal,
     })
     log.info('settle call sent', { round, callHash, status: res.status, approvals: res.approvals, block: res.block })
@@ -130,14 +186,6 @@ export async function settleStep(
     if (err instanceof AlreadySettledError) {
       await markSettled(ctx, round, state)
       return true
-    }
-    if (err instanceof SettlementMismatchError && other) {
-      log.error('settlement refused: the proposed call differs from ours', { round, reason: describeError(err) })
-      // Our inputs may have been incomplete (a report that had not arrived): rebuild later; an
-      // equal call then approves the proposal, a different one stays refused.
-      memo.built.delete(round)
-      memo.notBefore.set(round, Date.now() + REBUILD_DELAY_MS)
-      return false
     }
     throw err
   }

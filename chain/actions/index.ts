@@ -32,7 +32,7 @@ export {
 } from './rotateValidators.ts'
 export { type ScanBlocksParameters, type ScannedBlock, scanBlocks } from './scanBlocks.ts'
 export { type SettleParameters, type SettleReturnType, settle } from './settle.ts'
-export type { RecordOptions, RecordReceipt } from './submitRecord.ts'
+export { type RecordOptions, type RecordReceipt, submitRecord } from './submitRecord.ts'
 export {
   checkProxyExecuted,
   type TreasuryCallParameters,

@@ -17,6 +17,12 @@ export type SettleParameters = {
   call: CallBase<AnyTuple>
   /** Skip the "already settled" pre-check, leaving the refusal to the chain (tests, audits). */
   skipPrecheck?: boolean
+  /**
+   * Hashes of pending settle calls of this round the caller already refused: they no longer block
+   * it, and it proposes (or approves) its own call beside them — a multisig holds several pending
+   * calls, and the honest signers reach the threshold on theirs.
+   */
+  refused?: ReadonlySet<string>
   signal?: AbortSignal
 }
 
@@ -25,8 +31,8 @@ export type SettleReturnType = TreasuryCallReturnType
 
 /**
  * Proposes or approves the round's settlement. A validator approves only the call it computed: if
- * another settle call for the same round is pending, it throws `SettlementMismatchError` naming
- * what differs instead of approving. The approval that reaches the threshold executes it; a round
+ * another settle call for the same round is pending (and not in `refused`), it throws
+ * `SettlementMismatchError` naming what differs instead of approving. The approval that reaches the threshold executes it; a round
  * whose item exists throws `AlreadySettledError` (before sending, or from the chain's refusal).
  */
 export async function settle(client: ChainClient, p: SettleParameters): Promise<SettleReturnType> {
@@ -39,7 +45,7 @@ export async function settle(client: ChainClient, p: SettleParameters): Promise<
   const pending = await readPendingCalls(client, { multisig, withCalls: true })
   if (!pending.some((c) => c.callHash === callHash)) {
     for (const other of pending) {
-      if (!other.call || !isSettleOf(other.call, p.netuid, p.round)) continue
+      if (!other.call || p.refused?.has(other.callHash) || !isSettleOf(other.call, p.netuid, p.round)) continue
       throw new SettlementMismatchError(p.round, compareSettleCalls(p.call, other.call))
     }
   }

@@ -1,12 +1,12 @@
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { Command } from 'commander'
+import { type Command, Option } from 'commander'
 import { connect } from '../../chain/index.ts'
 import { BACKEND_NAMES, initBackend } from '../../shared/backend/index.ts'
 import { UsageError } from '../../shared/errors/index.ts'
 import { defaultWalletDir } from '../../shared/keys/index.ts'
 import { createHeliaStorage, createKuboStorage, type Storage } from '../../shared/storage/index.ts'
-import { createValidator } from '../../validator/index.ts'
+import { createValidator, FAULT_KINDS, parseFaults } from '../../validator/index.ts'
 import { cliLogger, printJson } from '../output.ts'
 import { intFlag } from './chain.ts'
 import { loadSigner } from './claim.ts'
@@ -36,8 +36,16 @@ export function registerValidator(program: Command): void {
     .option('--rounds <n>', 'stop after this many rounds are settled or over')
     .option('--json', 'print one JSON object when stopping')
     .option('--log-level <level>', 'debug|info|warn|error|silent')
+    .addOption(
+      // Robustness tests only (the devnet's --faulty-validator): misbehave on purpose, see validator/faults.
+      new Option('--faulty <kind>', `misbehave on purpose: ${FAULT_KINDS.join('|')} (repeatable)`)
+        .argParser(collect)
+        .default([])
+        .hideHelp(),
+    )
     .action(async (opts) => {
       const netuid = intFlag('netuid', opts.netuid, 0, 2 ** 32 - 1)
+      const faults = parseFaults(opts.faulty)
       const rounds = opts.rounds === undefined ? undefined : intFlag('rounds', opts.rounds, 1, 1_000_000)
       if (opts.backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(opts.backend))
         throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got "${opts.backend}".`)
@@ -57,7 +65,10 @@ export function registerValidator(program: Command): void {
         storage = opts.ipfsApi
           ? createKuboStorage({ url: opts.ipfsApi })
           : await createHeliaStorage({ dir: join(dataDir, 'ipfs'), listen: [opts.listen], peers: opts.peer, logger })
-        service = createValidator({ client, netuid, pair, dataDir, storage, backend, logger, rounds, peers: opts.peer })
+        service = createValidator({
+          ...{ client, netuid, pair, dataDir, storage, backend, logger, rounds, peers: opts.peer },
+          faults,
+        })
         await service.start()
         await service.done
       } finally {
