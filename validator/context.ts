@@ -12,8 +12,8 @@ import type { Storage } from '../shared/storage/index.ts'
 import type { Task } from '../shared/tasks/index.ts'
 import type { ChainView } from './chainView.ts'
 import { CheckpointUnavailableError, ValidatorStateError } from './errors.ts'
-import { writeJsonAtomic } from './roundState.ts'
 import type { ValidatorFaults } from './faults/index.ts'
+import { writeJsonAtomic } from './roundState.ts'
 import type { SubnetView } from './subnetView.ts'
 
 /** Everything a round step needs, built once at start. */

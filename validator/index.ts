@@ -8,8 +8,8 @@ export {
   NotInValidatorSetError,
   ValidatorStateError,
 } from './errors.ts'
-export { FAULT_KINDS, type FaultKind, parseFaults, type ValidatorFaults } from './faults/index.ts'
 export { type EvaluateRoundParameters, evaluateRound, GATE_PAGES, shardParams, withShard } from './evaluateRound.ts'
+export { FAULT_KINDS, type FaultKind, parseFaults, type ValidatorFaults } from './faults/index.ts'
 export {
   type FetchDeltaParameters,
   type FetchDeltaReturnType,
