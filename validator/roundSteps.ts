@@ -1,4 +1,4 @@
-import { commitWeights, revealWeights } from '../chain/actions/index.ts'
+import { commitWeights, revealWeights, submitRecord } from '../chain/actions/index.ts'
 import {
   type CollectRoundReturnType,
   collectRound,
@@ -11,10 +11,12 @@ import { describeError } from '../shared/errors/index.ts'
 import { assignPages, drawEvalPages, shardForMiner, trainingPages, unassignedPages } from '../shared/tasks/index.ts'
 import { loadScores, saveScores, type ValidatorContext } from './context.ts'
 import { evaluateRound } from './evaluateRound.ts'
+import { badRevealSalt, commitToCopy, outlierWeights, revealToCopy } from './faults/index.ts'
 import { buildScoreReport, publishReport } from './publishReport.ts'
 import { type RoundState, saveRoundState } from './roundState.ts'
 import { scoreRound, smoothScores } from './scoreRound.ts'
 import { allowedBase, blockHash } from './subnetView.ts'
+import { uncountedReveals } from './uncountedReveals.ts'
 
 /** A new round state with a fresh salt and eval seed, nothing done yet. */
 export function newRoundState(ctx: ValidatorContext, round: number): RoundState {
@@ -93,7 +95,8 @@ export async function evaluateStep(
   const round = state.round
   const w = ctx.view.schedule.forRound(round)
   const log = ctx.logger.forComponent('validator:round')
-  const { deltaReveals } = roundRecords(ctx, round, w.reveal.graceEnd)
+  const records = roundRecords(ctx, round, w.reveal.graceEnd)
+  const { deltaReveals } = records
   const miners = ctx.chain.membersAt(w.reveal.graceEnd).filter((m) => m.role === 'miner')
   const firstHash = (await blockHash(ctx.client, w.firstBlock)) as Hex32
   const closeHash = (await blockHash(ctx.client, w.commitClosedBlock)) as Hex32
@@ -122,9 +125,25 @@ export async function evaluateStep(
     logger: ctx.logger,
     signal,
   })
-  const rows = scoreRound(measurements)
+  // Reveals that landed but did not count get a row too, so their miners see why (copy-late, no commit).
+  const uncounted = uncountedReveals({
+    round,
+    netuid: ctx.netuid,
+    ignored: records.ignored,
+    remarks: ctx.chain.remarksIn(w.firstBlock, w.reveal.graceEnd),
+    miners,
+    counted: deltaReveals,
+  })
+  const rows = scoreRound([...measurements, ...uncounted])
   const smoothed = await smoothOnce(ctx, round, rows, miners)
-  const weights = weightsFromScores(new Map(miners.map((m) => [m.uid, smoothed.get(m.hotkey) ?? 0])))
+  const honest = weightsFromScores(new Map(miners.map((m) => [m.uid, smoothed.get(m.hotkey) ?? 0])))
+  const weights = ctx.faults?.has('outlier')
+    ? outlierWeights(
+        honest,
+        miners.map((m) => m.uid),
+      )
+    : honest
+  if (weights !== honest) log.warn('faulty validator (outlier): all weight to one miner', { round, weights })
   const report = buildScoreReport({ netuid: ctx.netuid, round, validator: ctx.pair.address, evalPages, rows })
   const reportCid = await publishReport(ctx.storage, report, ctx.pair, { signal })
   const next: RoundState = { ...state, weights, reportCid }
@@ -161,6 +180,7 @@ async function smoothOnce(
 /** Sends the weights commit of a persisted evaluation, then marks it sent. */
 export async function commitStep(ctx: ValidatorContext, state: RoundState, signal?: AbortSignal): Promise<RoundState> {
   if (!state.weights || !state.reportCid) return state
+  if (ctx.faults?.has('copier')) return copierCommit(ctx, state, signal)
   const receipt = await commitWeights(ctx.client, {
     signer: ctx.pair,
     schedule: ctx.view.schedule,
@@ -184,6 +204,13 @@ export async function commitStep(ctx: ValidatorContext, state: RoundState, signa
  */
 export async function revealStep(ctx: ValidatorContext, state: RoundState, signal?: AbortSignal): Promise<RoundState> {
   if (!state.weights || !state.reportCid) return state
+  if (ctx.faults?.has('no-reveal')) {
+    ctx.logger.warn('faulty validator (no-reveal): committed, not revealing', { round: state.round })
+    const next = { ...state, revealed: true }
+    await saveRoundState(ctx.dataDir, next)
+    return next
+  }
+  if (ctx.faults?.has('copier')) return copierReveal(ctx, state, signal)
   if (!state.committed) {
     const w = ctx.view.schedule.forRound(state.round)
     const me = ctx.chain.find(ctx.pair.address, w.evaluate.graceEnd)
@@ -201,13 +228,63 @@ export async function revealStep(ctx: ValidatorContext, state: RoundState, signa
     netuid: ctx.netuid,
     round: state.round,
     weights: state.weights,
-    salt: state.salt as Hex32,
+    salt: ctx.faults?.has('bad-reveal') ? badRevealSalt(state.salt as Hex32) : (state.salt as Hex32),
     evalSeed: state.evalSeed as Hex32,
     reportCid: state.reportCid,
     signal,
   })
+  if (ctx.faults?.has('bad-reveal'))
+    ctx.logger.warn('faulty validator (bad-reveal): revealed another salt than committed', { round: state.round })
   const next = { ...state, revealed: true }
   await saveRoundState(ctx.dataDir, next)
   ctx.logger.info('weights revealed', { round: state.round, block: receipt.block })
+  return next
+}
+
+/** `copier`: once another validator's weights commit counted, sends the same hash as this hotkey's commit. */
+async function copierCommit(ctx: ValidatorContext, state: RoundState, signal?: AbortSignal): Promise<RoundState> {
+  const head = (await ctx.client.finalizedHead()).number
+  const target = commitToCopy(roundRecords(ctx, state.round, head).weightCommits, ctx.pair.address)
+  if (!target) return state
+  const receipt = await submitRecord(
+    ctx.client,
+    { v: 1, t: 'weights-commit', netuid: ctx.netuid, round: state.round, hash: target.hash },
+    'evaluate',
+    { signer: ctx.pair, schedule: ctx.view.schedule, signal },
+  )
+  const next = { ...state, committed: true }
+  await saveRoundState(ctx.dataDir, next)
+  ctx.logger.warn('faulty validator (copier): copied a weights commit', {
+    round: state.round,
+    from: target.hotkey,
+    block: receipt.block,
+  })
+  return next
+}
+
+/** `copier`: once the copied validator's reveal counted, sends its weights, salt, eval seed and report as ours. */
+async function copierReveal(ctx: ValidatorContext, state: RoundState, signal?: AbortSignal): Promise<RoundState> {
+  const head = (await ctx.client.finalizedHead()).number
+  const records = roundRecords(ctx, state.round, head)
+  const target = revealToCopy(records.weightReveals, records.weightCommits, ctx.pair.address)
+  if (!target) return state
+  const receipt = await revealWeights(ctx.client, {
+    signer: ctx.pair,
+    schedule: ctx.view.schedule,
+    netuid: ctx.netuid,
+    round: state.round,
+    weights: target.weights,
+    salt: target.salt,
+    evalSeed: target.evalSeed,
+    reportCid: target.reportCid,
+    signal,
+  })
+  const next = { ...state, revealed: true }
+  await saveRoundState(ctx.dataDir, next)
+  ctx.logger.warn("faulty validator (copier): re-revealed another validator's weights", {
+    round: state.round,
+    from: target.hotkey,
+    block: receipt.block,
+  })
   return next
 }

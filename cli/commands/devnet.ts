@@ -1,6 +1,8 @@
 import type { Command } from 'commander'
+import { ADVERSARY_KINDS } from '../../miner/index.ts'
 import { UsageError } from '../../shared/errors/index.ts'
-import { parseChaos, renderRound, runDevnet } from '../devnet/index.ts'
+import { FAULT_KINDS, parseFaults } from '../../validator/index.ts'
+import { parseAdversaries, parseChaos, renderRound, runDevnet } from '../devnet/index.ts'
 import { cliLogger, printJson, say } from '../output.ts'
 
 const collect = (value: string, prev: string[]) => [...prev, value]
@@ -21,7 +23,22 @@ export function registerDevnet(program: Command): void {
     .option('--window-timeout <s>', 'seconds the clock waits for a window before moving on', '180')
     .option(
       '--chaos <fault>',
-      'kill-miner-after-commit:I or kill-validator-after-commit:I (SIGKILL, then restart), repeatable',
+      'a fault on purpose, repeatable: kill-miner-after-commit:I, kill-validator-after-commit:I (SIGKILL, then ' +
+        'restart), kill-miner-after-reveal:I[@R], slow-miner:I[@R], reachable-by-one:I:J, restart-chain:R, ' +
+        'void-round:R (I, J: miner/validator index; R: round from the first counted one, 0)',
+      collect,
+      [],
+    )
+    .option(
+      '--faulty-validator <kinds>',
+      `make a validator misbehave: ${FAULT_KINDS.join('|')}, or kinds joined by + (repeatable: the first ` +
+        'goes to the last validator, the next to the one before)',
+      collect,
+      [],
+    )
+    .option(
+      '--adversary <kind>',
+      `add an adversarial miner (robustness tests), repeatable: ${ADVERSARY_KINDS.join('|')}`,
       collect,
       [],
     )
@@ -35,6 +52,12 @@ export function registerDevnet(program: Command): void {
       const rounds = count('--rounds', opts.rounds, 1)
       const windowTimeout = count('--window-timeout', opts.windowTimeout, 1)
       const chaos = parseChaos(opts.chaos, { miners, validators })
+      for (const kinds of opts.faultyValidator) parseFaults([kinds])
+      if (opts.faultyValidator.length > validators)
+        throw new UsageError(
+          `--faulty-validator given ${opts.faultyValidator.length} times for ${validators} validators.`,
+        )
+      const adversaries = parseAdversaries(opts.adversary)
       const logger = cliLogger({ json: opts.json, logLevel: opts.logLevel })
       const tty = process.stdout.isTTY && !opts.json
       const stop = new AbortController()
@@ -53,6 +76,8 @@ export function registerDevnet(program: Command): void {
           fresh: Boolean(opts.fresh),
           windowTimeoutMs: windowTimeout * 1000,
           chaos,
+          adversaries,
+          faultyValidators: opts.faultyValidator,
           logger,
           signal: stop.signal,
           onRound: opts.json ? undefined : (s, ms) => say(`${tty ? '\r\x1b[2K' : ''}${renderRound(s, ms)}`),

@@ -46,7 +46,11 @@ export function registerMiner(program: Command): void {
     .addOption(new Option('--adversary <behaviour>', ADVERSARY_BEHAVIOURS.join('|')).hideHelp())
     .addOption(new Option('--adversary-share <file>', 'the sybil operator shared delta file').hideHelp())
     // Robustness tests only (devnet chaos reachable-by-one): the node talks to these peers and --peer alone.
-    .addOption(new Option('--serve-only-to <peerId>', 'connect only with this libp2p peer (repeatable)').argParser(collect).hideHelp())
+    .addOption(
+      new Option('--serve-only-to <peerId>', 'connect only with this libp2p peer (repeatable)')
+        .argParser(collect)
+        .hideHelp(),
+    )
     .action(async (opts) => {
       const netuid = intFlag('netuid', opts.netuid, 0, 2 ** 32 - 1)
       const rounds = opts.rounds === undefined ? undefined : intFlag('rounds', opts.rounds, 1, 1_000_000)

@@ -21,6 +21,9 @@ export type ChildExit = { name: string; code: number | null; signal: NodeJS.Sign
 export class ChildProcesses {
   private readonly running = new Map<string, { proc: ChildProcess; spec: ChildSpec; exited: Promise<void> }>()
   private readonly expectedExit = new Set<string>()
+  /** Specs of children stopped on purpose (chaos), so they can be started again. */
+  private readonly stopped = new Map<string, ChildSpec>()
+  private readonly paused = new Set<string>()
   private readonly logger: Logger
   private readonly onExit: (exit: ChildExit) => void
 
@@ -52,9 +55,43 @@ export class ChildProcesses {
     this.logger.info('participant started', { name: spec.name, pid: proc.pid, log: spec.logFile })
   }
 
-  /** True while the named child runs. */
+  /** True while the named child runs (a paused one does not). */
   isRunning(name: string): boolean {
-    return this.running.has(name)
+    return this.running.has(name) && !this.paused.has(name)
+  }
+
+  /** Kills a child with SIGKILL on purpose (an expected exit); `startAgain` brings it back. */
+  async kill(name: string): Promise<void> {
+    const child = this.running.get(name)
+    if (!child) return
+    this.expectedExit.add(name)
+    this.stopped.set(name, child.spec)
+    this.paused.delete(name)
+    child.proc.kill('SIGKILL')
+    await child.exited
+  }
+
+  /** Starts a child killed by `kill` again with the same command. */
+  startAgain(name: string): void {
+    const spec = this.stopped.get(name)
+    if (!spec || this.running.has(name)) return
+    this.stopped.delete(name)
+    this.start(spec)
+  }
+
+  /** Freezes a child (SIGSTOP): a slow or hung participant. */
+  pause(name: string): void {
+    const child = this.running.get(name)
+    if (!child || this.paused.has(name)) return
+    this.paused.add(name)
+    child.proc.kill('SIGSTOP')
+  }
+
+  /** Lets a paused child go on (SIGCONT). */
+  resume(name: string): void {
+    const child = this.running.get(name)
+    if (!child || !this.paused.delete(name)) return
+    child.proc.kill('SIGCONT')
   }
 
   /** Kills a child with SIGKILL (a crash, as chaos wants it) and starts it again with the same spec. */
@@ -72,6 +109,7 @@ export class ChildProcesses {
     const children = [...this.running.values()]
     for (const c of children) {
       this.expectedExit.add(c.spec.name)
+      if (this.paused.delete(c.spec.name)) c.proc.kill('SIGCONT')
       c.proc.kill('SIGTERM')
     }
     await Promise.all(

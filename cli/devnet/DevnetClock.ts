@@ -25,6 +25,8 @@ export type DevnetClockInit = {
   isLive: (name: string) => boolean
   timeoutMs: number
   logger: Logger
+  /** Participants that never reveal on purpose (a `no-reveal` faulty validator): not waited for. */
+  neverReveal?: ReadonlySet<string>
   /** Awaited before each block the clock builds (chaos acts here, between two blocks). */
   beforeBuild?: (at: {
     head: number
@@ -124,6 +126,9 @@ export class DevnetClock {
             windowSince: this.windowSince,
             timeoutMs: this.init.timeoutMs,
             threshold: this.threshold,
+            neverReveal: this.init.participants
+              .filter((p) => this.init.neverReveal?.has(p.name))
+              .flatMap((p) => memberOf(p)?.hotkey ?? []),
           })
     if (decision.build) {
       await this.init.beforeBuild?.({ head, decision, pending: pool.actions, poolSize: pool.size })

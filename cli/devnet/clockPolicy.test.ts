@@ -113,3 +113,20 @@ describe('clockDecision', () => {
     expect(clockDecision(input({ head: 4 }))).toMatchObject({ build: true, round: null, window: null })
   })
 })
+
+describe('clockDecision: faults on purpose', () => {
+  const revealed = [act('weights-commit', 'v0'), act('weights-commit', 'v1'), act('weights-reveal', 'v0')]
+
+  test('behavior: with fewer live validators than a settlement needs, the settle phase moves on (void-round)', () => {
+    expect(clockDecision(input({ head: 22, included: revealed, threshold: 2 })).build).toBe(false)
+    const few = clockDecision(
+      input({ head: 22, included: revealed, threshold: 2, expected: { miners, validators: ['v0'] } }),
+    )
+    expect(few).toMatchObject({ build: true, reason: 'too few live validators to settle' })
+  })
+
+  test('behavior: a validator that never reveals on purpose is not waited for in the weights-reveal window', () => {
+    expect(clockDecision(input({ head: 19, included: revealed }))).toMatchObject({ build: false, waitingFor: ['v1'] })
+    expect(clockDecision(input({ head: 19, included: revealed, neverReveal: ['v1'] })).build).toBe(true)
+  })
+})

@@ -33,6 +33,8 @@ export type ClockInput = {
   timeoutMs: number
   /** Approvals a settlement needs: with fewer live validators the round cannot settle now (void-round chaos). */
   threshold?: number
+  /** Validators that commit but never reveal on purpose (`--faulty-validator no-reveal`): not waited for. */
+  neverReveal?: readonly string[]
 }
 
 /** The clock's decision and why (for logs and the live table). */
@@ -118,7 +120,8 @@ export function expectedActors(input: ClockInput, window: WindowName, round: num
       return [...input.expected.validators]
     case 'weightsReveal': {
       const committed = did('weights-commit')
-      return input.expected.validators.filter((h) => committed.has(h))
+      const silent = new Set(input.neverReveal ?? [])
+      return input.expected.validators.filter((h) => committed.has(h) && !silent.has(h))
     }
   }
 }

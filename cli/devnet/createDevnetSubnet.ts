@@ -26,7 +26,7 @@ export type CreateDevnetSubnetParameters = {
 }
 
 /** What the devnet needs to know of its subnet. */
-export type DevnetSubnet = { netuid: number; genesisBlock: number; validators: string[] }
+export type DevnetSubnet = { netuid: number; genesisBlock: number; validators: string[]; threshold: number }
 
 /** Creates the devnet's subnet (`createNetworkSubnet`): genesis checkpoint and document on IPFS, then chain. */
 export async function createDevnetSubnet(p: CreateDevnetSubnetParameters): Promise<DevnetSubnet> {
@@ -46,6 +46,7 @@ export async function createDevnetSubnet(p: CreateDevnetSubnetParameters): Promi
     netuid: out.netuid,
     genesisBlock: out.genesisBlock,
     validators: out.document.validators.map((v) => v.hotkey),
+    threshold: out.document.threshold,
   }
 }
 

@@ -28,7 +28,9 @@ export class InvalidChaosError extends BaseError {
   constructor(value: string, reason: string) {
     super('devnet.invalid-chaos', `Invalid --chaos "${value}": ${reason}.`, {
       details:
-        'Use kill-validator-after-commit:<index> or kill-miner-after-commit:<index> (index among the spawned ones, from 0).',
+        'Use kill-validator-after-commit:I, kill-miner-after-commit:I, kill-miner-after-reveal:I[@R], slow-miner:I[@R], ' +
+        'reachable-by-one:I:J, restart-chain:R or void-round:R (I, J: index among the spawned miners or validators, ' +
+        'from 0; R: round counted from the first one, from 0). See cli/devnet/README.md.',
     })
   }
 }

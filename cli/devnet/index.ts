@@ -1,3 +1,4 @@
+export { type AdversaryPlan, adversaryExpects, parseAdversaries, planAdversaries } from './adversaries.ts'
 export { ChainWatcher, type ChainWatcherInit, pendingActions } from './ChainWatcher.ts'
 export { type ChildExit, ChildProcesses, type ChildSpec, logTail } from './ChildProcesses.ts'
 export { type ClockDecision, type ClockInput, clockDecision, expectedActors, type SeenAction } from './clockPolicy.ts'

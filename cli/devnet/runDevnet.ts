@@ -3,11 +3,14 @@ import { fileURLToPath } from 'node:url'
 import { type ChainClient, connect } from '../../chain/client/index.ts'
 import { type Devchain, devKeypair, startDevchain } from '../../chain/devchain/index.ts'
 import { accountId, scheduleFromConfig } from '../../chain/protocol/index.ts'
+import type { AdversaryKind } from '../../miner/index.ts'
 import type { Logger } from '../../shared/logger/index.ts'
-import { createHeliaStorage, type HeliaStorage } from '../../shared/storage/index.ts'
+import { createHeliaStorage, type HeliaStorage, identityPeerId } from '../../shared/storage/index.ts'
+import { adversaryExpects, planAdversaries } from './adversaries.ts'
 import { ChainWatcher } from './ChainWatcher.ts'
 import { type ChildExit, ChildProcesses, logTail } from './ChildProcesses.ts'
 import { createDevnetSubnet, loadDevnetLedger } from './createDevnetSubnet.ts'
+import { DevnetChaos } from './DevnetChaos.ts'
 import { DevnetClock, type Participant, type TickResult } from './DevnetClock.ts'
 import { devnetConfig } from './devnetConfig.ts'
 import { ChildCrashedError, DevnetInterruptedError, RegistrationTimeoutError, RoundFailedError } from './errors.ts'
@@ -34,6 +37,13 @@ export type RunDevnetParameters = {
   fresh: boolean
   windowTimeoutMs: number
   chaos: readonly ChaosSpec[]
+  /** Adversarial miners added to the honest ones (`--adversary KIND`, README "Security"). */
+  adversaries?: readonly AdversaryKind[]
+  /**
+   * Validator faults (`validator run --faulty`), one entry per faulty validator, each a kind or
+   * kinds joined by `+`: the first entry goes to the last validator, the next to the one before it.
+   */
+  faultyValidators?: readonly string[]
   logger: Logger
   /** Stops the devnet early (Ctrl-C); what was started is stopped. */
   signal?: AbortSignal
@@ -45,15 +55,18 @@ export type RunDevnetParameters = {
   serve?: { onReady: (result: DevnetResult, ownerAddrs: string[]) => void; signal: AbortSignal }
 }
 
-/** What `crowdtrain devnet --json` prints. */
+/** What `crowdtrain devnet --json` prints; `voidRounds`: rounds a chaos fault made void on purpose (not settled). */
 export type DevnetResult = {
   rounds: RoundSummary[]
+  voidRounds?: { round: number; reason: string }[]
   elapsedMs: number
   dir: string
   netuid: number
   chainUrl: string
   /** report.html in the run folder (report.json beside it); absent when it could not be written. */
   report?: string
+  /** The adversarial miners the devnet added, by name, with their kind and behaviour. */
+  adversaries?: { name: string; hotkey: string; kind: string; behaviour: string }[]
 }
 
 const BIN = fileURLToPath(new URL('../../bin/crowdtrain.js', import.meta.url))
@@ -77,23 +90,29 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
   let stopLoop = false
   let loop: Promise<void> = Promise.resolve()
   try {
-    devchain = await quietly(() =>
-      startDevchain({ clock: { mode: 'manual' }, db: join(dir, 'chain.db'), logger: p.logger }),
-    )
+    const startChain = (port?: number) =>
+      quietly(() => startDevchain({ clock: { mode: 'manual' }, db: join(dir, 'chain.db'), port, logger: p.logger }))
+    devchain = await startChain()
     cleanups.push(() => (devchain as Devchain).stop())
     const client: ChainClient = await connect({ url: devchain.url, logger: p.logger })
     cleanups.push(() => client.disconnect())
+    const adversaries = planAdversaries(p.adversaries ?? [], dir)
+    let firstCounted = Number.POSITIVE_INFINITY
     const names = [
       ...Array.from({ length: p.miners }, (_, i) => `miner-${i}`),
       ...Array.from({ length: p.validators }, (_, i) => `validator-${i}`),
+      ...adversaries.map((a) => a.name),
     ]
     const wallets = await setupWallets({ dir, names })
-    for (const name of names)
+    for (const name of names) {
+      const adv = adversaries.find((a) => a.name === name)
       participants.push({
         name,
-        role: name.startsWith('miner') ? 'miner' : 'validator',
+        role: name.startsWith('validator') ? 'validator' : 'miner',
         address: wallets.addresses.get(name) as string,
+        ...(adv ? { adversary: adv.kind, expects: adversaryExpects(adv, () => firstCounted) } : {}),
       })
+    }
     await devchain.fund([...wallets.addresses.values()])
     const owner: HeliaStorage = await createHeliaStorage({
       dir: join(dir, 'owner', 'ipfs'),
@@ -115,8 +134,27 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
       immunityBlocks: config.subnet.immunityBlocks,
       pool: () => (devchain as Devchain).chain.txPool.pendingExtrinsics,
     })
+    const chaos = new DevnetChaos({
+      chaos: p.chaos,
+      children,
+      participants,
+      logger: log,
+      // Same port and db: participants' connections reconnect to it.
+      restartChain: async () => {
+        const port = (devchain as Devchain).port
+        await (devchain as Devchain).stop()
+        devchain = await startChain(port)
+        log.warn('chaos: the chain is back', { head: devchain.head(), url: devchain.url })
+      },
+    })
     const clock = new DevnetClock({
-      devchain,
+      devchain: { head: () => (devchain as Devchain).head(), newBlock: (n) => (devchain as Devchain).newBlock(n) },
+      beforeBuild: (at) => chaos.beforeBuild(at),
+      neverReveal: new Set(
+        (p.faultyValidators ?? []).flatMap((kinds, i) =>
+          kinds.split('+').includes('no-reveal') ? [`validator-${p.validators - 1 - i}`] : [],
+        ),
+      ),
       watcher,
       participants,
       isLive: (name) => children.isRunning(name),
@@ -163,9 +201,17 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
     })
     watcher.setSubnet(subnet.netuid, new Set(subnet.validators))
     const schedule = scheduleFromConfig(config.round, subnet.genesisBlock)
-    clock.setSchedule(schedule)
+    clock.setSchedule(schedule, subnet.threshold)
     log.info('subnet created', { netuid: subnet.netuid, genesisBlock: subnet.genesisBlock })
 
+    const faulty = new Map((p.faultyValidators ?? []).map((kinds, i) => [`validator-${p.validators - 1 - i}`, kinds]))
+    const servesOne = new Map<string, string>()
+    for (const c of p.chaos)
+      if (c.kind === 'reachable-by-one')
+        servesOne.set(
+          `miner-${c.index}`,
+          await identityPeerId(join(dir, `validator-${c.validator}`, 'ipfs', 'identity.key')),
+        )
     for (const x of participants) {
       children.start({
         name: x.name,
@@ -178,6 +224,12 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
           ...['--wallet-dir', wallets.walletDir, '--password-file', wallets.passwordFile],
           ...['--data-dir', join(dir, x.name)],
           ...owner.multiaddrs().flatMap((a) => ['--peer', a]),
+          ...(faulty
+            .get(x.name)
+            ?.split('+')
+            .flatMap((k) => ['--faulty', k]) ?? []),
+          ...(servesOne.has(x.name) ? ['--serve-only-to', servesOne.get(x.name) as string] : []),
+          ...(adversaries.find((a) => a.name === x.name)?.args ?? []),
         ],
       })
     }
@@ -200,9 +252,12 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
     const firstRound = next <= subnet.genesisBlock ? 0 : schedule.roundOf(next - 1) + 1
     const wanted = Array.from({ length: p.rounds }, (_, i) => firstRound + i)
     clock.setLastRound(firstRound + p.rounds - 1)
+    firstCounted = firstRound
     log.info('every participant registered', { head: last.head, firstRound })
 
-    const pending = new Set(p.chaos.map((c) => `${c.role}-${c.index}`))
+    chaos.setRounds({ schedule, firstRound, threshold: subnet.threshold })
+    const voidRounds = new Map<number, string>()
+    const expectVoid = chaos.voidRounds()
     const deltaReveals = new Map<number, Set<string>>()
     // Past the last round only transactions make blocks: a chain that stops moving means a stuck settlement.
     let seenHead = { head: last.head, at: Date.now() }
@@ -213,16 +268,9 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
       for (const a of t.included.filter((x) => x.type === 'delta-reveal')) {
         deltaReveals.set(a.round, (deltaReveals.get(a.round) ?? new Set()).add(a.hotkey))
       }
-      for (const name of pending) {
-        const x = participants.find((y) => y.name === name) as Participant
-        const type = x.role === 'miner' ? 'delta-commit' : 'weights-commit'
-        if (t.included.some((a) => a.type === type && a.round === firstRound && a.hotkey === x.address)) {
-          pending.delete(name)
-          log.warn('chaos: killing a participant after its commit, then restarting it', { name, round: firstRound })
-          await children.restart(name)
-        }
-      }
+      await chaos.afterTick(t)
       for (const r of wanted) {
+        if (voidRounds.has(r)) continue
         const cid = t.settled.get(r)
         if (cid && !reported.has(r)) {
           reported.add(r)
@@ -230,13 +278,17 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
           log.info('round settled', { round: r, lossBefore: s.lossBefore, lossAfter: s.lossAfter, ledger: cid })
           p.onRound?.(s, Date.now() - started)
         }
-        if (!cid && t.head >= schedule.forRound(r + 1).lastBlock)
-          throw new RoundFailedError(r, 'void: not settled before the end of the next round')
+        if (!cid && t.head >= schedule.forRound(r + 1).lastBlock) {
+          const reason = 'void: not settled before the end of the next round'
+          if (!expectVoid.has(r)) throw new RoundFailedError(r, reason)
+          voidRounds.set(r, `${reason} (chaos void-round: too few validators)`)
+          log.warn('round void, as the chaos fault wanted', { round: r })
+        }
       }
-      if (wanted.every((r) => reported.has(r))) break
+      if (wanted.every((r) => reported.has(r) || voidRounds.has(r))) break
       if (t.head !== seenHead.head) seenHead = { head: t.head, at: Date.now() }
       else if (Date.now() - seenHead.at > p.windowTimeoutMs + 60_000) {
-        const stuck = wanted.find((r) => !reported.has(r)) as number
+        const stuck = wanted.find((r) => !reported.has(r) && !voidRounds.has(r)) as number
         throw new RoundFailedError(stuck, `the chain stopped at block ${t.head} and the round is not settled`)
       }
       await sleep(TICK_MS)
@@ -245,22 +297,37 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
     // Let everyone claim what the rounds approved: the clock now moves only for transactions.
     clock.hold()
     const settledRounds = () =>
-      wanted.map((r) => ({ round: r, ledgerCid: (last as TickResult).settled.get(r) as string }))
+      wanted
+        .filter((r) => !voidRounds.has(r))
+        .map((r) => ({ round: r, ledgerCid: (last as TickResult).settled.get(r) as string }))
+    const claimers = (rounds: RoundSummary[]) =>
+      rounds.map((r) => ({ ...r, miners: r.miners.filter((m) => !m.name || !chaos.gone.has(m.name)) }))
     let rounds = await summaries(settledRounds(), false)
     const deadline = Date.now() + CLAIM_TIMEOUT_MS
-    while (Date.now() < deadline && !allClaimed(rounds)) {
+    while (Date.now() < deadline && !allClaimed(claimers(rounds))) {
       check()
       await sleep(1000)
       rounds = await summaries(settledRounds(), false)
     }
-    if (!allClaimed(rounds)) log.warn('not every reward was claimed in time', { ms: CLAIM_TIMEOUT_MS })
+    if (!allClaimed(claimers(rounds))) log.warn('not every reward was claimed in time', { ms: CLAIM_TIMEOUT_MS })
     if (p.serve) rounds = await summaries(settledRounds(), true)
     const result: DevnetResult = {
       rounds,
+      ...(voidRounds.size > 0 ? { voidRounds: [...voidRounds].map(([round, reason]) => ({ round, reason })) } : {}),
       elapsedMs: Date.now() - started,
       dir,
       netuid: subnet.netuid,
       chainUrl: devchain.url,
+      ...(adversaries.length > 0
+        ? {
+            adversaries: adversaries.map((a) => ({
+              name: a.name,
+              hotkey: wallets.addresses.get(a.name) as string,
+              kind: a.kind,
+              behaviour: a.behaviour,
+            })),
+          }
+        : {}),
     }
     const report = await tryWriteReport(result, log)
     if (report) result.report = report

@@ -24,6 +24,12 @@ export type CreateHeliaStorageParameters = {
   logger: Logger
   /** The libp2p key; by default one is kept in `<dir>/identity.key`. */
   privateKey?: PrivateKey
+  /**
+   * When given, the node connects only with these peer ids and those of `peers` (a connection
+   * gater): content it holds is reachable from them alone (robustness tests: a miner that serves
+   * one validator).
+   */
+  allowPeers?: readonly string[]
 }
 
 /** The embedded Helia storage: a `Storage` plus the libp2p node it runs on. */
@@ -48,7 +54,10 @@ export async function createHeliaStorage(params: CreateHeliaStorageParameters): 
   const privateKey = params.privateKey ?? (await loadOrCreateIdentity(join(params.dir, 'identity.key')))
   const fsBlocks = new FsBlockstore(join(params.dir, 'blocks'))
   const datastore = new FsDatastore(join(params.dir, 'datastore'))
-  const libp2p = await createLibp2pNode({ privateKey, listen: params.listen, datastore })
+  const allowPeers = params.allowPeers
+    ? new Set([...params.allowPeers, ...(params.peers ?? []).flatMap((a) => /\/p2p\/([^/]+)$/.exec(a)?.[1] ?? [])])
+    : undefined
+  const libp2p = await createLibp2pNode({ privateKey, listen: params.listen, datastore, allowPeers })
   let bitswap: BitswapFetcher | undefined
   let started = false
   const fetcher = {

@@ -24,7 +24,11 @@ export async function createLibp2pNode(params: {
   privateKey: PrivateKey
   listen: string[]
   datastore?: Datastore
+  /** When given, the node connects (in or out) only with these peer ids: a node that serves a few peers only. */
+  allowPeers?: ReadonlySet<string>
 }): Promise<CrowdtrainLibp2p> {
+  const allow = params.allowPeers
+  const denied = (peer: { toString(): string }) => allow !== undefined && !allow.has(peer.toString())
   return createLibp2p({
     privateKey: params.privateKey,
     datastore: params.datastore,
@@ -33,6 +37,13 @@ export async function createLibp2pNode(params: {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery: [],
+    connectionGater: allow
+      ? {
+          denyDialPeer: async (peer) => denied(peer),
+          denyInboundEncryptedConnection: async (peer) => denied(peer),
+          denyOutboundEncryptedConnection: async (peer) => denied(peer),
+        }
+      : undefined,
     services: {
       identify: identify(),
       pubsub: gossipsub({

@@ -2,6 +2,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { StorageUnavailableError } from './errors.ts'
 
 /**
@@ -33,4 +34,9 @@ export async function loadOrCreateIdentity(file: string): Promise<PrivateKey> {
   await writeFile(file, privateKeyToProtobuf(key), { mode: 0o600 })
   await chmod(file, 0o600)
   return key
+}
+
+/** The peer id a node with its identity in `file` has (the identity is created when missing). */
+export async function identityPeerId(file: string): Promise<string> {
+  return peerIdFromPrivateKey(await loadOrCreateIdentity(file)).toString()
 }

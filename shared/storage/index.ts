@@ -14,6 +14,7 @@ export {
   StorageAbortedError,
   StorageUnavailableError,
 } from './errors.ts'
+export { identityPeerId, loadOrCreateIdentity } from './identity.ts'
 export { parseCid } from './parseCid.ts'
 export { KUBO_ADD_PARAMS, PROFILE_CHUNK_BYTES, PROFILE_MAX_LINKS, UNIXFS_PROFILE } from './profile.ts'
 export type { AddInput, DirEntry, FileEntry, GetOptions, ReadProgress, Storage, StorageCallOptions } from './Storage.ts'
