@@ -10,8 +10,8 @@ import type { Logger } from '../../shared/logger/index.ts'
 import { createModel } from '../../shared/model/index.ts'
 import { canonicalJson } from '../../shared/p2p/index.ts'
 import { seedBytes } from '../../shared/random.ts'
-import { planShards } from '../../shared/shards/index.ts'
-import { createMemoryStorage, type FileEntry } from '../../shared/storage/index.ts'
+import { planShards, type ShardPlan } from '../../shared/shards/index.ts'
+import { createMemoryStorage, type FileEntry, type Storage } from '../../shared/storage/index.ts'
 import {
   assignPages,
   drawEvalPages,
@@ -58,163 +58,182 @@ export type SimulateNetworkReturnType = { rounds: SimulatedRound[]; params: Name
 
 const NETUID = 1
 
+/** What the simulated network carries from round to round. */
+type Sim = SimulateNetworkParameters & {
+  storage: Storage
+  plan: ShardPlan
+  paramShapes: Map<string, number[]>
+  pool: number[]
+  validator: Member
+  minerMembers: Member[]
+  owner: string
+  states: Map<number, TrainState>
+  smoothed: Map<string, number>
+  bondsPrev: bigint[][] | null
+  theta: { params: NamedTensor[]; momentum: NamedTensor[] }
+}
+
+type RoundInput = { round: number; baseCid: string; hash: (what: string) => `0x${string}` }
+
 /**
  * The network's training algorithm in one process, through the code the participants run: each
  * miner's `produceDelta` (its shard and pages as on chain, H AdamW steps, top-k with error
  * feedback, encoded delta file), one validator's `evaluateRound` + `scoreRound` + smoothed weights
  * and score report, then `computeRoundOutcome` (Yuma consensus, acceptance, per-shard aggregation
- * and the outer Nesterov step). Chain and IPFS are replaced by their results: a memory store,
- * block hashes drawn from the seed, one validator holding all the stake.
+ * and the outer Nesterov step) and `buildOutcomeCheckpoint`. Chain and IPFS are replaced by their
+ * results: a memory store, block hashes drawn from the seed, one validator holding all the stake.
  */
 export async function simulateNetwork(p: SimulateNetworkParameters): Promise<SimulateNetworkReturnType> {
-  const { config, task, backend } = p
-  const storage = createMemoryStorage()
-  const spec = createModel(task, config.model)
-  const plan = planShards(p.genesis.params, config.shards.count)
-  const paramShapes = new Map(spec.params.map((t) => [t.name, t.shape]))
-  const address = (i: number) => encodeAddress(seedBytes('crowdtrain/bench/hotkey', p.seed, i), 42)
-  const validator: Member = { uid: 0, hotkey: address(0), role: 'validator', multiaddrs: [], registeredAt: 0 }
-  const miners: Member[] = Array.from({ length: p.miners }, (_, i) => ({
-    uid: i + 1,
-    hotkey: address(i + 1),
-    role: 'miner',
-    multiaddrs: [],
-    registeredAt: 0,
-  }))
-  const pool = trainingPages(task)
-  const states = new Map<number, TrainState>()
-  let smoothed = new Map<string, number>()
-  let bondsPrev: bigint[][] | null = null
-  let theta = { params: [...p.genesis.params], momentum: [...p.genesis.momentum] }
+  const sim = createSim(p)
   let files = p.genesis.files
   const out: SimulatedRound[] = []
   for (let round = 0; round < p.rounds; round++) {
     const hash = (what: string) => u8aToHex(seedBytes('crowdtrain/bench/block', p.seed, round, what)) as `0x${string}`
     // 1. θ_r: the checkpoint directory every miner downloads.
-    const baseCid = (await storage.add(files)).toString()
-    const checkpointBytes = files.reduce((n, f) => n + f.content.length, 0)
+    const input: RoundInput = { round, hash, baseCid: (await sim.storage.add(files)).toString() }
     // 2. Every miner trains its shard on its pages and uploads the encoded delta.
-    const assigned = new Map<string, number[]>()
-    const reveals: DeltaRevealEntry[] = []
-    let deltaBytes = 0
-    for (const m of miners) {
-      const shard = shardForMiner({
-        uid: m.uid,
-        round,
-        rotateEvery: config.shards.rotateEvery,
-        shardCount: plan.count,
-      })
-      const pages = assignPages({
-        datasetId: task.datasetId,
-        pool,
-        hotkey: m.hotkey,
-        round,
-        blockHash: hash('first'),
-        count: config.task.pagesPerMiner,
-      })
-      assigned.set(m.hotkey, pages)
-      const delta = await produceDelta({
-        task,
-        config,
-        params: theta.params,
-        plan,
-        shard,
-        pages,
-        hotkey: m.hotkey,
-        round,
-        baseCid,
-        backend,
-        trainState: states.get(m.uid),
-        storage,
-        logger: p.logger,
-      })
-      states.set(m.uid, delta.trainState)
-      deltaBytes += delta.bytes
-      reveals.push({ uid: m.uid, hotkey: m.hotkey, shard, cid: delta.cid, block: 0, index: m.uid })
-    }
+    const mined = await mine(sim, input)
     // 3. The validator measures and scores every delta, smooths the scores and reports.
-    const evalPages = drawEvalPages({
-      pool: unassignedPages(pool, [...assigned.values()]),
-      evalSeed: hash('eval-seed'),
-      closeBlockHash: hash('close'),
-      count: config.task.evalPages,
-    })
-    const measurements = await evaluateRound({
-      task,
-      config,
-      plan,
-      paramShapes,
-      backend,
-      storage,
-      round,
-      reveals,
-      allowedBases: new Set([baseCid]),
-      loadParams: async () => theta.params,
-      evalPages,
-      assignedPages: (hotkey) => assigned.get(hotkey) ?? [],
-      fetchTimeoutMs: 10_000,
-      logger: p.logger,
-    })
-    const rows = scoreRound(measurements)
-    smoothed = smoothScores(
-      smoothed,
-      new Map(rows.map((r) => [r.hotkey, r.score])),
-      miners.map((m) => m.hotkey),
-    )
-    const weights = weightsFromScores(new Map(miners.map((m) => [m.uid, smoothed.get(m.hotkey) ?? 0])))
-    const report = buildScoreReport({ netuid: NETUID, round, validator: validator.hotkey, evalPages, rows })
-    const reportCid = (await storage.add(new TextEncoder().encode(canonicalJson(report)))).toString()
-    // 4. Settlement: the validators' outcome function on the decoded deltas.
-    const deltas = await decodedDeltas(reveals, round)
-    const outcome = computeRoundOutcome({
-      subnet: { netuid: NETUID, config, owner: address(p.miners + 1) },
-      round,
-      members: [validator, ...miners],
-      deltaReveals: reveals,
-      weightReveals: [{ uid: validator.uid, hotkey: validator.hotkey, weights, reportCid }],
-      reports: new Map([[validator.uid, report]]),
-      stake: new Map([[validator.uid, 1_000_000n]]),
-      bondsPrev,
-      theta,
-      deltas,
-      parentCid: baseCid,
-    })
-    const next = await buildOutcomeCheckpoint({ outcome, task, config, backend })
-    bondsPrev = bondsFromSparse(outcome.ledger.bonds, miners.length + 1)
-    theta = { params: outcome.params, momentum: outcome.momentum }
-    files = next.files
+    const scored = await score(sim, input, mined)
+    // 4. Settlement: the validators' outcome function, then θ_{r+1} as they build it.
+    const settled = await settle(sim, input, mined.reveals, scored)
     const r: SimulatedRound = {
       round,
-      lossAfter: next.reportLoss,
-      accepted: outcome.accepted.map((a) => a.uid),
-      zeros: rows.filter((x) => x.score === 0).map((x) => ({ uid: x.uid, reason: x.reason ?? 'zero' })),
-      deltaBytes,
-      checkpointBytes,
+      lossAfter: settled.reportLoss,
+      accepted: settled.accepted,
+      zeros: scored.rows.filter((x) => x.score === 0).map((x) => ({ uid: x.uid, reason: x.reason ?? 'zero' })),
+      deltaBytes: mined.deltaBytes,
+      checkpointBytes: files.reduce((n, f) => n + f.content.length, 0),
     }
+    files = settled.files
     p.onRound?.(r)
     out.push(r)
   }
-  const tokensPerStep = config.train.batch * (task.kind === 'lm' ? config.model.context : 1)
-  return { rounds: out, params: theta.params, tokens: p.rounds * p.miners * config.train.innerSteps * tokensPerStep }
+  const tokensPerStep = p.config.train.batch * (p.task.kind === 'lm' ? p.config.model.context : 1)
+  const tokens = p.rounds * p.miners * p.config.train.innerSteps * tokensPerStep
+  return { rounds: out, params: sim.theta.params, tokens }
+}
 
-  // Dense deltas by CID, decoded strictly as validators fetch them before settling.
-  async function decodedDeltas(reveals: readonly DeltaRevealEntry[], round: number) {
-    const out = new Map<string, NamedTensor[]>()
-    for (const r of reveals) {
-      const shapes = plan.shards[r.shard].names.map((name) => ({ name, shape: paramShapes.get(name) ?? [] }))
-      const got = await fetchDelta({
-        storage,
-        cid: r.cid,
-        hotkey: r.hotkey,
-        round,
-        shard: r.shard,
-        shapes,
-        config,
-        timeoutMs: 10_000,
-        logger: p.logger,
-      })
-      if (got.valid) out.set(r.cid, got.decoded.delta)
-    }
-    return out
+function createSim(p: SimulateNetworkParameters): Sim {
+  const address = (i: number) => encodeAddress(seedBytes('crowdtrain/bench/hotkey', p.seed, i), 42)
+  const member = (uid: number, role: Member['role']): Member => ({
+    uid,
+    hotkey: address(uid),
+    role,
+    multiaddrs: [],
+    registeredAt: 0,
+  })
+  return {
+    ...p,
+    storage: createMemoryStorage(),
+    plan: planShards(p.genesis.params, p.config.shards.count),
+    paramShapes: new Map(createModel(p.task, p.config.model).params.map((t) => [t.name, t.shape])),
+    pool: trainingPages(p.task),
+    validator: member(0, 'validator'),
+    minerMembers: Array.from({ length: p.miners }, (_, i) => member(i + 1, 'miner')),
+    owner: address(p.miners + 1),
+    states: new Map(),
+    smoothed: new Map(),
+    bondsPrev: null,
+    theta: { params: [...p.genesis.params], momentum: [...p.genesis.momentum] },
   }
+}
+
+async function mine(sim: Sim, { round, baseCid, hash }: RoundInput) {
+  const assigned = new Map<string, number[]>()
+  const reveals: DeltaRevealEntry[] = []
+  let deltaBytes = 0
+  for (const m of sim.minerMembers) {
+    const { rotateEvery } = sim.config.shards
+    const shard = shardForMiner({ uid: m.uid, round, rotateEvery, shardCount: sim.plan.count })
+    const pages = assignPages({
+      datasetId: sim.task.datasetId,
+      pool: sim.pool,
+      hotkey: m.hotkey,
+      round,
+      blockHash: hash('first'),
+      count: sim.config.task.pagesPerMiner,
+    })
+    assigned.set(m.hotkey, pages)
+    const delta = await produceDelta({
+      ...{ task: sim.task, config: sim.config, params: sim.theta.params, plan: sim.plan, shard, pages },
+      ...{ hotkey: m.hotkey, round, baseCid, backend: sim.backend, storage: sim.storage, logger: sim.logger },
+      trainState: sim.states.get(m.uid),
+    })
+    sim.states.set(m.uid, delta.trainState)
+    deltaBytes += delta.bytes
+    reveals.push({ uid: m.uid, hotkey: m.hotkey, shard, cid: delta.cid, block: 0, index: m.uid })
+  }
+  return { assigned, reveals, deltaBytes }
+}
+
+async function score(sim: Sim, { round, baseCid, hash }: RoundInput, mined: Awaited<ReturnType<typeof mine>>) {
+  const evalPages = drawEvalPages({
+    pool: unassignedPages(sim.pool, [...mined.assigned.values()]),
+    evalSeed: hash('eval-seed'),
+    closeBlockHash: hash('close'),
+    count: sim.config.task.evalPages,
+  })
+  const measurements = await evaluateRound({
+    ...{ task: sim.task, config: sim.config, plan: sim.plan, paramShapes: sim.paramShapes, backend: sim.backend },
+    ...{ storage: sim.storage, round, reveals: mined.reveals, allowedBases: new Set([baseCid]), evalPages },
+    loadParams: async () => sim.theta.params,
+    assignedPages: (hotkey) => mined.assigned.get(hotkey) ?? [],
+    fetchTimeoutMs: 10_000,
+    logger: sim.logger,
+  })
+  const rows = scoreRound(measurements)
+  const current = new Map(rows.map((r) => [r.hotkey, r.score]))
+  sim.smoothed = smoothScores(
+    sim.smoothed,
+    current,
+    sim.minerMembers.map((m) => m.hotkey),
+  )
+  const weights = weightsFromScores(new Map(sim.minerMembers.map((m) => [m.uid, sim.smoothed.get(m.hotkey) ?? 0])))
+  const report = buildScoreReport({ netuid: NETUID, round, validator: sim.validator.hotkey, evalPages, rows })
+  const reportCid = (await sim.storage.add(new TextEncoder().encode(canonicalJson(report)))).toString()
+  return { rows, weights, report, reportCid }
+}
+
+async function settle(
+  sim: Sim,
+  { round, baseCid }: RoundInput,
+  reveals: readonly DeltaRevealEntry[],
+  scored: Awaited<ReturnType<typeof score>>,
+) {
+  const { validator } = sim
+  const outcome = computeRoundOutcome({
+    subnet: { netuid: NETUID, config: sim.config, owner: sim.owner },
+    round,
+    members: [validator, ...sim.minerMembers],
+    deltaReveals: reveals,
+    weightReveals: [
+      { uid: validator.uid, hotkey: validator.hotkey, weights: scored.weights, reportCid: scored.reportCid },
+    ],
+    reports: new Map([[validator.uid, scored.report]]),
+    stake: new Map([[validator.uid, 1_000_000n]]),
+    bondsPrev: sim.bondsPrev,
+    theta: sim.theta,
+    deltas: await decodedDeltas(sim, reveals, round),
+    parentCid: baseCid,
+  })
+  const next = await buildOutcomeCheckpoint({ outcome, task: sim.task, config: sim.config, backend: sim.backend })
+  sim.bondsPrev = bondsFromSparse(outcome.ledger.bonds, sim.minerMembers.length + 1)
+  sim.theta = { params: outcome.params, momentum: outcome.momentum }
+  return { files: next.files, reportLoss: next.reportLoss, accepted: outcome.accepted.map((a) => a.uid) }
+}
+
+// Dense deltas by CID, fetched and decoded strictly as validators do before settling.
+async function decodedDeltas(sim: Sim, reveals: readonly DeltaRevealEntry[], round: number) {
+  const out = new Map<string, NamedTensor[]>()
+  for (const r of reveals) {
+    const shapes = sim.plan.shards[r.shard].names.map((name) => ({ name, shape: sim.paramShapes.get(name) ?? [] }))
+    const got = await fetchDelta({
+      ...{ storage: sim.storage, cid: r.cid, hotkey: r.hotkey, round, shard: r.shard, shapes, config: sim.config },
+      timeoutMs: 10_000,
+      logger: sim.logger,
+    })
+    if (got.valid) out.set(r.cid, got.decoded.delta)
+  }
+  return out
 }
