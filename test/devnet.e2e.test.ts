@@ -11,7 +11,7 @@ import { initBackend } from '../shared/backend/index.ts'
 import { reportLoss } from '../shared/checkpoint/index.ts'
 import { presetConfig } from '../shared/config/index.ts'
 import { silentLogger } from '../shared/logger/index.ts'
-import { runCli } from './helpers/cli.ts'
+import { runCliAsync } from './helpers/cli.ts'
 
 // One small devnet for the whole file, run as a user would run it, with --serve so the chain can
 // be checked after the rounds. The first round also has two faults: validator-1 is killed (SIGKILL)
@@ -111,8 +111,8 @@ describe('crowdtrain checkpoint (a researcher in a second terminal)', () => {
   ]
   const pulled = mkdtempSync(join(tmpdir(), 'checkpoint-pull-'))
 
-  test('default: list --json shows every settled round with its checkpoint, report-split loss and deltas', () => {
-    const r = runCli(['checkpoint', 'list', ...net(), '--json'])
+  test('default: list --json shows every settled round with its checkpoint, report-split loss and deltas', async () => {
+    const r = await runCliAsync(['checkpoint', 'list', ...net(), '--json'])
     expect(r.code, r.stderr).toBe(0)
     const { rounds } = r.lastJson() as { rounds: { round: number; aggregated?: number }[] }
     for (const s of result.rounds)
@@ -123,7 +123,7 @@ describe('crowdtrain checkpoint (a researcher in a second terminal)', () => {
   })
 
   test('default: pull writes the checkpoint and a TensorFlow.js model; its report loss recomputes to the manifest', async () => {
-    const r = runCli(['checkpoint', 'pull', ...net(), '--out', pulled, '--json'])
+    const r = await runCliAsync(['checkpoint', 'pull', ...net(), '--out', pulled, '--json'])
     expect(r.code, r.stderr).toBe(0)
     const newest = result.rounds.at(-1)
     expect(r.lastJson()).toMatchObject({ round: newest?.round, checkpointCid: newest?.checkpointCid })
@@ -138,8 +138,8 @@ describe('crowdtrain checkpoint (a researcher in a second terminal)', () => {
     expect(diffTensors(local.checkpoint.params, tfjs.tensors)).toEqual([])
   }, 120_000)
 
-  test('default: verify recomputes consensus, payouts and checkpoint and exits 0', () => {
-    const first = runCli(
+  test('default: verify recomputes consensus, payouts and checkpoint and exits 0', async () => {
+    const first = await runCliAsync(
       ['checkpoint', 'verify', ...net(), '--round', String(result.rounds[0].round), '--json'],
       {},
       240_000,
@@ -151,12 +151,12 @@ describe('crowdtrain checkpoint (a researcher in a second terminal)', () => {
       'payouts',
       'checkpoint',
     ])
-    const withDir = runCli(['checkpoint', 'verify', ...net(), '--dir', pulled], {}, 240_000)
+    const withDir = await runCliAsync(['checkpoint', 'verify', ...net(), '--dir', pulled], {}, 240_000)
     expect(withDir.code, withDir.stdout + withDir.stderr).toBe(0)
     expect(withDir.stdout).toMatch(/exactly what the chain settled/)
   }, 500_000)
 
-  test('error: verify of a tampered model.safetensors exits 1 and names the tensor', () => {
+  test('error: verify of a tampered model.safetensors exits 1 and names the tensor', async () => {
     const tampered = mkdtempSync(join(tmpdir(), 'checkpoint-tampered-'))
     cpSync(pulled, tampered, { recursive: true })
     const file = join(tampered, 'model.safetensors')
@@ -170,20 +170,29 @@ describe('crowdtrain checkpoint (a researcher in a second terminal)', () => {
     const at = 8 + headerLength + header[name].data_offsets[0]
     bytes.writeFloatLE(bytes.readFloatLE(at) + 0.5, at)
     writeFileSync(file, bytes)
-    const r = runCli(['checkpoint', 'verify', ...net(), '--dir', tampered], {}, 240_000)
+    const r = await runCliAsync(['checkpoint', 'verify', ...net(), '--dir', tampered], {}, 240_000)
     expect(r.code).toBe(1)
     expect(r.stdout).toContain(`tensor "${name}" differs`)
     expect(r.stdout).toMatch(/MISMATCH in files/)
   }, 250_000)
 
-  test('error: verify of a round that is not settled exits 1 and says so', () => {
-    const r = runCli(['checkpoint', 'verify', ...net(), '--round', '999'])
+  test('error: verify of a round that is not settled exits 1 and says so', async () => {
+    const r = await runCliAsync(['checkpoint', 'verify', ...net(), '--round', '999'])
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/Round 999 of subnet \d+ is not settled on chain/)
   })
 
-  test('default: sample continues a prompt with text from the newest checkpoint', () => {
-    const r = runCli(['checkpoint', 'sample', ...net(), '--prompt', 'Call me Ishmael', '--tokens', '40', '--json'])
+  test('default: sample continues a prompt with text from the newest checkpoint', async () => {
+    const r = await runCliAsync([
+      'checkpoint',
+      'sample',
+      ...net(),
+      '--prompt',
+      'Call me Ishmael',
+      '--tokens',
+      '40',
+      '--json',
+    ])
     expect(r.code, r.stderr).toBe(0)
     const { text, round } = r.lastJson() as { text: string; round: number }
     expect(round).toBe(result.rounds.at(-1)?.round)

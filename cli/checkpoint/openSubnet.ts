@@ -7,7 +7,7 @@ import { loadSubnetView, type SubnetView } from '../../chain/subnet/index.ts'
 import { defaultConfig } from '../../shared/config/index.ts'
 import { describeError } from '../../shared/errors/index.ts'
 import type { Logger } from '../../shared/logger/index.ts'
-import { createHeliaStorage, createKuboStorage, type Storage } from '../../shared/storage/index.ts'
+import { createHeliaStorage, createKuboStorage, type HeliaStorage, type Storage } from '../../shared/storage/index.ts'
 import {
   ContentUnavailableError,
   LedgerMismatchError,
@@ -53,39 +53,24 @@ export type OpenSubnet = {
 }
 
 /**
- * Connects to the chain and to IPFS: a Kubo daemon (`ipfsApi`) or a temporary Helia node that dials the
- * given peers, or else every multiaddr registered on the subnet (as `crowdtrain metagraph` does).
+ * Connects to the chain, and to IPFS on first use (so a wrong round fails without starting a node): a
+ * Kubo daemon (`ipfsApi`) or a temporary Helia node that dials the given peers, or else every multiaddr
+ * registered on the subnet (as `crowdtrain metagraph` does).
  */
 export async function openSubnet(p: OpenSubnetParameters): Promise<OpenSubnet> {
   const client = await connect({ url: p.chain, logger: p.logger })
-  let dir: string | undefined
-  let storage: Storage | undefined
-  let unreachable: NoReachablePeerError | undefined
-  try {
-    if (p.ipfsApi) storage = createKuboStorage({ url: p.ipfsApi })
-    else {
-      dir = await mkdtemp(join(tmpdir(), 'crowdtrain-checkpoint-'))
-      const helia = await createHeliaStorage({
-        dir,
-        listen: ['/ip4/127.0.0.1/tcp/0'],
-        logger: p.storageLogger ?? p.logger,
-      })
-      storage = helia
-      const peers = p.peers?.length ? [...p.peers] : await registeredPeers(client, p.netuid, p.logger)
-      const signal = AbortSignal.timeout(p.timeoutMs)
-      // All at once: one unreachable peer must not use up the time limit.
-      const dials = await Promise.allSettled(peers.map((a) => helia.dial(a, { signal })))
-      const ok = dials.filter((d) => d.status === 'fulfilled').length
-      p.logger.debug('peers dialled', { peers: peers.length, connected: ok })
-      if (ok === 0) unreachable = new NoReachablePeerError(peers.length)
-    }
-  } catch (err) {
-    await storage?.stop().catch(() => undefined)
-    if (dir) await rm(dir, { recursive: true, force: true }).catch(() => undefined)
-    await client.disconnect()
-    throw err
+  let started: Promise<StartedStorage> | undefined
+  const start = () => {
+    started ??= startStorage(p, client)
+    return started
   }
-  const store = storage
+  // Every fetch goes through here: no reachable peer fails at once rather than after each timeout.
+  const reachable = async () => {
+    const s = await start()
+    if (s.unreachable) throw s.unreachable
+    return s.storage
+  }
+  const store = lazyStorage(reachable)
   let view: Promise<SubnetView> | undefined
   const settled = async () => (await readSettledRounds(client, { netuid: p.netuid })).rounds
   return {
@@ -112,7 +97,6 @@ export async function openSubnet(p: OpenSubnetParameters): Promise<OpenSubnet> {
       return found
     },
     async ledger(r) {
-      if (unreachable) throw unreachable
       const bytes = await fetchOrExplain(`round ledger of round ${r.round}`, r.ledgerCid, () =>
         store.get(r.ledgerCid, { maxBytes: MAX_LEDGER_BYTES, timeoutMs: p.timeoutMs }),
       )
@@ -124,15 +108,56 @@ export async function openSubnet(p: OpenSubnetParameters): Promise<OpenSubnet> {
       return ledger
     },
     view() {
-      if (unreachable) return Promise.reject(unreachable)
       view ??= loadSubnetView(client, store, { netuid: p.netuid, timeoutMs: p.timeoutMs })
       return view
     },
     async close() {
-      await store.stop().catch(() => undefined)
-      if (dir) await rm(dir, { recursive: true, force: true }).catch(() => undefined)
+      const s = await started?.catch(() => undefined)
+      await s?.storage.stop().catch(() => undefined)
+      if (s?.dir) await rm(s.dir, { recursive: true, force: true }).catch(() => undefined)
       await client.disconnect().catch(() => undefined)
     },
+  }
+}
+
+type StartedStorage = { storage: Storage; dir?: string; unreachable?: NoReachablePeerError }
+
+// Kubo, or a temporary Helia node connected to the peers (all dialled at once: one dead peer must not use up the time).
+async function startStorage(p: OpenSubnetParameters, client: ChainClient): Promise<StartedStorage> {
+  if (p.ipfsApi) return { storage: createKuboStorage({ url: p.ipfsApi }) }
+  const dir = await mkdtemp(join(tmpdir(), 'crowdtrain-checkpoint-'))
+  let helia: HeliaStorage | undefined
+  try {
+    helia = await createHeliaStorage({ dir, listen: ['/ip4/127.0.0.1/tcp/0'], logger: p.storageLogger ?? p.logger })
+    const node = helia
+    const peers = p.peers?.length ? [...p.peers] : await registeredPeers(client, p.netuid, p.logger)
+    const signal = AbortSignal.timeout(p.timeoutMs)
+    const dials = await Promise.allSettled(peers.map((a) => node.dial(a, { signal })))
+    const ok = dials.filter((d) => d.status === 'fulfilled').length
+    p.logger.debug('peers dialled', { peers: peers.length, connected: ok })
+    return { storage: helia, dir, ...(ok === 0 ? { unreachable: new NoReachablePeerError(peers.length) } : {}) }
+  } catch (err) {
+    await helia?.stop().catch(() => undefined)
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined)
+    throw err
+  }
+}
+
+// A Storage whose backend is started by the first call.
+function lazyStorage(get: () => Promise<Storage>): Storage {
+  return {
+    kind: 'ipfs',
+    add: async (input, opts) => (await get()).add(input, opts),
+    get: async (cid, opts) => (await get()).get(cid, opts),
+    getFile: async (cid, path, opts) => (await get()).getFile(cid, path, opts),
+    ls: async (cid, opts) => (await get()).ls(cid, opts),
+    has: async (cid, opts) => (await get()).has(cid, opts),
+    pin: async (cid, opts) => (await get()).pin(cid, opts),
+    unpin: async (cid, opts) => (await get()).unpin(cid, opts),
+    isPinned: async (cid, opts) => (await get()).isPinned(cid, opts),
+    start: async () => (await get()).start(),
+    // Stopping is the owner's job (`close`), which knows whether anything was started.
+    stop: async () => undefined,
   }
 }
 
@@ -141,6 +166,7 @@ export async function fetchOrExplain<T>(what: string, cid: string, fetch: () => 
   try {
     return await fetch()
   } catch (err) {
+    if (err instanceof NoReachablePeerError) throw err
     throw new ContentUnavailableError(what, cid, describeError(err), err)
   }
 }
