@@ -15,6 +15,7 @@ th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: left; vertical-al
 th { background: #f3f3f3; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.zero td { background: #fff4f0; } ul.reasons { margin: 0; padding-left: 16px; }
 .note { color: #a33; font-size: 13px; }
+td code { word-break: break-all; } svg.chart { max-width: 100%; height: auto; }
 `
 
 /** report.html: a self-contained page (inline CSS and SVG, no script, no network) from the report's data. */
