@@ -116,6 +116,11 @@ export function barChart(groups: readonly BarGroup[], series: readonly string[],
       svg.push(
         `<rect class="bar" data-series="${escapeHtml(name)}" data-group="${escapeHtml(g.label)}" data-value="${v}" x="${px(left + s * barW)}" y="${px(top)}" width="${px(barW - 1)}" height="${px(base - top)}" fill="${PALETTE[s % PALETTE.length]}"><title>${escapeHtml(name)}, ${escapeHtml(g.label)}: ${formatNumber(v)}</title></rect>`,
       )
+      // A zero draws no bar: say so, so it does not read as missing data.
+      if (v === 0)
+        svg.push(
+          `<text class="zero-label" x="${px(left + (s + 0.5) * barW)}" y="${px(base - 4)}" font-size="11" fill="#888" text-anchor="middle">0</text>`,
+        )
     })
     svg.push(
       `<text x="${px(MARGIN.left + (gi + 0.5) * groupW)}" y="${px(base + 18)}" font-size="12" text-anchor="middle">${escapeHtml(g.label)}</text>`,
