@@ -165,7 +165,7 @@ async function buildContext(
 ): Promise<MinerContext> {
   const store = createStateStore(p.dataDir)
   const state = await store.load({ netuid: p.netuid, hotkey: p.pair.address })
-  const view = await loadSubnetView(client, p.storage, { netuid: p.netuid, signal })
+  const view = await loadViewPatiently(client, p.storage, p.netuid, log, signal)
   const task = loadTask(view.config.task.name, view.config)
   const spec = createModel(task, view.config.model)
   const plan = planShards(spec.params, view.config.shards.count)
@@ -201,6 +201,26 @@ async function buildContext(
     roundsLimit: p.rounds,
     adversary: p.adversary,
     memo: { dialedAt: new Map(), registerSentAt: undefined, skipped: new Set(), checkedOnChain: new Set() },
+  }
+}
+
+const VIEW_ATTEMPTS = 3
+
+// The subnet document comes from peers; on a busy machine the first fetch can time out: try again before giving up.
+async function loadViewPatiently(
+  client: ChainClient,
+  storage: Storage,
+  netuid: number,
+  log: Logger,
+  signal: AbortSignal,
+): ReturnType<typeof loadSubnetView> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await loadSubnetView(client, storage, { netuid, signal })
+    } catch (err) {
+      if (signal.aborted || attempt >= VIEW_ATTEMPTS) throw err
+      log.warn('subnet document not loaded; trying again', { attempt, reason: describeError(err) })
+    }
   }
 }
 

@@ -74,7 +74,8 @@ export async function trainRound(ctx: MinerContext, round: number, me: Member): 
       transform: o.transform,
       onStep: (s) => ctx.progress({ round, phase: 'train', step: s.step + 1, steps: s.steps, loss: s.loss }),
     })
-  const input = { round, me, shard, pages, params, base, blockHash, train }
+  const aggregated = checkpoint.manifest.deltas
+  const input = { round, me, shard, pages, params, aggregated, base, blockHash, train }
   const out: RoundDelta | { skip: string } = ctx.adversary ? await ctx.adversary.delta(ctx, input) : await train()
   if ('skip' in out) {
     ctx.memo.skipped.add(round)

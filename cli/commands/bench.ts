@@ -5,12 +5,14 @@ import type { Logger } from '../../shared/logger/index.ts'
 import { cliLogger, printJson, say } from '../output.ts'
 
 /** The benchmarks, each a module in cli/bench/ exporting `run(opts)`. */
-export const BENCHES = ['train', 'codec', 'storage', 'chain', 'convergence'] as const
+export const BENCHES = ['train', 'codec', 'storage', 'chain', 'convergence', 'robustness'] as const
 
 /** Flags only `bench convergence` reads (the others ignore them). */
 type ConvergenceFlags = { preset?: string; rounds?: string; miners?: string; seed?: string }
+/** Flags only `bench robustness` reads. */
+type RobustnessFlags = { validators?: string; adversary?: string[]; faultyValidator?: string[]; windowTimeout?: string }
 type BenchModule = {
-  run(opts: { json: boolean; logger: Logger } & ConvergenceFlags): Promise<Record<string, unknown>>
+  run(opts: { json: boolean; logger: Logger } & ConvergenceFlags & RobustnessFlags): Promise<Record<string, unknown>>
 }
 
 async function load(name: string): Promise<BenchModule> {
@@ -18,6 +20,8 @@ async function load(name: string): Promise<BenchModule> {
   if (!existsSync(url)) throw new UsageError(`The "${name}" benchmark is not available in this build.`)
   return (await import(url.href)) as BenchModule
 }
+
+const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 function printReadable(name: string, result: Record<string, unknown>): void {
   say(`bench ${name}`)
@@ -37,8 +41,13 @@ export function registerBench(program: Command): void {
     .option('--rounds <n>', 'convergence: rounds of the network (default 3)')
     .option('--miners <n>', 'convergence: miners of the network (default 3)')
     .option('--seed <n>', 'convergence: model initialisation and data seed (default 1)')
-    .action(async (which: string, opts: { json?: boolean; logLevel?: string } & ConvergenceFlags) => {
-      const names = which === 'all' ? [...BENCHES] : [which]
+    .option('--validators <n>', 'robustness: validators of each devnet (default 3)')
+    .option('--adversary <kind>', 'robustness: an adversary kind, repeatable (default: every kind)', collect, [])
+    .option('--faulty-validator <kinds>', 'robustness: a validator fault, repeatable (as devnet)', collect, [])
+    .option('--window-timeout <s>', 'robustness: seconds the devnet clock waits for a window (default 180)')
+    .action(async (which: string, opts: { json?: boolean; logLevel?: string } & ConvergenceFlags & RobustnessFlags) => {
+      // robustness runs two whole devnets: only when asked for by name.
+      const names = which === 'all' ? BENCHES.filter((n) => n !== 'robustness') : [which]
       for (const n of names) {
         if (!(BENCHES as readonly string[]).includes(n))
           throw new UsageError(`Unknown benchmark "${n}".`, `Choose one of: ${BENCHES.join(', ')}, all.`)
@@ -53,6 +62,10 @@ export function registerBench(program: Command): void {
           rounds: opts.rounds,
           miners: opts.miners,
           seed: opts.seed,
+          validators: opts.validators,
+          adversary: opts.adversary,
+          faultyValidator: opts.faultyValidator,
+          windowTimeout: opts.windowTimeout,
         })
         results[n] = result
         if (!opts.json) printReadable(n, result)

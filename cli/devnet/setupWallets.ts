@@ -34,6 +34,9 @@ export async function setupWallets(p: SetupWalletsParameters): Promise<SetupWall
   for (const name of p.names) {
     const w = await createWallet({ dir: walletDir, name, password })
     addresses.set(name, w.address)
+    // scrypt runs synchronously: let the in-process chain answer its connections between two wallets,
+    // or a devnet with many participants loses its RPC connection on a busy machine.
+    await new Promise((resolve) => setImmediate(resolve))
   }
   return { walletDir, passwordFile, addresses }
 }

@@ -20,6 +20,12 @@ const REPLAY_MAX_BYTES = 64 * 1024 * 1024
 /** Replay: commits and reveals a delta CID that counted in an earlier round (another miner's when it can). */
 export async function replayDelta(ctx: MinerContext, input: RoundInput): Promise<RoundDelta | { skip: string }> {
   const me = accountId(ctx.pair.address)
+  // Best: a delta the network accepted last round (folded into this round's base), of this shard.
+  const accepted = input.aggregated.find((d) => accountId(d.hotkey) !== me && d.shard === input.shard)
+  if (accepted) {
+    ctx.log.info('adversary: replaying an accepted delta', { round: input.round, uid: accepted.uid, cid: accepted.cid })
+    return pinForeign(ctx, accepted.cid, REPLAY_MAX_BYTES)
+  }
   for (let r = input.round - 1; r >= Math.max(0, input.round - 3); r--) {
     const reveals = await countedReveals(ctx, r, ctx.view.schedule.forRound(r).reveal.graceEnd)
     const pick =

@@ -34,6 +34,8 @@ export type RoundInput = {
   pages: readonly number[]
   /** θ_base of the round, the whole model in spec order. */
   params: readonly NamedTensor[]
+  /** The deltas folded into θ_base (its manifest): the previous round's accepted deltas. */
+  aggregated: readonly { uid: number; hotkey: string; shard: number; cid: string }[]
   base: { cid: string; settledRound: number | null }
   /** Hash of the round's first block. */
   blockHash: `0x${string}`

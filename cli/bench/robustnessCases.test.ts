@@ -1,0 +1,60 @@
+import { describe, expect, test } from 'vitest'
+import type { DevnetResult, MinerSummary } from '../devnet/index.ts'
+import { finalLoss, judgeCases } from './robustnessCases.ts'
+
+const miner = (hotkey: string, reward: string, reasons: [number, string][] = []): MinerSummary => ({
+  uid: 0,
+  hotkey,
+  revealed: true,
+  accepted: reward !== '0',
+  score: 0,
+  incentive: 0,
+  reward,
+  claimed: reward !== '0',
+  ...(reasons.length > 0 ? { reasons: reasons.map(([score, reason]) => ({ validator: 'v', score, reason })) } : {}),
+})
+
+function devnet(miners: MinerSummary[]): DevnetResult {
+  const round = { round: 3, checkpointCid: 'c', ledgerCid: 'l', lossBefore: 4, lossAfter: 3.5, emission: '1' }
+  return {
+    rounds: [{ ...round, minted: '1', ownerReward: '0', settled: true, miners, validators: [] }],
+    elapsedMs: 1,
+    dir: '/d',
+    netuid: 1,
+    chainUrl: 'ws://x',
+    adversaries: [
+      { name: 'adv-noise-0', hotkey: 'N', kind: 'noise', behaviour: 'noise' },
+      { name: 'adv-sybil-0', hotkey: 'S1', kind: 'sybil', behaviour: 'sybil-lead' },
+      { name: 'adv-sybil-0-twin', hotkey: 'S2', kind: 'sybil', behaviour: 'sybil-twin' },
+      { name: 'adv-poison-0', hotkey: 'P', kind: 'poison', behaviour: 'poison' },
+    ],
+  }
+}
+
+describe('judgeCases', () => {
+  test('default: a zero reward with reasons is handled; a sybil pair sharing one group is handled', () => {
+    const d = 'duplicate: near-duplicate group of uid 5; one reward shared'
+    const cases = judgeCases(
+      devnet([
+        miner('N', '0', [[0, 'no-improvement']]),
+        miner('S1', '10', [[0.1, d]]),
+        miner('S2', '10', [[0.1, d]]),
+        miner('P', '5', []),
+      ]),
+    )
+    expect(cases).toEqual([
+      { case: 'noise', handled: true, reward: '0', reason: 'no-improvement' },
+      { case: 'sybil', handled: true, reward: '20', reason: d },
+      { case: 'poison', handled: false, reward: '5', reason: 'no report row (nothing counted on chain)' },
+    ])
+  })
+
+  test('behavior: a sybil pair scored as two separate contributions is not handled', () => {
+    const cases = judgeCases(devnet([miner('S1', '10', []), miner('S2', '10', [[0.1, 'x']])]))
+    expect(cases.find((c) => c.case === 'sybil')?.handled).toBe(false)
+  })
+
+  test('default: the final loss is the last round loss after', () => {
+    expect(finalLoss(devnet([]))).toBe(3.5)
+  })
+})

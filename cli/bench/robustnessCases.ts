@@ -1,0 +1,54 @@
+import type { DevnetResult } from '../devnet/index.ts'
+
+/** One row of the robustness table: an attack, whether the network handled it, what it earned, why. */
+export type RobustnessCase = {
+  case: string
+  /**
+   * The bad actor earned nothing (sybil pair: one contribution shared, the rule of design §4). Earning
+   * nothing means a consensus weight of zero, and aggregation uses only deltas of positive weight, so
+   * its delta is not in the checkpoint.
+   */
+  handled: boolean
+  /** Subnet asset paid to the bad actor over all rounds (smallest unit, decimal); a sybil pair's total. */
+  reward: string
+  /** The validators' reasons, distinct, as the score reports give them (`no report row` when it sent nothing that counted). */
+  reason: string
+}
+
+const SYBIL = new Set(['sybil', 'sybil-noisy'])
+
+/**
+ * Judges each adversary kind of a devnet run from its summary alone (ledgers and signed score
+ * reports, as any user can read them): handled when the kind earned nothing in any round and every
+ * report row of it is a zero with a reason; a sybil pair is handled when, in every report that
+ * scored it, both its rows are one near-duplicate group (so together they earn one contribution).
+ */
+export function judgeCases(result: DevnetResult): RobustnessCase[] {
+  const byKind = new Map<string, string[]>()
+  for (const a of result.adversaries ?? []) byKind.set(a.kind, [...(byKind.get(a.kind) ?? []), a.hotkey])
+  return [...byKind].map(([kind, hotkeys]) => {
+    const rows = result.rounds.flatMap((r) => r.miners.filter((m) => hotkeys.includes(m.hotkey)))
+    const reward = rows.reduce((s, m) => s + BigInt(m.reward), 0n)
+    const reasons = [...new Set(rows.flatMap((m) => (m.reasons ?? []).map((x) => x.reason)))]
+    const handled = SYBIL.has(kind)
+      ? rows.every((m) => BigInt(m.reward) === 0n || sharedOnly(m))
+      : reward === 0n && rows.every((m) => (m.reasons ?? []).every((x) => x.score === 0))
+    return {
+      case: kind,
+      handled,
+      reward: reward.toString(),
+      reason: reasons.length > 0 ? reasons.join(' | ') : 'no report row (nothing counted on chain)',
+    }
+  })
+}
+
+// Paid only as a member of a near-duplicate group: every report that scored it says so.
+function sharedOnly(m: DevnetResult['rounds'][number]['miners'][number]): boolean {
+  const scored = (m.reasons ?? []).filter((x) => x.score > 0)
+  return (m.reasons ?? []).length > 0 && scored.every((x) => x.reason.startsWith('duplicate'))
+}
+
+/** Report-split loss after the last settled round, or null when none settled. */
+export function finalLoss(result: DevnetResult): number | null {
+  return result.rounds.at(-1)?.lossAfter ?? null
+}
