@@ -22,4 +22,10 @@ describe('crowdtrain bench convergence', () => {
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/--rounds must be an integer/)
   })
+
+  test('error: an unknown preset is a usage error (exit 2) naming the known ones', () => {
+    const r = runCli(['bench', 'convergence', '--preset', 'huge'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/Unknown preset "huge".*laptop, tiny/)
+  })
 })

@@ -1,6 +1,6 @@
 import { initBackend } from '../../shared/backend/index.ts'
 import { genesisCheckpoint } from '../../shared/checkpoint/index.ts'
-import { presetConfig } from '../../shared/config/index.ts'
+import { presetConfig, presets } from '../../shared/config/index.ts'
 import { UsageError } from '../../shared/errors/index.ts'
 import type { Logger } from '../../shared/logger/index.ts'
 import { loadTask } from '../../shared/tasks/index.ts'
@@ -45,6 +45,8 @@ function int(flag: string, value: string | number | undefined, fallback: number,
  */
 export async function run(opts: ConvergenceOptions): Promise<Record<string, unknown>> {
   const preset = opts.preset ?? DEFAULT_PRESET
+  if (!Object.hasOwn(presets, preset))
+    throw new UsageError(`Unknown preset "${preset}".`, `Choose one of: ${Object.keys(presets).join(', ')}.`)
   const rounds = int('--rounds', opts.rounds, DEFAULTS.rounds, 1, 1000)
   const miners = int('--miners', opts.miners, DEFAULTS.miners, 1, 256)
   const seed = int('--seed', opts.seed, DEFAULTS.seed, 0, 2 ** 31 - 1)
