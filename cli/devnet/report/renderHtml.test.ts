@@ -28,6 +28,13 @@ describe('renderHtml', () => {
     expect(html).toContain('v&quot;&gt;&lt;b&gt;')
   })
 
+  test('behavior: a void round is named with its reason', () => {
+    const html = renderHtml(
+      reportData({ ...devnetSummary(1), voidRounds: [{ round: 9, reason: 'chaos: void-round:1' }] }),
+    )
+    expect(html).toContain('Round 9 was void (not settled): chaos: void-round:1')
+  })
+
   test('behavior: an unread score report is shown with its reason', () => {
     const summary = devnetSummary(1)
     summary.rounds[0].unreadReports = [{ validator: 'validator-1', cid: 'bafkreix', reason: 'timed out after 20 s' }]

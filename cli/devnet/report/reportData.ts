@@ -12,6 +12,8 @@ export type ReportInput = {
   dir: string
   netuid: number
   chainUrl?: string
+  /** Rounds a chaos fault made void on purpose (not settled). */
+  voidRounds?: readonly { round: number; reason: string }[]
 }
 
 /** One miner in one round, as the report shows it. */
@@ -67,6 +69,8 @@ export type ReportData = {
   netuid: number
   chainUrl?: string
   elapsedMs: number
+  /** Rounds that did not settle, with the reason (chaos faults); not in `rounds`. */
+  voidRounds: { round: number; reason: string }[]
   /** Report-split loss before the first round, then after each round. */
   loss: { label: string; value: number }[]
   /** Every miner (hotkey) seen in any round, by uid: the series of the reward chart. */
@@ -94,6 +98,7 @@ export function reportData(input: ReportInput, now: Date = new Date()): ReportDa
     netuid: input.netuid,
     ...(input.chainUrl === undefined ? {} : { chainUrl: input.chainUrl }),
     elapsedMs: input.elapsedMs,
+    voidRounds: [...(input.voidRounds ?? [])],
     loss,
     miners: [...miners.values()].sort((a, b) => a.uid - b.uid || a.hotkey.localeCompare(b.hotkey)),
     rounds,
