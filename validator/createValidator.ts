@@ -51,6 +51,8 @@ export type CreateValidatorParameters = {
   proposalTimeoutMs?: number
   /** Faults to commit on purpose (robustness tests only; see `validator/faults`). */
   faults?: ValidatorFaults
+  /** Miner hotkeys whose deltas are treated as unfetchable (a mocked network fault; see `withUnreachable`). */
+  unreachable?: ReadonlySet<string>
 }
 
 /** A running validator. */
@@ -95,7 +97,16 @@ export function createValidator(p: CreateValidatorParameters): Validator {
     const client = p.client ?? (ownClient as ChainClient)
     await p.storage.start()
     const fetchTimeoutMs = p.fetchTimeoutMs ?? 60_000
-    const view = await loadSubnetView(client, p.storage, { netuid: p.netuid, timeoutMs: fetchTimeoutMs })
+    // The subnet document comes from peers; on a busy machine the first fetch can time out: try again.
+    let view: Awaited<ReturnType<typeof loadSubnetView>> | undefined
+    for (let attempt = 1; !view; attempt++) {
+      try {
+        view = await loadSubnetView(client, p.storage, { netuid: p.netuid, timeoutMs: fetchTimeoutMs })
+      } catch (err) {
+        if (attempt >= 3) throw err
+        p.logger.warn('subnet document not loaded; trying again', { attempt, reason: describeError(err) })
+      }
+    }
     const me = accountId(p.pair.address)
     if (!view.validators.some((v) => accountId(v.hotkey) === me))
       throw new NotInValidatorSetError(p.pair.address, p.netuid)
@@ -124,6 +135,7 @@ export function createValidator(p: CreateValidatorParameters): Validator {
       checkpoint: checkpointCache(base),
       proposalTimeoutMs: p.proposalTimeoutMs ?? 30_000,
       faults: p.faults,
+      unreachable: p.unreachable,
     }
   }
 
