@@ -58,7 +58,7 @@ export async function trainRound(ctx: MinerContext, round: number, me: Member): 
   const train = (o: HonestOverrides = {}) =>
     produceDelta({
       task,
-      config: cfg,
+      config: o.train ? { ...cfg, train: { ...cfg.train, ...o.train } } : cfg,
       params: o.params ?? params,
       plan: ctx.plan,
       shard,

@@ -1,15 +1,11 @@
 import { loadCheckpoint } from '../../shared/checkpoint/index.ts'
 import { assignPages, trainingPages } from '../../shared/tasks/index.ts'
 import type { MinerContext } from '../minerContext.ts'
-import { scaled } from './craftDelta.ts'
 import { shareDelta } from './shareFile.ts'
 import type { RoundDelta, RoundInput } from './types.ts'
 
 /** Behaviours that train for real and then cheat in one way. */
 export type TrainedKind = 'poison' | 'wrong-data' | 'stale' | 'sybil-lead'
-
-/** How far a poisoner pushes against its honest delta. */
-const POISON_FACTOR = -2
 
 /** The round's delta of `kind` from real training, or a reason to skip the round. */
 export async function trainedDelta(
@@ -18,7 +14,9 @@ export async function trainedDelta(
   input: RoundInput,
   shareFile?: string,
 ): Promise<RoundDelta | { skip: string }> {
-  if (kind === 'poison') return input.train({ transform: (d) => scaled(d, POISON_FACTOR) })
+  // Gradient ascent: the same inner loop with the learning rate negated climbs the loss. (Negating an
+  // honest delta is not enough: from the genesis model, a large step either way can lower the loss.)
+  if (kind === 'poison') return input.train({ train: { lr: -ctx.view.config.train.lr } })
   if (kind === 'wrong-data') return input.train({ pages: otherPages(ctx, input) })
   if (kind === 'stale') {
     if (input.base.settledRound === null) return { skip: 'adversary stale: no checkpoint older than the base yet' }

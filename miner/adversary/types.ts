@@ -1,4 +1,5 @@
 import type { Member } from '../../chain/protocol/index.ts'
+import type { CrowdtrainConfig } from '../../shared/config/index.ts'
 import type { NamedTensor } from '../../shared/tensor.ts'
 import type { MinerContext } from '../minerContext.ts'
 import type { ProduceDeltaReturnType } from '../produceDelta.ts'
@@ -11,6 +12,8 @@ export type HonestOverrides = {
   baseCid?: string
   pages?: readonly number[]
   transform?: (delta: NamedTensor[]) => NamedTensor[]
+  /** Inner-loop settings changed for this run (a negative learning rate climbs the loss). */
+  train?: Partial<CrowdtrainConfig['train']>
 }
 
 /** The delta a round stored (and will commit and reveal). */
