@@ -17,6 +17,7 @@ import type { ValidatorContext } from './context.ts'
 import { fetchDelta } from './fetchDelta.ts'
 import { roundRecords } from './roundSteps.ts'
 import { blockHash, clientAt } from './subnetView.ts'
+import { carriedVoidRounds } from './voidRounds.ts'
 
 /** A round's settlement as this validator computed it, published on IPFS. */
 export type BuiltOutcome = { outcome: RoundOutcome; ledgerCid: string; checkpointCid: string; ledger: RoundLedger }
@@ -24,8 +25,10 @@ export type BuiltOutcome = { outcome: RoundOutcome; ledgerCid: string; checkpoin
 // The newest settled round before `round` in the state of block `at`: θ_r and the previous bonds.
 async function parentOf(ctx: ValidatorContext, round: number, at: number, signal?: AbortSignal) {
   const state = await clientAt(ctx.client, await blockHash(ctx.client, at))
-  const newest = (await readSettledRounds(state, { netuid: ctx.netuid })).rounds.filter((r) => r.round < round).at(-1)
-  if (!newest) return { cid: ctx.view.genesisCheckpoint, ledger: null }
+  const { rounds } = await readSettledRounds(state, { netuid: ctx.netuid })
+  const settled = new Set(rounds.map((r) => r.round))
+  const newest = rounds.filter((r) => r.round < round).at(-1)
+  if (!newest) return { cid: ctx.view.genesisCheckpoint, ledger: null, round: null, settled }
   const bytes = await ctx.storage.get(newest.ledgerCid, {
     maxBytes: MAX_LEDGER_BYTES,
     timeoutMs: ctx.fetchTimeoutMs,
@@ -33,7 +36,7 @@ async function parentOf(ctx: ValidatorContext, round: number, at: number, signal
   })
   const ledger = parseLedger(bytes)
   await ctx.storage.pin(newest.ledgerCid, { signal }).catch(() => undefined)
-  return { cid: ledger.checkpoint, ledger }
+  return { cid: ledger.checkpoint, ledger, round: newest.round, settled }
 }
 
 // Every revealed report that fetches, parses and carries its validator's signature, by validator uid.
@@ -111,10 +114,23 @@ export async function buildRoundOutcome(
 ): Promise<BuiltOutcome> {
   const w = ctx.view.schedule.forRound(round)
   const end = w.weightsReveal.graceEnd
-  const { deltaReveals, weightReveals } = roundRecords(ctx, round, end)
+  const { deltaReveals, weightReveals, ignored } = roundRecords(ctx, round, end)
+  // Once per build, the records that did not count and why (a copied or altered weights reveal...).
+  for (const i of ignored)
+    if (i.code !== 'round' && i.code !== 'netuid')
+      ctx.logger.info('record ignored', { round, block: i.block, signer: i.signer, code: i.code, why: i.reason })
   const members = ctx.chain.membersAt(end)
   const parent = await parentOf(ctx, round, end, signal)
   const theta = await ctx.checkpoint(parent.cid, signal)
+  // Void rounds' emission is carried over (design §2), each void round once.
+  const carried = carriedVoidRounds({
+    round,
+    parentRound: parent.round,
+    settled: parent.settled,
+    hadReveals: (q) =>
+      roundRecords(ctx, q, ctx.view.schedule.forRound(q).weightsReveal.graceEnd).weightReveals.length > 0,
+  })
+  if (carried.length > 0) ctx.logger.info('carrying over the emission of void rounds', { round, void: carried })
   const prevHotkey = new Map(parent.ledger?.metagraph.map((m) => [m.uid, m.hotkey]) ?? [])
   const outcome = computeRoundOutcome({
     subnet: { netuid: ctx.netuid, config: ctx.view.config, owner: ctx.view.owner },
@@ -129,6 +145,7 @@ export async function buildRoundOutcome(
     theta,
     deltas: await fetchDeltas(ctx, round, deltaReveals, signal),
     parentCid: parent.cid,
+    emission: BigInt(ctx.view.config.subnet.emissionPerRound) * BigInt(1 + carried.length),
   })
   for (const r of outcome.ignoredReports) ctx.logger.warn('report ignored', { round, uid: r.uid, reason: r.reason })
   const { files, reportLoss: after } = await buildOutcomeCheckpoint({

@@ -38,6 +38,8 @@ export type ValidatorContext = {
   proposalTimeoutMs: number
   /** Faults committed on purpose (robustness tests, `--faulty`); absent or empty for an honest validator. */
   faults?: ValidatorFaults
+  /** Miner hotkeys whose deltas this validator treats as unfetchable (a mocked network fault, tests only). */
+  unreachable?: ReadonlySet<string>
 }
 
 /** A checkpoint loader that keeps the last few checkpoints in memory and pins what it loads. */

@@ -11,7 +11,7 @@ import { describeError } from '../shared/errors/index.ts'
 import { assignPages, drawEvalPages, shardForMiner, trainingPages, unassignedPages } from '../shared/tasks/index.ts'
 import { loadScores, saveScores, type ValidatorContext } from './context.ts'
 import { evaluateRound } from './evaluateRound.ts'
-import { badRevealSalt, commitToCopy, outlierWeights, revealToCopy } from './faults/index.ts'
+import { badRevealSalt, commitToCopy, outlierWeights, revealToCopy, withUnreachable } from './faults/index.ts'
 import { buildScoreReport, publishReport } from './publishReport.ts'
 import { type RoundState, saveRoundState } from './roundState.ts'
 import { scoreRound, smoothScores } from './scoreRound.ts'
@@ -114,7 +114,10 @@ export async function evaluateStep(
     plan: ctx.plan,
     paramShapes: ctx.paramShapes,
     backend: ctx.backend,
-    storage: ctx.storage,
+    storage: withUnreachable(
+      ctx.storage,
+      new Set(deltaReveals.filter((d) => ctx.unreachable?.has(d.hotkey)).map((d) => d.cid)),
+    ),
     round,
     reveals: deltaReveals,
     allowedBases: new Set([base.cid]),

@@ -1,3 +1,4 @@
+import './wsGlobal.ts'
 import { ApiPromise, WsProvider } from '@polkadot/api'
 import type { KeyringPair } from '@polkadot/keyring/types'
 import type { Logger } from '../../shared/logger/index.ts'
@@ -49,6 +50,9 @@ export async function connect(params: ConnectParameters): Promise<ChainClient> {
   let closed = false
   provider.on('disconnected', () => {
     if (!closed) logger.warn('chain connection lost; reconnecting', { url: params.url })
+  })
+  provider.on('connected', () => {
+    if (!closed) logger.info('chain connection (re)established', { url: params.url })
   })
   const nonces = createNonceTracker(api)
   return {

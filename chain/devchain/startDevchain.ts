@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs'
+import http from 'node:http'
+import type { Socket } from 'node:net'
 import type { Blockchain } from '@acala-network/chopsticks-core'
 import type { Logger } from '../../shared/logger/index.ts'
 import { DevchainStartError } from '../errors.ts'
@@ -66,6 +68,19 @@ export async function startDevchain(params: StartDevchainParameters): Promise<De
   const started = performance.now()
   const resume = params.db !== undefined && existsSync(params.db)
   let ctx: Awaited<ReturnType<typeof import('@acala-network/chopsticks').setupWithServer>>
+  // Chopsticks' close() stops listening but leaves open websockets (an upgraded socket is no longer
+  // the http server's): clients would go on talking to the stopped chain, and a restart on the same
+  // port would not reach them. The sockets are recorded here and destroyed on stop, so clients reconnect.
+  const sockets = new Set<Socket>()
+  const createServer = http.createServer
+  http.createServer = ((...args: Parameters<typeof createServer>) => {
+    const server = createServer(...args)
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket)
+      socket.once('close', () => sockets.delete(socket))
+    })
+    return server
+  }) as typeof createServer
   try {
     const { setupWithServer, BuildBlockMode } = await import('@acala-network/chopsticks')
     const { rococo_v2_2_asset_hub } = await import('@substrate/connect-known-chains')
@@ -83,6 +98,8 @@ export async function startDevchain(params: StartDevchainParameters): Promise<De
     if (resume) (ctx.chain as unknown as { saveBlocks: boolean }).saveBlocks = true
   } catch (err) {
     throw new DevchainStartError(err instanceof Error ? err.message : String(err), err)
+  } finally {
+    http.createServer = createServer
   }
   running++
   const chain = ctx.chain
@@ -104,6 +121,7 @@ export async function startDevchain(params: StartDevchainParameters): Promise<De
       clock.stop()
       await flushed(chain)
       await ctx.close()
+      for (const socket of sockets) socket.destroy()
       running--
       // The runtime executor is a worker thread shared by every chain of the process; it keeps the
       // process alive, so it goes when the last chain does.

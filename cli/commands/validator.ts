@@ -43,6 +43,13 @@ export function registerValidator(program: Command): void {
         .default([])
         .hideHelp(),
     )
+    .addOption(
+      // Robustness tests only (devnet chaos reachable-by-one): a mocked network fault, see validator/faults.
+      new Option('--unreachable-miner <hotkey>', "treat this miner's deltas as unfetchable (repeatable)")
+        .argParser(collect)
+        .default([])
+        .hideHelp(),
+    )
     .action(async (opts) => {
       const netuid = intFlag('netuid', opts.netuid, 0, 2 ** 32 - 1)
       const faults = parseFaults(opts.faulty)
@@ -68,6 +75,7 @@ export function registerValidator(program: Command): void {
         service = createValidator({
           ...{ client, netuid, pair, dataDir, storage, backend, logger, rounds, peers: opts.peer },
           faults,
+          unreachable: new Set<string>(opts.unreachableMiner),
         })
         await service.start()
         await service.done

@@ -206,6 +206,17 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
 
     const faulty = new Map((p.faultyValidators ?? []).map((kinds, i) => [`validator-${p.validators - 1 - i}`, kinds]))
     const servesOne = new Map<string, string>()
+    // Validators serve what they fetched, so the others would get the delta from the one that can
+    // reach the miner: they are told to treat it as unreachable (a mock, see validator/faults).
+    const unreachable = new Map<string, string[]>()
+    for (const c of p.chaos)
+      if (c.kind === 'reachable-by-one')
+        for (let v = 0; v < p.validators; v++)
+          if (v !== c.validator)
+            unreachable.set(`validator-${v}`, [
+              ...(unreachable.get(`validator-${v}`) ?? []),
+              wallets.addresses.get(`miner-${c.index}`) as string,
+            ])
     for (const c of p.chaos)
       if (c.kind === 'reachable-by-one')
         servesOne.set(
@@ -229,6 +240,7 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
             ?.split('+')
             .flatMap((k) => ['--faulty', k]) ?? []),
           ...(servesOne.has(x.name) ? ['--serve-only-to', servesOne.get(x.name) as string] : []),
+          ...(unreachable.get(x.name)?.flatMap((h) => ['--unreachable-miner', h]) ?? []),
           ...(adversaries.find((a) => a.name === x.name)?.args ?? []),
         ],
       })

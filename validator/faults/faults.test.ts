@@ -1,7 +1,16 @@
 import { describe, expect, test } from 'vitest'
 import { type CommitEntry, collectRound, scheduleFromConfig, weightsCommitHash } from '../../chain/protocol/index.ts'
 import { presetConfig } from '../../shared/config/index.ts'
-import { badRevealSalt, commitToCopy, outlierWeights, parseFaults, revealToCopy, wrongSettlePayouts } from './index.ts'
+import { createMemoryStorage, NotFoundError } from '../../shared/storage/index.ts'
+import {
+  badRevealSalt,
+  commitToCopy,
+  outlierWeights,
+  parseFaults,
+  revealToCopy,
+  withUnreachable,
+  wrongSettlePayouts,
+} from './index.ts'
 
 const ALICE = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY'
 const BOB = '5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty'
@@ -117,5 +126,17 @@ describe('badRevealSalt / wrongSettlePayouts', () => {
     expect(wrongSettlePayouts(honest, BOB, 100n)).toEqual([...honest, { address: BOB, amount: 100n }])
     expect(wrongSettlePayouts(honest, ALICE, 100n)).toEqual([{ address: ALICE, amount: 110n }])
     expect(honest[0].amount).toBe(10n)
+  })
+})
+
+describe('withUnreachable', () => {
+  test('behavior: the listed CIDs cannot be fetched; everything else reads through', async () => {
+    const storage = createMemoryStorage()
+    await storage.start()
+    const a = (await storage.add(new TextEncoder().encode('a'))).toString()
+    const b = (await storage.add(new TextEncoder().encode('b'))).toString()
+    const cut = withUnreachable(storage, new Set([a]))
+    await expect(cut.get(a, { maxBytes: 10 })).rejects.toBeInstanceOf(NotFoundError)
+    expect(new TextDecoder().decode(await cut.get(b, { maxBytes: 10 }))).toBe('b')
   })
 })

@@ -1,6 +1,7 @@
 import type { CommitEntry, WeightEntry, WeightsRevealEntry } from '../../chain/protocol/index.ts'
 import { accountId, randomHex32 } from '../../chain/protocol/index.ts'
 import { UsageError } from '../../shared/errors/index.ts'
+import { NotFoundError, type Storage } from '../../shared/storage/index.ts'
 
 /**
  * Faults a validator can be told to commit on purpose (`crowdtrain validator run --faulty KIND`, a
@@ -103,4 +104,26 @@ export function wrongSettlePayouts(
   if (mine) mine.amount += emission
   else out.push({ address: self, amount: emission })
   return out
+}
+
+/**
+ * A network fault no real part of the devnet can produce, as a mock: the deltas at `cids` cannot be
+ * fetched (`NotFoundError`). With real parts, a delta that one validator could fetch reaches the
+ * others too, since validators serve what they fetched (bitswap); the devnet's `reachable-by-one`
+ * chaos uses this so that only one validator holds it (`validator run --unreachable-miner`).
+ */
+export function withUnreachable<S extends Pick<Storage, 'get'>>(storage: S, cids: ReadonlySet<string>): S {
+  if (cids.size === 0) return storage
+  return new Proxy(storage, {
+    get(target, prop, receiver) {
+      if (prop !== 'get') return Reflect.get(target, prop, receiver)
+      return (cid: string, opts: Parameters<Storage['get']>[1]) => {
+        if (cids.has(String(cid)))
+          return Promise.reject(
+            new NotFoundError(`Delta ${cid}`, 'Its miner is unreachable from this validator (a mocked network fault).'),
+          )
+        return target.get(cid, opts)
+      }
+    },
+  })
 }
