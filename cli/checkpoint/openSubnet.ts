@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type ChainClient, connect, readMetagraph, readSettledRounds } from '../../chain/index.ts'
+import { type ChainClient, connect, readMetagraph, readSettledRounds, readSubnet } from '../../chain/index.ts'
 import { MAX_LEDGER_BYTES, parseLedger, type RoundLedger } from '../../chain/ledger/index.ts'
 import { loadSubnetView, type SubnetView } from '../../chain/subnet/index.ts'
 import { defaultConfig } from '../../shared/config/index.ts'
@@ -72,7 +72,12 @@ export async function openSubnet(p: OpenSubnetParameters): Promise<OpenSubnet> {
   }
   const store = lazyStorage(reachable)
   let view: Promise<SubnetView> | undefined
-  const settled = async () => (await readSettledRounds(client, { netuid: p.netuid })).rounds
+  // A subnet that does not exist is an error (SubnetNotFoundError), not an empty list of rounds.
+  const settled = async () => {
+    const { rounds } = await readSettledRounds(client, { netuid: p.netuid })
+    if (rounds.length === 0) await readSubnet(client, { netuid: p.netuid })
+    return rounds
+  }
   return {
     netuid: p.netuid,
     client,
