@@ -90,12 +90,7 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
   let stopLoop = false
   let loop: Promise<void> = Promise.resolve()
   try {
-    const startChain = (port?: number) =>
-      quietly(() => startDevchain({ clock: { mode: 'manual' }, db: join(dir, 'chain.db'), port, logger: p.logger }))
-    devchain = await startChain()
-    cleanups.push(() => (devchain as Devchain).stop())
-    const client: ChainClient = await connect({ url: devchain.url, logger: p.logger })
-    cleanups.push(() => client.disconnect())
+    // Wallets first: scrypt blocks the event loop, and the in-process chain must answer its clients.
     const adversaries = planAdversaries(p.adversaries ?? [], dir)
     let firstCounted = Number.POSITIVE_INFINITY
     const names = [
@@ -113,6 +108,12 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
         ...(adv ? { adversary: adv.kind, expects: adversaryExpects(adv, () => firstCounted) } : {}),
       })
     }
+    const startChain = (port?: number) =>
+      quietly(() => startDevchain({ clock: { mode: 'manual' }, db: join(dir, 'chain.db'), port, logger: p.logger }))
+    devchain = await startChain()
+    cleanups.push(() => (devchain as Devchain).stop())
+    const client: ChainClient = await connect({ url: devchain.url, logger: p.logger })
+    cleanups.push(() => client.disconnect())
     await devchain.fund([...wallets.addresses.values()])
     const owner: HeliaStorage = await createHeliaStorage({
       dir: join(dir, 'owner', 'ipfs'),
