@@ -197,7 +197,9 @@ export function createValidator(p: CreateValidatorParameters): Validator {
     at = c.view.schedule.windowAt(head + 1)
     if (!at) return
     firstRound ??= at.round
-    for (const round of [at.round - 1, at.round]) {
+    // The current round first: its windows are short, while the previous round may settle until
+    // the end of this one (a settle approval waiting in the pool must not hold up this round's commit).
+    for (const round of [at.round, at.round - 1]) {
       if (round < 0 || round < firstRound - 1 || finished.has(round)) continue
       try {
         const state = await loadRoundState(p.dataDir, round)

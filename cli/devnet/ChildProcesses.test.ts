@@ -46,6 +46,27 @@ describe('ChildProcesses', () => {
     await children.stopAll()
   })
 
+  test('behavior: kill is an expected exit, startAgain runs the same command, a paused child is not running', async () => {
+    const exits: ChildExit[] = []
+    const children = new ChildProcesses(silentLogger, (e) => exits.push(e))
+    const logFile = join(dir, 'chaos', 'log.jsonl')
+    children.start({ name: 'chaos', logFile, args: ['-e', 'console.log("start"); setInterval(() => {}, 1000)'] })
+    await waitFor(() => readFileSync(logFile, 'utf8').includes('start'))
+    children.pause('chaos')
+    expect(children.isRunning('chaos')).toBe(false)
+    children.resume('chaos')
+    expect(children.isRunning('chaos')).toBe(true)
+    await children.kill('chaos')
+    expect(children.isRunning('chaos')).toBe(false)
+    expect(exits).toEqual([{ name: 'chaos', code: null, signal: 'SIGKILL', expected: true }])
+    children.startAgain('chaos')
+    await waitFor(() => readFileSync(logFile, 'utf8').split('start').length === 3)
+    expect(children.isRunning('chaos')).toBe(true)
+    children.pause('chaos')
+    await children.stopAll()
+    expect(exits.at(-1)).toMatchObject({ name: 'chaos', expected: true })
+  })
+
   test('error: logTail of a missing file is empty', () => {
     expect(logTail(join(dir, 'nope.jsonl'))).toBe('')
   })
