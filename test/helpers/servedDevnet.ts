@@ -1,0 +1,79 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { MAX_LEDGER_BYTES, parseLedger, type RoundLedger } from '../../chain/ledger/index.ts'
+import type { DevnetResult } from '../../cli/devnet/index.ts'
+import { silentLogger } from '../../shared/logger/index.ts'
+import { createHeliaStorage, type HeliaStorage } from '../../shared/storage/index.ts'
+
+/** A `crowdtrain devnet --serve --json` run, once its ready line is out. */
+export type ServedDevnet = {
+  result: DevnetResult & { ready?: boolean; ipfs?: string[] }
+  proc: ChildProcess
+  stderr: () => string
+  /** A Helia node of the test's own, connected to the devnet owner's node (which pinned every ledger and checkpoint). */
+  storage: HeliaStorage
+  /** A round's ledger, fetched from the owner's node and parsed strictly. */
+  ledger(cid: string): Promise<RoundLedger>
+  /** The JSON log lines of one participant (`validator-0`...). */
+  logOf(name: string): Record<string, unknown>[]
+  stop(): Promise<void>
+}
+
+/** Starts a devnet as a user would (`bin/crowdtrain.js devnet ... --json --serve`) and waits until it serves. */
+export async function startServedDevnet(prefix: string, args: readonly string[]): Promise<ServedDevnet> {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  const proc = spawn(process.execPath, ['bin/crowdtrain.js', 'devnet', ...args, '--dir', dir, '--json', '--serve'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  proc.stderr?.on('data', (b) => {
+    stderr += b
+  })
+  const result = await new Promise<ServedDevnet['result']>((resolve, reject) => {
+    proc.stdout?.on('data', (b) => {
+      stdout += b
+      const ready = stdout.split('\n').find((l) => l.includes('"ready":true'))
+      if (ready) resolve(JSON.parse(ready))
+    })
+    proc.once('exit', (code) =>
+      reject(new Error(`devnet exited with ${code} before it was ready\n${stderr.slice(-4000)}`)),
+    )
+  })
+  const storage = await createHeliaStorage({
+    dir: mkdtempSync(join(tmpdir(), `${prefix}reader-`)),
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    peers: result.ipfs ?? [],
+    logger: silentLogger,
+  })
+  return {
+    result,
+    proc,
+    storage,
+    stderr: () => stderr,
+    async ledger(cid) {
+      return parseLedger(await storage.get(cid, { maxBytes: MAX_LEDGER_BYTES, timeoutMs: 30_000 }))
+    },
+    logOf(name) {
+      return readFileSync(join(result.dir, name, 'log.jsonl'), 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .flatMap((l) => {
+          try {
+            return [JSON.parse(l) as Record<string, unknown>]
+          } catch {
+            return []
+          }
+        })
+    },
+    async stop() {
+      await storage.stop().catch(() => undefined)
+      if (proc.exitCode !== null) return
+      const exited = new Promise((resolve) => proc.once('exit', resolve))
+      proc.kill('SIGTERM')
+      await exited
+    },
+  }
+}
