@@ -13,8 +13,8 @@ import {
 import { BACKEND_NAMES, initBackend } from '../../shared/backend/index.ts'
 import { UsageError } from '../../shared/errors/index.ts'
 import { defaultWalletDir } from '../../shared/keys/index.ts'
-import { LOG_LEVELS } from '../../shared/logger/index.ts'
-import { createHeliaStorage, createKuboStorage, type Storage } from '../../shared/storage/index.ts'
+import { LOG_LEVELS, type Logger } from '../../shared/logger/index.ts'
+import { createHeliaStorage, createKuboStorage, type HeliaStorage, type Storage } from '../../shared/storage/index.ts'
 import { cliLogger, printJson } from '../output.ts'
 import { intFlag } from './chain.ts'
 import { loadSigner } from './claim.ts'
@@ -72,6 +72,7 @@ export function registerMiner(program: Command): void {
             allowPeers: opts.serveOnlyTo,
           })
       await storage.start()
+      if ('dial' in storage) await redialPeers(storage as HeliaStorage, opts.peer, logger)
       const client = await connect({ url: opts.chain, logger })
       const status = process.stderr.isTTY && !opts.json ? statusLine() : undefined
       const service = createMiner({
@@ -102,6 +103,21 @@ export function registerMiner(program: Command): void {
       }
       if (opts.json) printJson({ netuid, hotkey: pair.address, dataDir, stopped: true })
     })
+}
+
+/**
+ * Dials the `--peer` addresses the node could not reach at start, a few times: the subnet document
+ * comes from them, and a busy peer (many nodes starting at once on one host) refuses some dials.
+ */
+async function redialPeers(storage: HeliaStorage, peers: readonly string[], logger: Logger): Promise<void> {
+  for (const addr of peers) {
+    const id = /\/p2p\/([^/]+)$/.exec(addr)?.[1]
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      if (!id || storage.libp2p.getConnections().some((c) => c.remotePeer.toString() === id)) break
+      await new Promise((r) => setTimeout(r, 1000 + Math.random() * 2000))
+      await storage.dial(addr).catch((err) => logger.warn('could not dial peer; trying again', { addr, attempt, err }))
+    }
+  }
 }
 
 /** The adversarial behaviour named by the hidden flags, checked; undefined for an honest miner. */

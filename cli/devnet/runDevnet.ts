@@ -71,6 +71,7 @@ export type DevnetResult = {
 
 const BIN = fileURLToPath(new URL('../../bin/crowdtrain.js', import.meta.url))
 const TICK_MS = 100
+const STAGGER_MS = 1000
 const CLAIM_TIMEOUT_MS = 60_000
 const MAX_TICK_FAILURES = 20
 
@@ -245,6 +246,9 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
           ...(adversaries.find((a) => a.name === x.name)?.args ?? []),
         ],
       })
+      // One start a second: libp2p refuses more than 5 inbound connections a second from one host, and
+      // every child dials the owner's node at start; a burst of starts also starves the in-process chain.
+      if (participants.length > 5) await sleep(STAGGER_MS)
     }
 
     // Wait for every participant to register; the rounds count from the first one that opens after.
