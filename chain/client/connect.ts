@@ -36,6 +36,12 @@ export async function connect(params: ConnectParameters): Promise<ChainClient> {
   const logger = params.logger.forComponent('chain:client')
   quietPolkadot(logger.forComponent('chain:polkadot-js'))
   const provider = new WsProvider(params.url, 1000, {}, params.timeoutMs ?? 20_000)
+  // polkadot-js caches at-block calls by their promise, rejected ones too, and every hit renews the
+  // entry: a call that failed while the connection was down failed forever after it came back (seen
+  // when the dev chain restarted). Calls are therefore sent uncached.
+  const send = provider.send.bind(provider)
+  provider.send = ((method, callParams, _isCacheable, subscription) =>
+    send(method, callParams, false, subscription)) as typeof provider.send
   let api: ApiPromise
   try {
     api = await withDeadline(
