@@ -23,8 +23,8 @@ describe('parseChaos', () => {
     expect(
       parseChaos(['kill-validator-after-commit:1', 'kill-miner-after-commit:0'], { miners: 2, validators: 2 }),
     ).toEqual([
-      { role: 'validator', index: 1 },
-      { role: 'miner', index: 0 },
+      { kind: 'kill-after-commit', role: 'validator', index: 1, round: 0 },
+      { kind: 'kill-after-commit', role: 'miner', index: 0, round: 0 },
     ])
   })
 
