@@ -63,7 +63,9 @@ describe('robustness: faulty validators', () => {
   })
 
   test('behavior: the copier re-revealed another validator’s weights; its reveal is ignored (it cannot match its commit)', () => {
-    expect(logLines('validator-3', "faulty validator (copier): re-revealed another validator's weights").length).toBe(2)
+    expect(
+      logLines('validator-3', "faulty validator (copier): re-revealed another validator's weights").length,
+    ).toBeGreaterThanOrEqual(2)
     for (const [i, ledger] of ledgers.entries()) {
       expect(ledger.revealed).not.toContain(uidOf('validator-3'))
       expect(validator(net.result.rounds[i], 'validator-3').reward).toBe('0')
@@ -84,7 +86,9 @@ describe('robustness: faulty validators', () => {
   })
 
   test('behavior: a validator that commits and never reveals is left out of consensus, and the clock does not wait for it', () => {
-    expect(logLines('validator-4', 'faulty validator (no-reveal): committed, not revealing').length).toBe(2)
+    expect(
+      logLines('validator-4', 'faulty validator (no-reveal): committed, not revealing').length,
+    ).toBeGreaterThanOrEqual(2)
     for (const ledger of ledgers) {
       expect(ledger.revealed).not.toContain(uidOf('validator-4'))
       expect([...ledger.revealed].sort((a, b) => a - b)).toEqual(
@@ -103,7 +107,7 @@ describe('robustness: faulty validators', () => {
     const wrong = addressOf('validator-3')
     expect(
       logLines('validator-3', 'faulty validator (wrong-settle): proposing a settlement that pays itself extra').length,
-    ).toBe(2)
+    ).toBeGreaterThanOrEqual(2)
     const refusals = ['validator-0', 'validator-1', 'validator-2', 'validator-5'].flatMap((n) =>
       logLines(n, 'settlement refused: the proposed call differs from ours'),
     )
