@@ -41,6 +41,8 @@ export type CreateMinerParameters = {
   pollMs?: number
   /** Behave as this kind of adversarial miner (robustness tests and benchmarks only). */
   adversary?: Adversary
+  /** Reconnects to the peers given at start (the subnet owner); called before the subnet document is fetched again. */
+  redial?: () => Promise<void>
 }
 
 /** A running miner. */
@@ -165,7 +167,7 @@ async function buildContext(
 ): Promise<MinerContext> {
   const store = createStateStore(p.dataDir)
   const state = await store.load({ netuid: p.netuid, hotkey: p.pair.address })
-  const view = await loadViewPatiently(client, p.storage, p.netuid, log, signal)
+  const view = await loadViewPatiently(client, p, log, signal)
   const task = loadTask(view.config.task.name, view.config)
   const spec = createModel(task, view.config.model)
   const plan = planShards(spec.params, view.config.shards.count)
@@ -209,17 +211,17 @@ const VIEW_ATTEMPTS = 3
 // The subnet document comes from peers; on a busy machine the first fetch can time out: try again before giving up.
 async function loadViewPatiently(
   client: ChainClient,
-  storage: Storage,
-  netuid: number,
+  p: Pick<CreateMinerParameters, 'storage' | 'netuid' | 'redial'>,
   log: Logger,
   signal: AbortSignal,
 ): ReturnType<typeof loadSubnetView> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await loadSubnetView(client, storage, { netuid, signal })
+      return await loadSubnetView(client, p.storage, { netuid: p.netuid, signal })
     } catch (err) {
       if (signal.aborted || attempt >= VIEW_ATTEMPTS) throw err
-      log.warn('subnet document not loaded; trying again', { attempt, reason: describeError(err) })
+      log.warn('subnet document not loaded; reconnecting and trying again', { attempt, reason: describeError(err) })
+      await p.redial?.().catch((e) => log.warn('reconnecting failed', { reason: describeError(e) }))
     }
   }
 }

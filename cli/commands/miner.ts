@@ -1,5 +1,6 @@
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { type Command, Option } from 'commander'
 import { connect } from '../../chain/index.ts'
 import {
@@ -85,6 +86,7 @@ export function registerMiner(program: Command): void {
         logger,
         rounds,
         adversary,
+        redial: 'dial' in storage ? () => redialPeers(storage as HeliaStorage, opts.peer, logger, true) : undefined,
         onProgress: status?.update,
       })
       const onSignal = () => void service.stop()
@@ -109,9 +111,16 @@ export function registerMiner(program: Command): void {
  * Dials the `--peer` addresses the node could not reach at start, a few times: the subnet document
  * comes from them, and a busy peer (many nodes starting at once on one host) refuses some dials.
  */
-async function redialPeers(storage: HeliaStorage, peers: readonly string[], logger: Logger): Promise<void> {
+async function redialPeers(
+  storage: HeliaStorage,
+  peers: readonly string[],
+  logger: Logger,
+  fresh = false,
+): Promise<void> {
   for (const addr of peers) {
     const id = /\/p2p\/([^/]+)$/.exec(addr)?.[1]
+    // A connection that carries nothing (a starved peer) is closed and made again.
+    if (fresh && id) await storage.libp2p.hangUp(peerIdFromString(id)).catch(() => undefined)
     for (let attempt = 1; attempt <= 5; attempt++) {
       if (!id || storage.libp2p.getConnections().some((c) => c.remotePeer.toString() === id)) break
       await new Promise((r) => setTimeout(r, 1000 + Math.random() * 2000))

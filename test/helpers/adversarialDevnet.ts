@@ -1,0 +1,127 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect } from 'vitest'
+import type { DevnetResult, MinerSummary } from '../../cli/devnet/index.ts'
+import type { AdversaryKind } from '../../miner/index.ts'
+import { loadCheckpoint, type ParsedCheckpoint } from '../../shared/checkpoint/index.ts'
+import { presetConfig } from '../../shared/config/index.ts'
+import { silentLogger } from '../../shared/logger/index.ts'
+import { createHeliaStorage, type HeliaStorage } from '../../shared/storage/index.ts'
+import { loadTask } from '../../shared/tasks/index.ts'
+
+/** A served tiny devnet with adversarial miners, and each settled round's checkpoint fetched from it. */
+export type AdversarialDevnet = {
+  result: DevnetResult & { ready?: boolean; ipfs?: string[] }
+  checkpoints: Map<number, ParsedCheckpoint>
+  /** The devnet's stderr tail, for failure messages. */
+  stderr(): string
+  /** Each settled round's rows of the adversary processes of `kind`. */
+  rowsOf(kind: AdversaryKind): MinerSummary[][]
+  stop(): Promise<void>
+}
+
+/**
+ * Starts `crowdtrain devnet` as a user would (2 honest miners, 2 validators, 2 rounds, tiny preset,
+ * one shard so a sybil pair trains one shard whatever uids it draws, `--serve`) with one adversary
+ * per kind, waits for the ready line, then loads every settled checkpoint from the owner's node.
+ */
+export async function startAdversarialDevnet(kinds: readonly AdversaryKind[]): Promise<AdversarialDevnet> {
+  const dir = mkdtempSync(join(tmpdir(), 'robustness-'))
+  const args = [
+    'bin/crowdtrain.js',
+    'devnet',
+    ...['--miners', '2', '--validators', '2', '--rounds', '2', '--preset', 'tiny', '--set', 'shards.count=1'],
+    ...['--dir', dir, '--window-timeout', '300', '--json', '--serve'],
+    ...kinds.flatMap((k) => ['--adversary', k]),
+  ]
+  const proc: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  proc.stderr?.on('data', (b) => {
+    stderr = (stderr + b).slice(-20_000)
+  })
+  let stdout = ''
+  const result: AdversarialDevnet['result'] = await new Promise((resolve, reject) => {
+    proc.stdout?.on('data', (b) => {
+      stdout += b
+      const ready = stdout.split('\n').find((l) => l.includes('"ready":true'))
+      if (ready) resolve(JSON.parse(ready))
+    })
+    proc.once('exit', (code) =>
+      reject(new Error(`devnet exited with ${code} before it was ready\n${stderr.slice(-4000)}`)),
+    )
+  })
+  const stop = async () => {
+    if (proc.exitCode !== null) return
+    const exited = new Promise((resolve) => proc.once('exit', resolve))
+    proc.kill('SIGTERM')
+    await exited
+  }
+  const checkpoints = await fetchCheckpoints(result).catch(async (err) => {
+    await stop()
+    throw err
+  })
+  return {
+    result,
+    checkpoints,
+    stderr: () => stderr,
+    rowsOf(kind) {
+      const hotkeys = new Set((result.adversaries ?? []).filter((a) => a.kind === kind).map((a) => a.hotkey))
+      return result.rounds.map((r) => r.miners.filter((m) => hotkeys.has(m.hotkey)))
+    },
+    stop,
+  }
+}
+
+// Loads (strictly parsed) every settled round's checkpoint from the devnet owner's node, as a researcher would.
+async function fetchCheckpoints(result: AdversarialDevnet['result']): Promise<Map<number, ParsedCheckpoint>> {
+  const config = presetConfig('tiny')
+  const task = loadTask(config.task.name, config)
+  const storage: HeliaStorage = await createHeliaStorage({
+    dir: mkdtempSync(join(tmpdir(), 'robustness-fetch-')),
+    listen: ['/ip4/127.0.0.1/tcp/0'],
+    peers: result.ipfs ?? [],
+    logger: silentLogger,
+  })
+  await storage.start()
+  const out = new Map<number, ParsedCheckpoint>()
+  try {
+    for (const r of result.rounds)
+      out.set(r.round, await loadCheckpoint(storage, r.checkpointCid, { config, task, timeoutMs: 120_000 }))
+  } finally {
+    await storage.stop()
+  }
+  return out
+}
+
+/** The kind earned nothing in any round, none of its deltas is in a checkpoint, and every report row names the case. */
+export function expectRefused(net: AdversarialDevnet, kind: AdversaryKind, reason: RegExp): void {
+  const rounds = net.rowsOf(kind)
+  for (const [i, ms] of rounds.entries()) {
+    const round = net.result.rounds[i].round
+    const used = net.checkpoints.get(round)?.manifest.deltas ?? []
+    for (const m of ms) {
+      expect(m.reward, `${m.name} round ${round}`).toBe('0')
+      expect(used.map((d) => d.hotkey)).not.toContain(m.hotkey)
+    }
+  }
+  // stale and replay have nothing to send in the first round; from the second on every report names them.
+  const said = rounds.flat().flatMap((m) => m.reasons ?? [])
+  expect(said.length, net.stderr().slice(-2000)).toBeGreaterThan(0)
+  for (const x of said) {
+    expect(x.score).toBe(0)
+    expect(x.reason).toMatch(reason)
+  }
+}
+
+/** Every settled round's checkpoint was fetched and parsed, and it folds in only deltas of paid miners. */
+export function expectCheckpointsClean(net: AdversarialDevnet): void {
+  for (const r of net.result.rounds) {
+    const cp = net.checkpoints.get(r.round)
+    expect(cp, `round ${r.round}`).toBeDefined()
+    const paid = new Set(r.miners.filter((m) => BigInt(m.reward) > 0n).map((m) => m.hotkey))
+    expect(cp?.manifest.deltas.length).toBeGreaterThan(0)
+    for (const d of cp?.manifest.deltas ?? []) expect(paid.has(d.hotkey), d.hotkey).toBe(true)
+  }
+}
