@@ -197,13 +197,17 @@ export function createValidator(p: CreateValidatorParameters): Validator {
     at = c.view.schedule.windowAt(head + 1)
     if (!at) return
     firstRound ??= at.round
-    // The current round first: its windows are short, while the previous round may settle until
-    // the end of this one (a settle approval waiting in the pool must not hold up this round's commit).
+    // The current round first, and the previous round's settlement only while the current round has
+    // nothing to send: its windows are short, while a settlement may wait until the end of this round
+    // (a settle approval waiting in the pool must not hold up this round's commit or reveal).
+    let busy = false
     for (const round of [at.round, at.round - 1]) {
       if (round < 0 || round < firstRound - 1 || finished.has(round)) continue
       try {
         const state = await loadRoundState(p.dataDir, round)
         const step = nextStep(state, round, at)
+        if (round === at.round) busy = step !== 'wait' && step !== 'done' && step !== 'settle'
+        else if (step === 'settle' && busy) continue
         if (step !== 'wait') log.debug('step', { round, step, head })
         await runStep(c, step, round, state)
       } catch (err) {
