@@ -3,10 +3,9 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'vitest'
-import type { DevnetResult, MinerSummary } from '../../cli/devnet/index.ts'
+import { type DevnetResult, devnetConfig, type MinerSummary } from '../../cli/devnet/index.ts'
 import type { AdversaryKind } from '../../miner/index.ts'
 import { loadCheckpoint, type ParsedCheckpoint } from '../../shared/checkpoint/index.ts'
-import { presetConfig } from '../../shared/config/index.ts'
 import { silentLogger } from '../../shared/logger/index.ts'
 import { createHeliaStorage, type HeliaStorage } from '../../shared/storage/index.ts'
 import { loadTask } from '../../shared/tasks/index.ts'
@@ -76,7 +75,8 @@ export async function startAdversarialDevnet(kinds: readonly AdversaryKind[]): P
 
 // Loads (strictly parsed) every settled round's checkpoint from the devnet owner's node, as a researcher would.
 async function fetchCheckpoints(result: AdversarialDevnet['result']): Promise<Map<number, ParsedCheckpoint>> {
-  const config = presetConfig('tiny')
+  // The devnet's config: the tiny preset, its round clock and the one-shard override.
+  const config = devnetConfig({ preset: 'tiny', sets: ['shards.count=1'] })
   const task = loadTask(config.task.name, config)
   const storage: HeliaStorage = await createHeliaStorage({
     dir: mkdtempSync(join(tmpdir(), 'robustness-fetch-')),
