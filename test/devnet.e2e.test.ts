@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,6 +12,7 @@ import { reportLoss } from '../shared/checkpoint/index.ts'
 import { presetConfig } from '../shared/config/index.ts'
 import { silentLogger } from '../shared/logger/index.ts'
 import { runCliAsync } from './helpers/cli.ts'
+import { spawnServedDevnet } from './helpers/servedDevnet.ts'
 
 // One small devnet for the whole file, run as a user would run it, with --serve so the chain can
 // be checked after the rounds. The first round also has two faults: validator-1 is killed (SIGKILL)
@@ -19,32 +20,17 @@ import { runCliAsync } from './helpers/cli.ts'
 // each must still get its reveal in.
 let result: DevnetResult & { ready?: boolean }
 let proc: ChildProcess
-let stdout = ''
-let stderr = ''
+let stdout = () => ''
+let stderr = () => ''
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'devnet-e2e-'))
-  const args = [
-    'bin/crowdtrain.js',
-    'devnet',
+  const devnet = await spawnServedDevnet([
     ...['--miners', '2', '--validators', '2', '--rounds', '2', '--preset', 'tiny', '--dir', dir],
-    ...['--window-timeout', '120', '--json', '--serve'],
+    ...['--window-timeout', '120'],
     ...['--chaos', 'kill-validator-after-commit:1', '--chaos', 'kill-miner-after-commit:0'],
-  ]
-  proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-  proc.stderr?.on('data', (b) => {
-    stderr += b
-  })
-  result = await new Promise((resolve, reject) => {
-    proc.stdout?.on('data', (b) => {
-      stdout += b
-      const ready = stdout.split('\n').find((l) => l.includes('"ready":true'))
-      if (ready) resolve(JSON.parse(ready))
-    })
-    proc.once('exit', (code) =>
-      reject(new Error(`devnet exited with ${code} before it was ready\n${stderr.slice(-4000)}`)),
-    )
-  })
+  ])
+  ;({ proc, result, stdout, stderr } = devnet)
 }, 600_000)
 
 afterAll(async () => {
@@ -91,7 +77,7 @@ describe('crowdtrain devnet', () => {
 
   test('behavior: a validator killed after committing weights and restarted still reveals in time', () => {
     const v = result.rounds[0].validators.find((x) => x.name === 'validator-1')
-    expect(v, stderr.slice(-2000)).toBeDefined()
+    expect(v, stderr().slice(-2000)).toBeDefined()
     expect(v?.revealed).toBe(true)
   })
 
@@ -233,7 +219,7 @@ describe('crowdtrain devnet --serve', () => {
     const exited = new Promise<number | null>((resolve) => proc.once('exit', resolve))
     proc.kill('SIGTERM')
     expect(await exited).toBe(0)
-    const last = JSON.parse(stdout.trim().split('\n').pop() as string) as DevnetResult
+    const last = JSON.parse(stdout().trim().split('\n').pop() as string) as DevnetResult
     expect(last.rounds.map((r) => r.ledgerCid)).toEqual(result.rounds.map((r) => r.ledgerCid))
   }, 60_000)
 })

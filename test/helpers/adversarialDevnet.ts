@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,6 +8,7 @@ import { loadCheckpoint, type ParsedCheckpoint } from '../../shared/checkpoint/i
 import { silentLogger } from '../../shared/logger/index.ts'
 import { createHeliaStorage, type HeliaStorage } from '../../shared/storage/index.ts'
 import { loadTask } from '../../shared/tasks/index.ts'
+import { spawnServedDevnet } from './servedDevnet.ts'
 
 /** A served tiny devnet with adversarial miners, and each settled round's checkpoint fetched from it. */
 export type AdversarialDevnet = {
@@ -28,29 +28,11 @@ export type AdversarialDevnet = {
  */
 export async function startAdversarialDevnet(kinds: readonly AdversaryKind[]): Promise<AdversarialDevnet> {
   const dir = mkdtempSync(join(tmpdir(), 'robustness-'))
-  const args = [
-    'bin/crowdtrain.js',
-    'devnet',
+  const { proc, result, stderr } = await spawnServedDevnet([
     ...['--miners', '2', '--validators', '2', '--rounds', '2', '--preset', 'tiny', '--set', 'shards.count=1'],
-    ...['--dir', dir, '--window-timeout', '300', '--json', '--serve'],
+    ...['--dir', dir, '--window-timeout', '300'],
     ...kinds.flatMap((k) => ['--adversary', k]),
-  ]
-  const proc: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-  let stderr = ''
-  proc.stderr?.on('data', (b) => {
-    stderr = (stderr + b).slice(-20_000)
-  })
-  let stdout = ''
-  const result: AdversarialDevnet['result'] = await new Promise((resolve, reject) => {
-    proc.stdout?.on('data', (b) => {
-      stdout += b
-      const ready = stdout.split('\n').find((l) => l.includes('"ready":true'))
-      if (ready) resolve(JSON.parse(ready))
-    })
-    proc.once('exit', (code) =>
-      reject(new Error(`devnet exited with ${code} before it was ready\n${stderr.slice(-4000)}`)),
-    )
-  })
+  ])
   const stop = async () => {
     if (proc.exitCode !== null) return
     const exited = new Promise((resolve) => proc.once('exit', resolve))
@@ -64,7 +46,7 @@ export async function startAdversarialDevnet(kinds: readonly AdversaryKind[]): P
   return {
     result,
     checkpoints,
-    stderr: () => stderr,
+    stderr,
     rowsOf(kind) {
       const hotkeys = new Set((result.adversaries ?? []).filter((a) => a.kind === kind).map((a) => a.hotkey))
       return result.rounds.map((r) => r.miners.filter((m) => hotkeys.has(m.hotkey)))

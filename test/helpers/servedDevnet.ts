@@ -21,18 +21,29 @@ export type ServedDevnet = {
   stop(): Promise<void>
 }
 
-/** Starts a devnet as a user would (`bin/crowdtrain.js devnet ... --json --serve`) and waits until it serves. */
-export async function startServedDevnet(prefix: string, args: readonly string[]): Promise<ServedDevnet> {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
-  const proc = spawn(process.execPath, ['bin/crowdtrain.js', 'devnet', ...args, '--dir', dir, '--json', '--serve'], {
+/** A devnet child process (`--json --serve`) and its ready line. */
+export type SpawnedDevnet = {
+  proc: ChildProcess
+  result: DevnetResult & { ready?: boolean; ipfs?: string[] }
+  /** Everything printed on stdout so far (the summary is the last line once it stops). */
+  stdout: () => string
+  stderr: () => string
+}
+
+/**
+ * Spawns `bin/crowdtrain.js devnet ARGS --json --serve` as a user would and resolves with its
+ * ready line; rejects with the stderr tail when it exits first.
+ */
+export async function spawnServedDevnet(args: readonly string[]): Promise<SpawnedDevnet> {
+  const proc = spawn(process.execPath, ['bin/crowdtrain.js', 'devnet', ...args, '--json', '--serve'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stdout = ''
   let stderr = ''
   proc.stderr?.on('data', (b) => {
-    stderr += b
+    stderr = (stderr + b).slice(-50_000)
   })
-  const result = await new Promise<ServedDevnet['result']>((resolve, reject) => {
+  const result = await new Promise<SpawnedDevnet['result']>((resolve, reject) => {
     proc.stdout?.on('data', (b) => {
       stdout += b
       const ready = stdout.split('\n').find((l) => l.includes('"ready":true'))
@@ -42,6 +53,13 @@ export async function startServedDevnet(prefix: string, args: readonly string[])
       reject(new Error(`devnet exited with ${code} before it was ready\n${stderr.slice(-4000)}`)),
     )
   })
+  return { proc, result, stdout: () => stdout, stderr: () => stderr }
+}
+
+/** Starts a devnet as a user would (`bin/crowdtrain.js devnet ... --json --serve`) and waits until it serves. */
+export async function startServedDevnet(prefix: string, args: readonly string[]): Promise<ServedDevnet> {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  const { proc, result, stderr } = await spawnServedDevnet([...args, '--dir', dir])
   const storage = await createHeliaStorage({
     dir: mkdtempSync(join(tmpdir(), `${prefix}reader-`)),
     listen: ['/ip4/127.0.0.1/tcp/0'],
@@ -52,7 +70,7 @@ export async function startServedDevnet(prefix: string, args: readonly string[])
     result,
     proc,
     storage,
-    stderr: () => stderr,
+    stderr,
     async ledger(cid) {
       return parseLedger(await storage.get(cid, { maxBytes: MAX_LEDGER_BYTES, timeoutMs: 30_000 }))
     },
