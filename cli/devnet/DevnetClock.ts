@@ -38,7 +38,10 @@ export type DevnetClockInit = {
 
 /** What one tick saw and did. */
 export type TickResult = ClockDecision & {
+  /** The head after this tick (one more than `observedHead` when it built a block). */
   head: number
+  /** The head `settled` and `included` were read at: a block this tick built may hold a settlement they miss. */
+  observedHead: number
   ready: boolean
   members: Map<string, Member>
   settled: Map<number, string>
@@ -136,7 +139,7 @@ export class DevnetClock {
       this.init.logger.debug('block built', { block: built, reason: decision.reason })
       if (decision.reason.endsWith('timeout')) this.init.logger.warn('window timed out', { block: built, ...decision })
     }
-    return { ...decision, head: devchain.head(), ready, members, settled, included }
+    return { ...decision, head: devchain.head(), observedHead: head, ready, members, settled, included }
   }
 }
 

@@ -295,7 +295,8 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
           log.info('round settled', { round: r, lossBefore: s.lossBefore, lossAfter: s.lossAfter, ledger: cid })
           p.onRound?.(s, Date.now() - started)
         }
-        if (!cid && t.head >= schedule.forRound(r + 1).lastBlock) {
+        // Judged at the head `settled` was read at: a settlement in the deadline block itself counts.
+        if (!cid && t.observedHead >= schedule.forRound(r + 1).lastBlock) {
           const reason = 'void: not settled before the end of the next round'
           if (!expectVoid.has(r)) throw new RoundFailedError(r, reason)
           voidRounds.set(r, `${reason} (chaos void-round: too few validators)`)
