@@ -54,6 +54,13 @@ export function registerMiner(program: Command): void {
     )
     .action(async (opts) => {
       const netuid = intFlag('netuid', opts.netuid, 0, 2 ** 32 - 1)
+      for (const id of (opts.serveOnlyTo ?? []) as string[]) {
+        try {
+          peerIdFromString(id)
+        } catch {
+          throw new UsageError(`--serve-only-to must be a libp2p peer id, got "${id}".`)
+        }
+      }
       const rounds = opts.rounds === undefined ? undefined : intFlag('rounds', opts.rounds, 1, 1_000_000)
       if (!(BACKEND_NAMES as readonly string[]).includes(opts.backend))
         throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got "${opts.backend}".`)

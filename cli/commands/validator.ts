@@ -1,5 +1,6 @@
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { decodeAddress } from '@polkadot/util-crypto'
 import { type Command, Option } from 'commander'
 import { connect } from '../../chain/index.ts'
 import { BACKEND_NAMES, initBackend } from '../../shared/backend/index.ts'
@@ -53,6 +54,13 @@ export function registerValidator(program: Command): void {
     .action(async (opts) => {
       const netuid = intFlag('netuid', opts.netuid, 0, 2 ** 32 - 1)
       const faults = parseFaults(opts.faulty)
+      for (const hotkey of (opts.unreachableMiner ?? []) as string[]) {
+        try {
+          decodeAddress(hotkey)
+        } catch {
+          throw new UsageError(`--unreachable-miner must be an SS58 hotkey, got "${hotkey}".`)
+        }
+      }
       const rounds = opts.rounds === undefined ? undefined : intFlag('rounds', opts.rounds, 1, 1_000_000)
       if (opts.backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(opts.backend))
         throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got "${opts.backend}".`)
