@@ -40,6 +40,17 @@ describe('scoreRound', () => {
     expect(rows.every((r) => r.reason === undefined && r.group === undefined)).toBe(true)
   })
 
+  test('behavior: a delta far under the best of its shard scores zero, as a random step would; other shards keep their own best', () => {
+    const rows = scoreRound([
+      m(1, { lossStep: 1.8, gateStep: 1.7 }),
+      m(2, { lossStep: 1.9, gateStep: 1.85 }),
+      m(3, { lossStep: 1.99, gateStep: 1.98 }),
+      m(4, { shard: 1, lossStep: 1.99, gateStep: 1.98 }),
+    ])
+    expect(rows.map((r) => r.score > 0)).toEqual([true, true, false, true])
+    expect(rows[2].reason).toMatch(/^below-floor: improvement 0\.0100 is under 0\.25 of the best of shard 0 \(0\.2000\)/)
+  })
+
   test('behavior: every zero score carries its reason', () => {
     const rows = scoreRound([
       m(0, { fetched: false, valid: false, lossBase: undefined, lossStep: undefined, dense: undefined }),
