@@ -48,7 +48,9 @@ describe('scoreRound', () => {
       m(4, { shard: 1, lossStep: 1.99, gateStep: 1.98 }),
     ])
     expect(rows.map((r) => r.score > 0)).toEqual([true, true, false, true])
-    expect(rows[2].reason).toMatch(/^below-floor: improvement 0\.0100 is under 0\.25 of the best of shard 0 \(0\.2000\)/)
+    expect(rows[2].reason).toMatch(
+      /^below-floor: improvement 0\.0100 is under 0\.25 of the best of shard 0 \(0\.2000\)/,
+    )
   })
 
   test('behavior: every zero score carries its reason', () => {
