@@ -179,15 +179,15 @@ function applyFloor(
   share: number,
 ): void {
   const best = new Map<number, number>()
-  owns.forEach((o, i) => best.set(shards[i], Math.max(best.get(shards[i]) ?? 0, o.score)))
-  owns.forEach((o, i) => {
+  for (const [i, o] of owns.entries()) best.set(shards[i], Math.max(best.get(shards[i]) ?? 0, o.score))
+  for (const [i, o] of owns.entries()) {
     const top = best.get(shards[i]) ?? 0
-    if (o.score <= 0 || o.score >= share * top) return
+    if (o.score <= 0 || o.score >= share * top) continue
     o.score = 0
     o.reason =
       `${REASONS.belowFloor}: improvement ${o.improvement?.toFixed(4)} is under ${share} of the best of ` +
       `shard ${shards[i]} (${top.toFixed(4)}); a step this small is not told apart from a random one`
-  })
+  }
 }
 
 /**
