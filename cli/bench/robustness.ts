@@ -75,9 +75,11 @@ export async function run(opts: RobustnessOptions): Promise<Record<string, unkno
 }
 
 function table(cases: RobustnessCase[], honest: number | null, adversarial: number | null, change: number | null) {
-  const lines = ['case           handled  reward       reason']
+  const lines = ['case           handled  reward        effect on the checkpoint         reason']
   for (const c of cases)
-    lines.push(`${c.case.padEnd(14)} ${(c.handled ? 'yes' : 'NO').padEnd(8)} ${c.reward.padEnd(12)} ${c.reason}`)
+    lines.push(
+      `${c.case.padEnd(14)} ${(c.handled ? 'yes' : 'NO').padEnd(8)} ${c.reward.padEnd(13)} ${c.effect.padEnd(32)} ${c.reason}`,
+    )
   const pct = change === null ? 'n/a' : `${(change * 100).toFixed(2)}%`
   lines.push(
     `final report-split loss: honest-only ${honest ?? 'n/a'}, with adversaries ${adversarial ?? 'n/a'} (${pct})`,

@@ -31,6 +31,10 @@ function devnet(miners: MinerSummary[]): DevnetResult {
   }
 }
 
+const none = { aggregatedRounds: 0, effect: 'none (never aggregated)' }
+const once = { aggregatedRounds: 1, effect: 'aggregated in 1 of 1 rounds' }
+const sybilIn = 'aggregated in 1 of 1 rounds'
+
 describe('judgeCases', () => {
   test('default: a zero reward with reasons is handled; a sybil pair sharing one group is handled', () => {
     const d = 'duplicate: near-duplicate group of uid 5; one reward shared'
@@ -43,9 +47,9 @@ describe('judgeCases', () => {
       ]),
     )
     expect(cases).toEqual([
-      { case: 'noise', handled: true, reward: '0', reason: 'no-improvement' },
-      { case: 'sybil', handled: true, reward: '20', reason: d },
-      { case: 'poison', handled: false, reward: '5', reason: 'no report row (nothing counted on chain)' },
+      { case: 'noise', handled: true, reward: '0', reason: 'no-improvement', ...none },
+      { case: 'sybil', handled: true, reward: '20', reason: d, aggregatedRounds: 1, effect: sybilIn },
+      { case: 'poison', handled: false, reward: '5', reason: 'no report row (nothing counted on chain)', ...once },
     ])
   })
 

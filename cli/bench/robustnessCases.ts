@@ -13,6 +13,10 @@ export type RobustnessCase = {
   reward: string
   /** The validators' reasons, distinct, as the score reports give them (`no report row` when it sent nothing that counted). */
   reason: string
+  /** Rounds whose checkpoint folded in a delta of the bad actor (0: it cannot have moved the model). */
+  aggregatedRounds: number
+  /** Its effect on the report-split loss: none when never aggregated, otherwise what got in. */
+  effect: string
 }
 
 const SYBIL = new Set(['sybil', 'sybil-noisy'])
@@ -33,11 +37,19 @@ export function judgeCases(result: DevnetResult): RobustnessCase[] {
     const handled = SYBIL.has(kind)
       ? rows.every((m) => BigInt(m.reward) === 0n || sharedOnly(m))
       : reward === 0n && rows.every((m) => (m.reasons ?? []).every((x) => x.score === 0))
+    const aggregatedRounds = result.rounds.filter((r) =>
+      r.miners.some((m) => m.accepted && hotkeys.includes(m.hotkey)),
+    ).length
     return {
       case: kind,
       handled,
       reward: reward.toString(),
       reason: reasons.length > 0 ? reasons.join(' | ') : 'no report row (nothing counted on chain)',
+      aggregatedRounds,
+      effect:
+        aggregatedRounds === 0
+          ? 'none (never aggregated)'
+          : `aggregated in ${aggregatedRounds} of ${result.rounds.length} rounds`,
     }
   })
 }
