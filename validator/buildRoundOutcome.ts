@@ -125,7 +125,6 @@ export async function buildRoundOutcome(
   // Void rounds' emission is carried over (design §2), each void round once.
   const carried = carriedVoidRounds({
     round,
-    parentRound: parent.round,
     settled: parent.settled,
     hadReveals: (q) =>
       roundRecords(ctx, q, ctx.view.schedule.forRound(q).weightsReveal.graceEnd).weightReveals.length > 0,
