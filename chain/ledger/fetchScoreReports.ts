@@ -22,21 +22,29 @@ export type FetchScoreReportsReturnType = {
 /**
  * Every revealed score report that fetches (size cap, timeout), parses and carries its validator's
  * signature, by validator uid — the reports a settlement counts. The same code serves validators settling
- * and `checkpoint verify` recomputing, so both leave out exactly the same reports. Throws only on abort.
+ * and `checkpoint verify` recomputing, so both leave out exactly the same reports. Fetched at once (a
+ * validator that went offline costs one timeout, not one each), judged in uid order. Throws only on abort.
  */
 export async function fetchScoreReports(p: FetchScoreReportsParameters): Promise<FetchScoreReportsReturnType> {
   const out: FetchScoreReportsReturnType = { reports: new Map(), skipped: [] }
-  for (const w of [...p.reveals].sort((a, b) => a.uid - b.uid)) {
-    let bytes: Uint8Array
-    try {
-      bytes = await p.storage.get(w.reportCid, { maxBytes: MAX_REPORT_BYTES, timeoutMs: p.timeoutMs, signal: p.signal })
-    } catch (err) {
-      if (p.signal?.aborted) throw err
-      out.skipped.push({ uid: w.uid, cid: w.reportCid, unavailable: true, reason: describeError(err) })
+  const reveals = [...p.reveals].sort((a, b) => a.uid - b.uid)
+  const fetched = await Promise.allSettled(
+    reveals.map((w) =>
+      p.storage.get(w.reportCid, { maxBytes: MAX_REPORT_BYTES, timeoutMs: p.timeoutMs, signal: p.signal }),
+    ),
+  )
+  if (p.signal?.aborted) throw fetched.find((f) => f.status === 'rejected')?.reason ?? p.signal.reason
+  for (const [i, w] of reveals.entries()) {
+    const got = fetched[i]
+    if (got.status === 'rejected') {
+      out.skipped.push({ uid: w.uid, cid: w.reportCid, unavailable: true, reason: describeError(got.reason) })
       continue
     }
     try {
-      out.reports.set(w.uid, parseScoreReport(bytes, { netuid: p.netuid, round: p.round, validator: w.hotkey }).report)
+      out.reports.set(
+        w.uid,
+        parseScoreReport(got.value, { netuid: p.netuid, round: p.round, validator: w.hotkey }).report,
+      )
     } catch (err) {
       out.skipped.push({ uid: w.uid, cid: w.reportCid, unavailable: false, reason: describeError(err) })
     }
