@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { type ChainClient, connect } from '../chain/client/index.ts'
+import { readPendingCalls } from '../chain/actions/index.ts'
+import { buildAsMulti, type ChainClient, connect } from '../chain/client/index.ts'
 import { type Devchain, devKeypair, startDevchain } from '../chain/devchain/index.ts'
 import { deltaCommitRecord, encodeRecord, registerRecord, roundWindows } from '../chain/protocol/index.ts'
+import { buildSettleCall, multisigAddress } from '../chain/settle/index.ts'
 import { ChainWatcher, DevnetClock } from '../cli/devnet/index.ts'
 import { silentLogger } from '../shared/logger/index.ts'
 
@@ -85,5 +87,50 @@ describe('devnet clock on the embedded chain', () => {
     const t = await clock.tick()
     expect(t).toMatchObject({ build: true, reason: 'transactions pending', ready: false })
     expect(devchain.head()).toBe(head + 1)
+  })
+
+  test('behavior: a late settlement is seen from its first approval in the pool to the approval that completes it', async () => {
+    const [alice, bob] = await Promise.all([devKeypair('//Alice'), devKeypair('//Bob')])
+    const watcher = new ChainWatcher({
+      client,
+      netuid: NETUID,
+      maxUids: 16,
+      immunityBlocks: 0,
+      pool: () => devchain.chain.txPool.pendingExtrinsics,
+    })
+    const multisig = { address: multisigAddress([alice.address, bob.address], 2), threshold: 2 }
+    const { call } = buildSettleCall({
+      api: client.api,
+      netuid: NETUID,
+      round: 4,
+      ledgerCid: CID,
+      treasury: alice.address,
+      assetId: NETUID,
+      payouts: [],
+    })
+    const approve = async (pair: typeof alice, other: string) => {
+      const pending = await readPendingCalls(client, { multisig: multisig.address })
+      const tx = buildAsMulti(client.api, {
+        threshold: 2,
+        otherSignatories: [other],
+        timepoint: pending[0]?.timepoint ?? null,
+        call: call as never,
+        maxWeight: { refTime: 10_000_000_000n, proofSize: 1_000_000n },
+      })
+      const nonce = await client.api.rpc.system.accountNextIndex(pair.address)
+      await tx.signAndSend(pair, { nonce })
+      for (let i = 0; i < 100 && devchain.chain.txPool.pendingExtrinsics.length === 0; i++)
+        await new Promise((r) => setTimeout(r, 20))
+    }
+    const none = { proposed: false, proposalPending: false, completing: false }
+    expect(await watcher.settleProgress(4, multisig)).toEqual(none)
+    await approve(alice, bob.address)
+    expect(await watcher.settleProgress(4, multisig)).toEqual({ ...none, proposalPending: true })
+    // Another round's settlement is not this one's.
+    expect(await watcher.settleProgress(5, multisig)).toEqual(none)
+    await devchain.newBlock()
+    expect(await watcher.settleProgress(4, multisig)).toEqual({ ...none, proposed: true })
+    await approve(bob, alice.address)
+    expect(await watcher.settleProgress(4, multisig)).toEqual({ ...none, proposed: true, completing: true })
   })
 })

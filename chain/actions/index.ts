@@ -14,7 +14,7 @@ export {
   type ReadMetagraphReturnType,
   readMetagraph,
 } from './readMetagraph.ts'
-export { type PendingCall, type ReadPendingCallsParameters, readPendingCalls } from './readPendingCalls.ts'
+export { asMultiCall, type PendingCall, type ReadPendingCallsParameters, readPendingCalls } from './readPendingCalls.ts'
 export { type ReadRoundParameters, type ReadRoundReturnType, readRound, remarksOfBlock } from './readRound.ts'
 export {
   type ReadSettledRoundsParameters,

@@ -49,24 +49,45 @@ async function proposedCall(client: ChainClient, p: PendingCall): Promise<CallBa
   const hash = await api.rpc.chain.getBlockHash(p.timepoint.height)
   const block = await api.rpc.chain.getBlock(hash)
   const ext = block.block.extrinsics[p.timepoint.index]
-  if (ext?.method.section !== 'multisig' || ext.method.method !== 'asMulti') return undefined
+  return ext ? asMultiCall(api, ext, (call) => call.hash.toHex() === p.callHash) : undefined
+}
+
+/**
+ * The call inside a `multisig.asMulti` (or `asMultiThreshold1`) extrinsic that `accept` takes (its hash, or what it does),
+ * plain or, on old runtimes, wrapped in WrapperKeepOpaque (length-prefixed bytes); undefined for
+ * another extrinsic.
+ */
+export function asMultiCall(
+  api: ChainClient['api'],
+  ext: { method: CallBase<AnyTuple> },
+  accept: (call: CallBase<AnyTuple>) => boolean,
+): CallBase<AnyTuple> | undefined {
+  if (ext.method.section !== 'multisig' || !['asMulti', 'asMultiThreshold1'].includes(ext.method.method))
+    return undefined
   const idx = ext.method.meta.args.findIndex((a) => a.name.toString() === 'call')
-  const arg = ext.method.args[idx] as Codec
-  if ((arg as unknown as CallBase<AnyTuple>).hash?.toHex?.() === p.callHash && 'section' in arg) {
+  const arg = ext.method.args[idx] as Codec | undefined
+  if (!arg) return undefined
+  if ('section' in arg && accepts(accept, arg as unknown as CallBase<AnyTuple>))
     return arg as unknown as CallBase<AnyTuple>
-  }
-  // Old runtimes wrap the call in WrapperKeepOpaque (length-prefixed bytes): decode the inner bytes.
   for (const raw of [arg.toU8a(), arg.toU8a(true)]) {
     for (const bytes of [raw, raw.subarray(lenPrefix(raw))]) {
       try {
         const call = api.createType('Call', bytes) as unknown as CallBase<AnyTuple>
-        if (call.hash.toHex() === p.callHash) return call
+        if (accepts(accept, call)) return call
       } catch {
         // not this framing
       }
     }
   }
   return undefined
+}
+
+function accepts(accept: (call: CallBase<AnyTuple>) => boolean, call: CallBase<AnyTuple>): boolean {
+  try {
+    return accept(call)
+  } catch {
+    return false
+  }
 }
 
 /** Bytes taken by a SCALE compact length prefix. */

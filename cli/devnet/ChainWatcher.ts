@@ -1,5 +1,12 @@
+import type { AnyTuple, CallBase } from '@polkadot/types/types'
 import type { HexString } from '@polkadot/util/types'
-import { readRound, readSettledRounds, remarksOfBlock } from '../../chain/actions/index.ts'
+import {
+  asMultiCall,
+  readPendingCalls,
+  readRound,
+  readSettledRounds,
+  remarksOfBlock,
+} from '../../chain/actions/index.ts'
 import type { ChainClient } from '../../chain/client/index.ts'
 import {
   accountId,
@@ -10,7 +17,8 @@ import {
   type RawRemark,
   type RoundSchedule,
 } from '../../chain/protocol/index.ts'
-import type { SeenAction } from './clockPolicy.ts'
+import { decodeSettleCall } from '../../chain/settle/index.ts'
+import type { PreviousSettlement, SeenAction } from './clockPolicy.ts'
 
 /** The inputs of a `ChainWatcher`. */
 export type ChainWatcherInit = {
@@ -102,11 +110,62 @@ export class ChainWatcher {
     return { size: hexes.length, actions: pendingActions(this.init.client, hexes, this.netuid) }
   }
 
+  /** How far round `round`'s settlement has come, on chain and in the pool (`settleProgress`). */
+  settleProgress(round: number, multisig: SettleMultisig): ReturnType<typeof settleProgress> {
+    return settleProgress(this.init.client, { netuid: this.netuid, round, multisig, pool: this.init.pool() })
+  }
+
   /** Settled rounds with their ledger CIDs (uniques items of the subnet). */
   async settled(): Promise<Map<number, string>> {
     if (this.netuid < 0) return new Map()
     const { rounds } = await readSettledRounds(this.init.client, { netuid: this.netuid })
     return new Map(rounds.map((r) => [r.round, r.ledgerCid]))
+  }
+}
+
+/** The treasury multisig that settles rounds: its address and the approvals it needs. */
+export type SettleMultisig = { address: string; threshold: number }
+
+/**
+ * How far round `round`'s settlement has come: the multisig operations of its settle calls on chain
+ * (with their approvals) and the `asMulti` approvals of those calls waiting in the pool.
+ */
+export async function settleProgress(
+  client: ChainClient,
+  p: { netuid: number; round: number; multisig: SettleMultisig; pool: readonly HexString[] },
+): Promise<Omit<PreviousSettlement, 'round' | 'hadReveals'>> {
+  const ofRound = (call: CallBase<AnyTuple>) => {
+    try {
+      const parts = decodeSettleCall(call)
+      return parts.netuid === p.netuid && parts.round === p.round
+    } catch {
+      return false // another call of the multisig (a validator rotation)
+    }
+  }
+  const id = (address: string) => accountId(address) ?? address
+  const onChain = new Map<string, Set<string>>()
+  for (const c of await readPendingCalls(client, { multisig: p.multisig.address, withCalls: true }))
+    if (c.call && ofRound(c.call)) onChain.set(c.callHash, new Set(c.approvals.map(id)))
+  const pooled = new Map<string, Set<string>>()
+  for (const hex of p.pool) {
+    try {
+      const ext = client.api.createType('Extrinsic', hex)
+      const call = asMultiCall(client.api, ext as unknown as { method: CallBase<AnyTuple> }, ofRound)
+      if (!call) continue
+      const hash = call.hash.toHex()
+      pooled.set(hash, (pooled.get(hash) ?? new Set()).add(id(ext.signer.toString())))
+    } catch {
+      // Not ours to judge: the chain rejects it when it builds the block.
+    }
+  }
+  // Approvals of one call reach the threshold; two first approvals in one block do not (the second needs the timepoint).
+  const completes = (hash: string) =>
+    (onChain.has(hash) || p.multisig.threshold === 1) &&
+    new Set([...(onChain.get(hash) ?? []), ...(pooled.get(hash) ?? [])]).size >= p.multisig.threshold
+  return {
+    proposed: onChain.size > 0,
+    proposalPending: [...pooled.keys()].some((h) => !onChain.has(h)),
+    completing: [...new Set([...onChain.keys(), ...pooled.keys()])].some(completes),
   }
 }
 

@@ -1,9 +1,10 @@
 import type { Devchain } from '../../chain/devchain/index.ts'
 import type { Member, RoundSchedule } from '../../chain/protocol/index.ts'
 import { accountId } from '../../chain/protocol/index.ts'
+import { multisigAddress } from '../../chain/settle/index.ts'
 import type { Logger } from '../../shared/logger/index.ts'
-import type { ChainWatcher } from './ChainWatcher.ts'
-import { type ClockDecision, clockDecision, type SeenAction } from './clockPolicy.ts'
+import type { ChainWatcher, SettleMultisig } from './ChainWatcher.ts'
+import { type ClockDecision, clockDecision, type PreviousSettlement, type SeenAction } from './clockPolicy.ts'
 
 /** A participant the devnet spawned. */
 export type Participant = {
@@ -61,15 +62,22 @@ export class DevnetClock {
   private holding = false
   private lastRound = Number.POSITIVE_INFINITY
   private threshold: number | undefined
+  private multisig: SettleMultisig | undefined
+  private told = ''
 
   constructor(init: DevnetClockInit) {
     this.init = init
   }
 
-  /** Sets the subnet's round schedule and the approvals a settlement needs. */
-  setSchedule(schedule: RoundSchedule, threshold?: number): void {
+  /**
+   * Sets the subnet's round schedule and the approvals a settlement needs; with the validators
+   * (the multisig's signatories) the clock also waits for a round settling late before its deadline.
+   */
+  setSchedule(schedule: RoundSchedule, threshold?: number, validators?: readonly string[]): void {
     this.schedule = schedule
     this.threshold = threshold
+    if (threshold !== undefined && validators?.length)
+      this.multisig = { address: multisigAddress(validators, threshold), threshold }
   }
 
   /** From now on, only transactions make blocks (the rounds are over; claims still go through). */
@@ -80,6 +88,17 @@ export class DevnetClock {
   /** No round after `round` is opened: past it, only transactions make blocks (claims still go through). */
   setLastRound(round: number): void {
     this.lastRound = round
+  }
+
+  private previous(
+    head: number,
+    round: number | undefined,
+    settled: ReadonlyMap<number, string>,
+    members: Map<string, Member>,
+  ): Promise<PreviousSettlement | undefined> {
+    const { schedule, multisig } = this
+    if (!schedule || !multisig || round === undefined || settled.has(round - 1)) return Promise.resolve(undefined)
+    return previousOf(this.init.watcher, { schedule, multisig, head, round, members })
   }
 
   /** Reads, decides and maybe builds one block. */
@@ -108,31 +127,38 @@ export class DevnetClock {
         .map((m) => m.hotkey)
     const included = where && this.schedule ? watcher.included(this.schedule, where.round, members) : []
     const pool = watcher.pending()
-    const decision =
-      this.holding || (where !== null && where.round > this.lastRound)
-        ? { ...holdDecision(pool.size), round: where?.round ?? null, window: where?.window ?? null }
-        : clockDecision({
-            schedule: this.schedule,
-            head,
-            included,
-            pending: pool.actions.map((a) => ({ ...a, hotkey: hotkeyOf(members, a.hotkey) })),
-            poolSize: pool.size,
-            expected: {
-              miners: expectedOf('miner'),
-              validators: expectedOf('validator'),
-              revealOnly: expectedOf('miner', 'reveal-only'),
-            },
-            attempted: where && this.schedule ? watcher.attempted(this.schedule, where.round, members) : [],
-            ready,
-            settled: new Set(settled.keys()),
-            now,
-            windowSince: this.windowSince,
-            timeoutMs: this.init.timeoutMs,
-            threshold: this.threshold,
-            neverReveal: this.init.participants
-              .filter((p) => this.init.neverReveal?.has(p.name))
-              .flatMap((p) => memberOf(p)?.hotkey ?? []),
-          })
+    const holding = this.holding || (where !== null && where.round > this.lastRound)
+    const previous = holding ? undefined : await this.previous(head, where?.round, settled, members)
+    const decision = holding
+      ? { ...holdDecision(pool.size), round: where?.round ?? null, window: where?.window ?? null }
+      : clockDecision({
+          schedule: this.schedule,
+          head,
+          included,
+          pending: pool.actions.map((a) => ({ ...a, hotkey: hotkeyOf(members, a.hotkey) })),
+          poolSize: pool.size,
+          expected: {
+            miners: expectedOf('miner'),
+            validators: expectedOf('validator'),
+            revealOnly: expectedOf('miner', 'reveal-only'),
+          },
+          attempted: where && this.schedule ? watcher.attempted(this.schedule, where.round, members) : [],
+          ready,
+          settled: new Set(settled.keys()),
+          now,
+          windowSince: this.windowSince,
+          timeoutMs: this.init.timeoutMs,
+          threshold: this.threshold,
+          neverReveal: this.init.participants
+            .filter((p) => this.init.neverReveal?.has(p.name))
+            .flatMap((p) => memberOf(p)?.hotkey ?? []),
+          previous,
+        })
+    // Once per wait: the clock holds a block back for a round settling late (see `clockDecision`).
+    if (!decision.build && previous && decision.reason.startsWith(`waiting for round ${previous.round}'s`)) {
+      if (this.told !== decision.reason) this.init.logger.info(`clock: ${decision.reason}`, { head })
+      this.told = decision.reason
+    }
     if (decision.build) {
       await this.init.beforeBuild?.({ head, decision, pending: pool.actions, poolSize: pool.size })
       const built = await devchain.newBlock()
@@ -141,6 +167,18 @@ export class DevnetClock {
     }
     return { ...decision, head: devchain.head(), observedHead: head, ready, members, settled, included }
   }
+}
+
+/** Round r − 1's late settlement, read only in the two blocks before its deadline (round r's last block). */
+async function previousOf(
+  watcher: ChainWatcher,
+  p: { schedule: RoundSchedule; multisig: SettleMultisig; head: number; round: number; members: Map<string, Member> },
+): Promise<PreviousSettlement | undefined> {
+  const prev = p.round - 1
+  if (prev < 0 || p.head + 1 < p.schedule.forRound(p.round).lastBlock - 1) return undefined
+  const hadReveals = watcher.included(p.schedule, prev, p.members).some((a) => a.type === 'weights-reveal')
+  if (!hadReveals) return { round: prev, hadReveals, proposed: false, proposalPending: false, completing: false }
+  return { round: prev, hadReveals, ...(await watcher.settleProgress(prev, p.multisig)) }
 }
 
 function holdDecision(poolSize: number): Pick<ClockDecision, 'build' | 'reason' | 'waitingFor'> {

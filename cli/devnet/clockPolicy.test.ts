@@ -130,3 +130,51 @@ describe('clockDecision: faults on purpose', () => {
     expect(clockDecision(input({ head: 19, included: revealed, neverReveal: ['v1'] })).build).toBe(true)
   })
 })
+
+describe('clockDecision: a round settling late (after a void round)', () => {
+  // Round 0 settles late, in round 1, whose settle blocks are [36,37]: block 37 is round 0's last chance.
+  const late = (over: Partial<NonNullable<ClockInput['previous']>> = {}) => ({
+    round: 0,
+    hadReveals: true,
+    proposed: false,
+    proposalPending: false,
+    completing: false,
+    ...over,
+  })
+  const revealed1 = [act('weights-reveal', 'v0', 1)]
+
+  test('behavior: the block before the deadline waits for its proposal, even with transactions pending', () => {
+    const d = clockDecision(input({ head: 35, included: revealed1, poolSize: 1, threshold: 2, previous: late() }))
+    expect(d).toMatchObject({ build: false, waitingFor: ['settle'] })
+    expect(d.reason).toMatch(/round 0's settle proposal/)
+    const pending = late({ proposalPending: true })
+    expect(clockDecision(input({ head: 35, poolSize: 1, threshold: 2, previous: pending })).build).toBe(true)
+  })
+
+  test('behavior: the deadline block waits until the pending approvals complete the settlement', () => {
+    const proposed = late({ proposed: true })
+    expect(clockDecision(input({ head: 35, poolSize: 1, threshold: 2, previous: proposed })).build).toBe(true)
+    const d = clockDecision(input({ head: 36, included: revealed1, poolSize: 1, threshold: 2, previous: proposed }))
+    expect(d).toMatchObject({ build: false, waitingFor: ['settle'] })
+    expect(d.reason).toMatch(/round 0's late settlement/)
+    const completing = late({ proposed: true, completing: true })
+    expect(clockDecision(input({ head: 36, poolSize: 1, threshold: 2, previous: completing })).build).toBe(true)
+  })
+
+  test('behavior: no wait when it settled, had nothing to settle, too few validators live, or far from its deadline', () => {
+    const base = { head: 36, poolSize: 1, threshold: 2 }
+    expect(clockDecision(input({ ...base, previous: late(), settled: new Set([0]) })).build).toBe(true)
+    expect(clockDecision(input({ ...base, previous: late({ hadReveals: false }) })).build).toBe(true)
+    expect(clockDecision(input({ ...base, previous: late(), expected: { miners, validators: ['v0'] } })).build).toBe(
+      true,
+    )
+    expect(clockDecision(input({ ...base, head: 30, previous: late() })).build).toBe(true)
+  })
+
+  test('behavior: after the window timeout the clock moves on, and the round goes void', () => {
+    const d = clockDecision(
+      input({ head: 36, poolSize: 1, threshold: 2, previous: late(), now: 200_000, windowSince: 1 }),
+    )
+    expect(d.build).toBe(true)
+  })
+})

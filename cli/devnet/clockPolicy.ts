@@ -35,6 +35,26 @@ export type ClockInput = {
   threshold?: number
   /** Validators that commit but never reveal on purpose (`--faulty-validator no-reveal`): not waited for. */
   neverReveal?: readonly string[]
+  /**
+   * Round r − 1 (r the round of the next block) near its void deadline, the last block of round r,
+   * when it is not settled: it settles late when its settle phase went by without enough live
+   * validators (a `void-round` fault kills them until round r − 2's deadline). Read only for the
+   * two blocks before that deadline.
+   */
+  previous?: PreviousSettlement
+}
+
+/** How far round r − 1's late settlement has come (read from the chain and the pool). */
+export type PreviousSettlement = {
+  round: number
+  /** A weights reveal counted: there is something to settle. */
+  hadReveals: boolean
+  /** A settle call of the round has its first approval on chain. */
+  proposed: boolean
+  /** A first approval waits in the pool. */
+  proposalPending: boolean
+  /** Approvals in the pool reach the threshold with those on chain: the next block settles the round. */
+  completing: boolean
 }
 
 /** The clock's decision and why (for logs and the live table). */
@@ -64,6 +84,9 @@ const RECORD_OF: Record<WindowName, RecordType> = {
  * - in W's grace blocks: build only when every expected action is pending or included;
  * - settle phase: build when the pool holds something, the round is settled, no weights reveal
  *   counted (nothing to settle), or fewer validators live than a settlement needs;
+ * - round r − 1 settling late (`previous`): its void deadline is round r's last block d; block d − 1
+ *   waits until its first approval is on chain or pending, block d until the pending approvals
+ *   complete it — pool or not, since a block of other transactions would use up the deadline;
  * - in any case, build once W has waited longer than the timeout.
  */
 export function clockDecision(input: ClockInput): ClockDecision {
@@ -77,6 +100,8 @@ export function clockDecision(input: ClockInput): ClockDecision {
     window: where?.window ?? null,
     waitingFor: build ? [] : waitingFor,
   })
+  const late = timedOut ? null : lateSettlement(input, next, where?.round)
+  if (late) return decide(false, late, ['settle'])
   if (input.poolSize > 0 && !where?.inGrace) return decide(true, 'transactions pending')
   if (!input.ready) return decide(false, 'waiting for every participant to register')
   if (!input.schedule || !where) return decide(true, 'before genesis')
@@ -103,6 +128,24 @@ export function clockDecision(input: ClockInput): ClockDecision {
   if (missingAnywhere.length === 0) return decide(true, `every ${RECORD_OF[where.window]} pending or included`)
   if (timedOut) return decide(true, `${where.window} timeout`)
   return decide(false, `grace: waiting for ${RECORD_OF[where.window]}`, missingAnywhere)
+}
+
+/**
+ * Why block `next` must wait for round r − 1's late settlement (r = `round`), or null: r − 1 is
+ * unsettled, had something to settle and enough live validators, and `next` is the block before its
+ * deadline (its proposal must land there at the latest) or the deadline itself (its last approval).
+ */
+function lateSettlement(input: ClockInput, next: number, round: number | undefined): string | null {
+  const p = input.previous
+  if (!p || !input.ready || !input.schedule || round === undefined || p.round !== round - 1) return null
+  if (input.settled.has(p.round) || !p.hadReveals) return null
+  if (input.threshold !== undefined && input.expected.validators.length < input.threshold) return null
+  const deadline = input.schedule.forRound(round).lastBlock
+  if (next === deadline - 1 && !p.proposed && !p.proposalPending)
+    return `waiting for round ${p.round}'s settle proposal (void after block ${deadline})`
+  if (next === deadline && !p.completing)
+    return `waiting for round ${p.round}'s late settlement (void after block ${deadline})`
+  return null
 }
 
 /** The hotkeys expected to act in `window` of `round` that have no record in `seen`. */

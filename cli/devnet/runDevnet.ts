@@ -203,7 +203,7 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
     })
     watcher.setSubnet(subnet.netuid, new Set(subnet.validators))
     const schedule = scheduleFromConfig(config.round, subnet.genesisBlock)
-    clock.setSchedule(schedule, subnet.threshold)
+    clock.setSchedule(schedule, subnet.threshold, subnet.validators)
     log.info('subnet created', { netuid: subnet.netuid, genesisBlock: subnet.genesisBlock })
 
     const faulty = new Map((p.faultyValidators ?? []).map((kinds, i) => [`validator-${p.validators - 1 - i}`, kinds]))
