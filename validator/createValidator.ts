@@ -199,9 +199,12 @@ export function createValidator(p: CreateValidatorParameters): Validator {
     firstRound ??= at.round
     // The current round first, and the previous round's settlement only while the current round has
     // nothing to send: its windows are short, while a settlement may wait until the end of this round
-    // (a settle approval waiting in the pool must not hold up this round's commit or reveal).
+    // (a settle approval waiting in the pool must not hold up this round's commit or reveal). In this
+    // round's settle phase, settlements in deadline order: the previous round's (void after this
+    // round) before this one's.
     let busy = false
-    for (const round of [at.round, at.round - 1]) {
+    const order = at.window === 'settle' ? [at.round - 1, at.round] : [at.round, at.round - 1]
+    for (const round of order) {
       if (round < 0 || round < firstRound - 1 || finished.has(round)) continue
       try {
         const state = await loadRoundState(p.dataDir, round)
