@@ -1,6 +1,7 @@
 import { commitDelta, register, revealDelta, WindowClosedError } from '../chain/index.ts'
 import type { Member } from '../chain/protocol/index.ts'
 import { describeError } from '../shared/errors/index.ts'
+import { dialMissing } from '../shared/storage/index.ts'
 import { type MinerContext, saveState } from './minerContext.ts'
 import { nextAction } from './nextAction.ts'
 import { findOwnRecord } from './ownRecords.ts'
@@ -183,22 +184,14 @@ async function ensureMember(ctx: MinerContext, head: number): Promise<Member | u
 /** Dials every validator's registered addresses so that they can fetch deltas from this node over bitswap. */
 async function dialValidators(ctx: MinerContext): Promise<void> {
   if (!('dial' in ctx.storage)) return
-  const storage = ctx.storage
-  const now = Date.now()
-  const connected = new Set(storage.libp2p.getConnections().map((c) => c.remotePeer.toString()))
   for (const v of ctx.tracker.validators()) {
-    for (const addr of v.multiaddrs) {
-      const peer = /\/p2p\/([^/]+)$/.exec(addr)?.[1]
-      if (!peer || connected.has(peer) || peer === storage.peerId) continue
-      if (now - (ctx.memo.dialedAt.get(addr) ?? 0) < REDIAL_MS) continue
-      ctx.memo.dialedAt.set(addr, now)
-      try {
-        await storage.dial(addr, { signal: ctx.signal })
-        connected.add(peer)
-        ctx.log.info('connected to validator', { uid: v.uid, addr })
-      } catch (err) {
-        ctx.log.debug('validator not reachable', { uid: v.uid, addr, reason: describeError(err) })
-      }
+    const tried = await dialMissing(ctx.storage, v.multiaddrs, ctx.memo.dialedAt, {
+      everyMs: REDIAL_MS,
+      signal: ctx.signal,
+    })
+    for (const t of tried) {
+      if (t.ok) ctx.log.info('connected to validator', { uid: v.uid, addr: t.addr })
+      else ctx.log.debug('validator not reachable', { uid: v.uid, addr: t.addr, reason: t.reason })
     }
   }
 }

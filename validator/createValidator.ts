@@ -6,7 +6,7 @@ import { describeError } from '../shared/errors/index.ts'
 import type { Logger } from '../shared/logger/index.ts'
 import { createModel } from '../shared/model/index.ts'
 import { planShards } from '../shared/shards/index.ts'
-import type { Storage } from '../shared/storage/index.ts'
+import { dialMissing, type PeerDialer, type Storage } from '../shared/storage/index.ts'
 import { loadTask } from '../shared/tasks/index.ts'
 import { waitAtMost } from '../shared/waitAtMost.ts'
 import { createChainView } from './chainView.ts'
@@ -26,7 +26,10 @@ const STOP_GRACE_MS = 15_000
 const REGISTER_RETRY_BLOCKS = 20
 
 /** A storage that can also dial peers and tell its own addresses (the Helia backend). */
-type Dialable = { dial(address: string, opts?: { signal?: AbortSignal }): Promise<void>; multiaddrs(): string[] }
+type Dialable = PeerDialer & { multiaddrs(): string[] }
+
+/** How often an address whose peer is not connected is dialled again. */
+const REDIAL_MS = 10_000
 
 /** The inputs of `createValidator`. */
 export type CreateValidatorParameters = {
@@ -79,7 +82,7 @@ export function createValidator(p: CreateValidatorParameters): Validator {
   let ownClient: ChainClient | undefined
   let firstRound: number | undefined
   const finished = new Set<number>()
-  const dialed = new Set<string>()
+  const lastDial = new Map<string, number>()
   // The block a registration was sent at: it shows in finalized blocks a little later; do not pay twice.
   let registerSentAt: number | undefined
   let loop: Promise<void> = Promise.resolve()
@@ -165,14 +168,12 @@ export function createValidator(p: CreateValidatorParameters): Validator {
       .membersAt(head)
       .filter((m) => m.role === 'validator' && m.hotkey !== me?.hotkey)
       .flatMap((m) => m.multiaddrs)
-    for (const addr of [...(p.peers ?? []), ...others]) {
-      if (dialed.has(addr)) continue
-      dialed.add(addr)
-      await p.storage.dial(addr, { signal: abort.signal }).catch((err) => {
-        log.warn('peer not reachable', { addr, reason: describeError(err) })
-        dialed.delete(addr)
-      })
-    }
+    // Redialled while not connected: a busy peer misses pings and is dropped, a restarted one comes back.
+    const tried = await dialMissing(p.storage, [...(p.peers ?? []), ...others], lastDial, {
+      everyMs: REDIAL_MS,
+      signal: abort.signal,
+    })
+    for (const t of tried) if (!t.ok) log.warn('peer not reachable', { addr: t.addr, reason: t.reason })
   }
 
   async function runStep(c: ValidatorContext, step: RoundStep, round: number, state: RoundState | null): Promise<void> {
@@ -281,7 +282,7 @@ async function claimRewards(c: ValidatorContext, round: number, signal: AbortSig
 
 function isDialable(s: Storage): s is Storage & Dialable {
   const d = s as Partial<Dialable>
-  return typeof d.dial === 'function' && typeof d.multiaddrs === 'function'
+  return typeof d.dial === 'function' && typeof d.multiaddrs === 'function' && d.libp2p !== undefined
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

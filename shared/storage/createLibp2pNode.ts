@@ -37,6 +37,11 @@ export async function createLibp2pNode(params: {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery: [],
+    // The monitor pings every peer each 10 s and, by default, aborts a connection whose ping times out.
+    // Training and evaluation block a process's event loop for seconds on a busy CPU: in a 21-process
+    // devnet on 2 cores the validators lost each other that way and could no longer fetch one another's
+    // score reports. A dead peer's socket still closes; callers redial what they need (`dialMissing`).
+    connectionMonitor: { abortConnectionOnPingFailure: false },
     connectionGater: allow
       ? {
           denyDialPeer: async (peer) => denied(peer),

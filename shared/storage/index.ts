@@ -2,6 +2,7 @@ export { type CreateHeliaStorageParameters, createHeliaStorage, type HeliaStorag
 export { type CreateKuboStorageParameters, createKuboStorage } from './createKuboStorage.ts'
 export { type CrowdtrainLibp2p, type CrowdtrainServices, MAX_GOSSIP_BYTES } from './createLibp2pNode.ts'
 export { createMemoryStorage } from './createMemoryStorage.ts'
+export { type DialOutcome, dialMissing, type PeerDialer } from './dialMissing.ts'
 export {
   ContentTooLargeError,
   FetchTimeoutError,
