@@ -2,12 +2,11 @@ import type { Backend } from '../shared/backend/index.ts'
 import { compressDelta, encodeDelta } from '../shared/codec/index.ts'
 import type { CrowdtrainConfig } from '../shared/config/index.ts'
 import type { Logger } from '../shared/logger/index.ts'
-import { seedBytes } from '../shared/random.ts'
 import { type ShardPlan, shardTensors } from '../shared/shards/index.ts'
 import type { Storage } from '../shared/storage/index.ts'
 import type { Task } from '../shared/tasks/index.ts'
 import type { NamedTensor } from '../shared/tensor.ts'
-import { type StepInfo, trainShard } from '../shared/train/index.ts'
+import { minerBatchSeed, type StepInfo, trainShard } from '../shared/train/index.ts'
 import { alignTensors, type TrainState } from './stateStore.ts'
 
 /** The inputs of `produceDelta`. */
@@ -69,7 +68,7 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
     plan: p.plan,
     shard: p.shard,
     pages: p.pages,
-    seed: seedBytes(p.hotkey, p.round),
+    seed: minerBatchSeed(p.hotkey, p.round),
     train: p.config.train,
     backend: p.backend,
     optimizerState,

@@ -1,7 +1,7 @@
 import type { Member } from '../chain/protocol/index.ts'
 import { loadCheckpoint } from '../shared/checkpoint/index.ts'
 import { describeError } from '../shared/errors/index.ts'
-import { assignPages, shardForMiner, trainingPages } from '../shared/tasks/index.ts'
+import { assignPages, shardForMiner, startsFresh, trainingPages } from '../shared/tasks/index.ts'
 import type { HonestOverrides, RoundDelta } from './adversary/index.ts'
 import type { MinerContext } from './minerContext.ts'
 import { produceDelta } from './produceDelta.ts'
@@ -49,7 +49,9 @@ export async function trainRound(ctx: MinerContext, round: number, me: Member): 
   })
   let carried: TrainState | undefined
   try {
-    carried = await store.loadTrain(state)
+    // State is carried only inside one period of E rounds (validators check the first batch's
+    // fingerprint in the period's first round, which must start fresh).
+    if (!startsFresh(round, cfg.shards.rotateEvery)) carried = await store.loadTrain(state)
   } catch (err) {
     ctx.log.warn('training state unreadable; starting fresh', { reason: describeError(err) })
   }

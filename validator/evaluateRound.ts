@@ -7,8 +7,9 @@ import { evaluateLoss } from '../shared/eval/index.ts'
 import type { Logger } from '../shared/logger/index.ts'
 import type { ShardPlan } from '../shared/shards/index.ts'
 import type { Storage } from '../shared/storage/index.ts'
-import type { Task } from '../shared/tasks/index.ts'
+import { startsFresh, type Task, trainingPages, unassignedPages } from '../shared/tasks/index.ts'
 import type { NamedTensor } from '../shared/tensor.ts'
+import { createBatchChecker } from './batchCheck.ts'
 import { fetchDelta } from './fetchDelta.ts'
 import { type DeltaMeasurement, REASONS } from './scoreRound.ts'
 
@@ -55,7 +56,8 @@ export function shardParams(params: readonly NamedTensor[], names: readonly stri
 /**
  * Fetches, checks and measures every revealed delta of a round, one at a time (memory stays at one
  * dense delta plus θ): loss of θ_base and θ_base + η·Δ on the eval pages, and the same on
- * GATE_PAGES of the miner's assigned pages. A failure of one delta is recorded with its reason and
+ * GATE_PAGES of the miner's assigned pages; in a round where miners start fresh (`startsFresh`),
+ * the first-batch check (batchCheck.ts). A failure of one delta is recorded with its reason and
  * never stops the others.
  */
 export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMeasurement[]> {
@@ -63,6 +65,12 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
   const baseLoss = new Map<string, number>()
   const lossOf = (params: readonly NamedTensor[], pages: readonly number[]) =>
     evaluateLoss({ task: p.task, modelConfig: p.config.model, params, pages, backend: p.backend })
+  const fresh = startsFresh(p.round, p.config.shards.rotateEvery)
+  const referencePool = unassignedPages(
+    trainingPages(p.task),
+    p.reveals.map((r) => p.assignedPages(r.hotkey)),
+  )
+  const checkBatch = createBatchChecker({ ...p, referencePool })
   const out: DeltaMeasurement[] = []
   for (const reveal of p.reveals) {
     p.signal?.throwIfAborted()
@@ -101,7 +109,9 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
       const theta = withShard(base, stepped)
       const key = got.decoded.meta.baseCid
       if (!baseLoss.has(key)) baseLoss.set(key, await lossOf(base, p.evalPages))
-      const gatePages = p.assignedPages(reveal.hotkey).slice(0, GATE_PAGES)
+      const assigned = p.assignedPages(reveal.hotkey)
+      const gatePages = assigned.slice(0, GATE_PAGES)
+      const dense = got.decoded.delta.map((t) => t.data)
       out.push({
         ...row,
         fetched: true,
@@ -110,7 +120,19 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
         lossStep: round6(await lossOf(theta, p.evalPages)),
         gateBase: await lossOf(base, gatePages),
         gateStep: await lossOf(theta, gatePages),
-        dense: got.decoded.delta.map((t) => t.data),
+        ...(fresh
+          ? {
+              batchCheck: await checkBatch({
+                baseCid: key,
+                base,
+                shard: reveal.shard,
+                hotkey: reveal.hotkey,
+                pages: assigned,
+                delta: dense,
+              }),
+            }
+          : {}),
+        dense,
       })
       log.info('delta scored', { uid: reveal.uid, cid: reveal.cid })
     } catch (err) {

@@ -27,6 +27,7 @@ export {
   reportPages,
   type ShardForMinerParameters,
   shardForMiner,
+  startsFresh,
   trainingPages,
   unassignedPages,
 } from './pages.ts'

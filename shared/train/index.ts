@@ -1,4 +1,12 @@
 export { type AdamSlot, type AdamWConfig, adamwUpdate, clipByGlobalNorm, type OptimizerState } from './adamw.ts'
 export { TrainingAbortedError, TrainingDivergedError } from './errors.ts'
 export { learningRate, type ScheduleConfig } from './schedule.ts'
-export { type StepInfo, type TrainShardParameters, type TrainShardReturnType, trainShard } from './trainShard.ts'
+export { type ShardGradientParameters, shardGradient } from './shardGradient.ts'
+export {
+  batchStream,
+  minerBatchSeed,
+  type StepInfo,
+  type TrainShardParameters,
+  type TrainShardReturnType,
+  trainShard,
+} from './trainShard.ts'

@@ -3,7 +3,7 @@ import type { Backend } from '../backend/index.ts'
 import type { CrowdtrainConfig } from '../config/index.ts'
 import { type Logger, silentLogger } from '../logger/index.ts'
 import { checkParams, createModel, type ModelConfig, modelLoss, type Weights } from '../model/index.ts'
-import { createRng, type Seed, seedBytes } from '../random.ts'
+import { createRng, type Rng, type Seed, seedBytes } from '../random.ts'
 import { checkShardIndex, type ShardPlan } from '../shards/index.ts'
 import { sampleBatch, type Task } from '../tasks/index.ts'
 import type { NamedTensor } from '../tensor.ts'
@@ -43,6 +43,19 @@ export type TrainShardReturnType = {
   optimizerState: OptimizerState
   /** Tokens (examples for classification) the steps consumed. */
   tokens: number
+}
+
+/**
+ * The generator of a miner's batch stream: `createRng(seedBytes('crowdtrain:batches', seed))`, then one
+ * `sampleBatch` per inner step. PROTOCOL: validators replay it to find the windows a miner trained on.
+ */
+export function batchStream(seed: Seed): Rng {
+  return createRng(seedBytes('crowdtrain:batches', seed))
+}
+
+/** The seed of a miner's batch stream in a round (docs/network.md step 1). PROTOCOL. */
+export function minerBatchSeed(hotkey: string, round: number): Uint8Array {
+  return seedBytes(hotkey, round)
 }
 
 /** True when saved moments fit these tensors (same names and sizes). */
@@ -95,7 +108,7 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
     weights[t.name] = param
     slots.push({ name: t.name, param, m, v, decay: decay.get(t.name) ?? false })
   }
-  const rng = createRng(seedBytes('crowdtrain:batches', p.seed))
+  const rng = batchStream(p.seed)
   const { innerSteps: H, batch } = p.train
   const context = p.modelConfig.context
   const losses: number[] = []

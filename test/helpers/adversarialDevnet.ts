@@ -23,13 +23,18 @@ export type AdversarialDevnet = {
 
 /**
  * Starts `crowdtrain devnet` as a user would (2 honest miners, 2 validators, 2 rounds, tiny preset,
- * one shard so a sybil pair trains one shard whatever uids it draws, `--serve`) with one adversary
- * per kind, waits for the ready line, then loads every settled checkpoint from the owner's node.
+ * one shard so a sybil pair trains one shard whatever uids it draws, `--serve`, plus `sets` as
+ * `--set` overrides) with one adversary per kind, waits for the ready line, then loads every settled
+ * checkpoint from the owner's node.
  */
-export async function startAdversarialDevnet(kinds: readonly AdversaryKind[]): Promise<AdversarialDevnet> {
+export async function startAdversarialDevnet(
+  kinds: readonly AdversaryKind[],
+  sets: readonly string[] = [],
+): Promise<AdversarialDevnet> {
   const dir = mkdtempSync(join(tmpdir(), 'robustness-'))
   const { proc, result, stderr } = await spawnServedDevnet([
     ...['--miners', '2', '--validators', '2', '--rounds', '2', '--preset', 'tiny', '--set', 'shards.count=1'],
+    ...sets.flatMap((s) => ['--set', s]),
     ...['--dir', dir, '--window-timeout', '300'],
     ...kinds.flatMap((k) => ['--adversary', k]),
   ])
@@ -39,7 +44,7 @@ export async function startAdversarialDevnet(kinds: readonly AdversaryKind[]): P
     proc.kill('SIGTERM')
     await exited
   }
-  const checkpoints = await fetchCheckpoints(result).catch(async (err) => {
+  const checkpoints = await fetchCheckpoints(result, sets).catch(async (err) => {
     await stop()
     throw err
   })
@@ -56,9 +61,12 @@ export async function startAdversarialDevnet(kinds: readonly AdversaryKind[]): P
 }
 
 // Loads (strictly parsed) every settled round's checkpoint from the devnet owner's node, as a researcher would.
-async function fetchCheckpoints(result: AdversarialDevnet['result']): Promise<Map<number, ParsedCheckpoint>> {
-  // The devnet's config: the tiny preset, its round clock and the one-shard override.
-  const config = devnetConfig({ preset: 'tiny', sets: ['shards.count=1'] })
+async function fetchCheckpoints(
+  result: AdversarialDevnet['result'],
+  sets: readonly string[],
+): Promise<Map<number, ParsedCheckpoint>> {
+  // The devnet's config: the tiny preset, its round clock, the one-shard override and the caller's.
+  const config = devnetConfig({ preset: 'tiny', sets: ['shards.count=1', ...sets] })
   const task = loadTask(config.task.name, config)
   const storage: HeliaStorage = await createHeliaStorage({
     dir: mkdtempSync(join(tmpdir(), 'robustness-fetch-')),
