@@ -8,7 +8,7 @@ const miner = (hotkey: string, reward: string, reasons: [number, string][] = [])
   revealed: true,
   accepted: reward !== '0',
   score: 0,
-  incentive: 0,
+  incentive: reward !== '0' ? 0.5 : 0,
   reward,
   claimed: reward !== '0',
   ...(reasons.length > 0 ? { reasons: reasons.map(([score, reason]) => ({ validator: 'v', score, reason })) } : {}),
@@ -31,9 +31,9 @@ function devnet(miners: MinerSummary[]): DevnetResult {
   }
 }
 
-const none = { aggregatedRounds: 0, effect: 'none (never aggregated)' }
-const once = { aggregatedRounds: 1, effect: 'aggregated in 1 of 1 rounds' }
-const sybilIn = 'aggregated in 1 of 1 rounds'
+const none = { aggregatedRounds: 0, effect: 'none (zero weight, never aggregated)' }
+const once = { aggregatedRounds: 1, effect: 'weighted in 1 of 1 rounds' }
+const sybilIn = 'weighted in 1 of 1 rounds'
 
 describe('judgeCases', () => {
   test('default: a zero reward with reasons is handled; a sybil pair sharing one group is handled', () => {
@@ -56,6 +56,11 @@ describe('judgeCases', () => {
   test('behavior: a sybil pair scored as two separate contributions is not handled', () => {
     const cases = judgeCases(devnet([miner('S1', '10', []), miner('S2', '10', [[0.1, 'x']])]))
     expect(cases.find((c) => c.case === 'sybil')?.handled).toBe(false)
+  })
+
+  test("behavior: a sybil leader paid alone while its twin's copy is refused is one contribution: handled", () => {
+    const cases = judgeCases(devnet([miner('S1', '10', [[0.1, '']]), miner('S2', '0', [[0, 'stale']])]))
+    expect(cases.find((c) => c.case === 'sybil')?.handled).toBe(true)
   })
 
   test('default: the final loss is the last round loss after', () => {

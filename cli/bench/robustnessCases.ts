@@ -13,9 +13,12 @@ export type RobustnessCase = {
   reward: string
   /** The validators' reasons, distinct, as the score reports give them (`no report row` when it sent nothing that counted). */
   reason: string
-  /** Rounds whose checkpoint folded in a delta of the bad actor (0: it cannot have moved the model). */
+  /**
+   * Rounds in which a delta of the bad actor was accepted with a positive consensus weight, the only
+   * way into a checkpoint (0: it cannot have moved the model).
+   */
   aggregatedRounds: number
-  /** Its effect on the report-split loss: none when never aggregated, otherwise what got in. */
+  /** Its effect on the checkpoint: none when it never had weight, otherwise in how many rounds it could. */
   effect: string
 }
 
@@ -35,10 +38,10 @@ export function judgeCases(result: DevnetResult): RobustnessCase[] {
     const reward = rows.reduce((s, m) => s + BigInt(m.reward), 0n)
     const reasons = [...new Set(rows.flatMap((m) => (m.reasons ?? []).map((x) => x.reason)))]
     const handled = SYBIL.has(kind)
-      ? rows.every((m) => BigInt(m.reward) === 0n || sharedOnly(m))
+      ? result.rounds.every((r) => oneContribution(r.miners.filter((m) => hotkeys.includes(m.hotkey))))
       : reward === 0n && rows.every((m) => (m.reasons ?? []).every((x) => x.score === 0))
     const aggregatedRounds = result.rounds.filter((r) =>
-      r.miners.some((m) => m.accepted && hotkeys.includes(m.hotkey)),
+      r.miners.some((m) => m.accepted && m.incentive > 0 && hotkeys.includes(m.hotkey)),
     ).length
     return {
       case: kind,
@@ -48,10 +51,17 @@ export function judgeCases(result: DevnetResult): RobustnessCase[] {
       aggregatedRounds,
       effect:
         aggregatedRounds === 0
-          ? 'none (never aggregated)'
-          : `aggregated in ${aggregatedRounds} of ${result.rounds.length} rounds`,
+          ? 'none (zero weight, never aggregated)'
+          : `weighted in ${aggregatedRounds} of ${result.rounds.length} rounds`,
     }
   })
+}
+
+// A sybil pair in one round earned at most one contribution: one member paid on its own (the twin's copy
+// refused, e.g. for the wrong shard), or every paid member paid only as part of one near-duplicate group.
+function oneContribution(pair: DevnetResult['rounds'][number]['miners']): boolean {
+  const paid = pair.filter((m) => BigInt(m.reward) > 0n)
+  return paid.length <= 1 || paid.every(sharedOnly)
 }
 
 // Paid only as a member of a near-duplicate group: every report that scored it says so.

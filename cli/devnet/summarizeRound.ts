@@ -36,7 +36,10 @@ export type MinerSummary = {
   name?: string
   /** Its delta reveal counted on chain this round. */
   revealed: boolean
-  /** Its delta was aggregated into the round's checkpoint. */
+  /**
+   * Its delta was accepted (listed fetched and valid by validators holding κ of the stake, design §4);
+   * it reaches the checkpoint only with a positive consensus weight (`incentive`), among its shard's top G.
+   */
   accepted: boolean
   /** Mean of the validators' revealed weights for this miner, 0..1. */
   score: number
