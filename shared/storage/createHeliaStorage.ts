@@ -13,6 +13,7 @@ import { loadOrCreateIdentity } from './identity.ts'
 import { NetworkedBlockstore } from './networkedBlockstore.ts'
 import { filePinSet } from './pins.ts'
 import type { Storage } from './Storage.ts'
+import { saveListenPorts, stickyListen } from './stickyListen.ts'
 
 export type CreateHeliaStorageParameters = {
   /** Where blocks, the datastore, pins and the node identity live. */
@@ -57,7 +58,9 @@ export async function createHeliaStorage(params: CreateHeliaStorageParameters): 
   const allowPeers = params.allowPeers
     ? new Set([...params.allowPeers, ...(params.peers ?? []).flatMap((a) => /\/p2p\/([^/]+)$/.exec(a)?.[1] ?? [])])
     : undefined
-  const libp2p = await createLibp2pNode({ privateKey, listen: params.listen, datastore, allowPeers })
+  // A restarted node listens where it did (its registered multiaddrs stay true) when that port is free.
+  const listen = await stickyListen(params.dir, params.listen)
+  const libp2p = await createLibp2pNode({ privateKey, listen, datastore, allowPeers })
   let bitswap: BitswapFetcher | undefined
   let started = false
   const fetcher = {
@@ -77,8 +80,11 @@ export async function createHeliaStorage(params: CreateHeliaStorageParameters): 
     try {
       await libp2p.start()
     } catch (err) {
-      throw new StorageUnavailableError('helia', `cannot listen on ${params.listen.join(', ')}`, err)
+      throw new StorageUnavailableError('helia', `cannot listen on ${listen.join(', ')}`, err)
     }
+    await saveListenPorts(params.dir, params.listen, addrs()).catch((err) =>
+      log.warn('could not remember the listen ports', { reason: String(err) }),
+    )
     bitswap = await startBitswap({ libp2p, blockstore: fsBlocks })
     started = true
     log.info('helia node started', { peerId: libp2p.peerId.toString(), addrs: addrs() })
