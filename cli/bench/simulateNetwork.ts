@@ -16,6 +16,7 @@ import {
   assignPages,
   drawEvalPages,
   shardForMiner,
+  startsFresh,
   type Task,
   trainingPages,
   unassignedPages,
@@ -158,7 +159,9 @@ async function mine(sim: Sim, { round, baseCid, hash }: RoundInput) {
     const delta = await produceDelta({
       ...{ task: sim.task, config: sim.config, params: sim.theta.params, plan: sim.plan, shard, pages },
       ...{ hotkey: m.hotkey, round, baseCid, backend: sim.backend, storage: sim.storage, logger: sim.logger },
-      trainState: sim.states.get(m.uid),
+      // As a real miner: training state is carried only inside one period of E rounds (design: the
+      // validators' first-batch check runs where everyone starts fresh).
+      trainState: startsFresh(round, rotateEvery) ? undefined : sim.states.get(m.uid),
     })
     sim.states.set(m.uid, delta.trainState)
     deltaBytes += delta.bytes
