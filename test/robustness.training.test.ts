@@ -6,16 +6,19 @@ import {
   startAdversarialDevnet,
 } from './helpers/adversarialDevnet.ts'
 
-// One tiny devnet for the whole file: 2 honest miners, 2 validators and the adversaries whose files are
+// One tiny devnet for the whole file: 2 honest miners, 3 validators and the adversaries whose files are
 // well formed, so only the evaluation can judge them: sybil pairs (exact and noisy copies), noise and
 // poison (gradient ascent), and wrong-data. The protocol and format breakers are in robustness.miners.test.ts.
 // E = 1 (shards.rotateEvery): every round starts from fresh training state, so validators apply the
 // first-batch check in every round (with the default E = 2, only in every second one: README "Security").
+// Three validators: the check is statistical and its margin on the tiny model is thin (fresh-clone CI saw
+// one report let a copied delta through); a weight only one of three gave is clipped by consensus, so the
+// reward stays 0, and a majority of the reports must name the case.
 const KINDS = ['sybil', 'sybil-noisy', 'noise', 'poison', 'wrong-data'] as const
 let net: AdversarialDevnet
 
 beforeAll(async () => {
-  net = await startAdversarialDevnet(KINDS, ['shards.rotateEvery=1'])
+  net = await startAdversarialDevnet(KINDS, ['shards.rotateEvery=1'], 3)
 }, 1_500_000)
 
 afterAll(async () => {
@@ -45,7 +48,7 @@ describe('adversarial miners that only the evaluation can judge', () => {
   // From the genesis model a large random step can lower the eval loss by luck, by far less than
   // training does: the floor (a share of the shard's best improvement) catches it.
   test('behavior: noise earns nothing, never reaches a checkpoint, and the reports say why', () => {
-    expectRefused(net, 'noise', /^(no-improvement$|wrong-data(: |$)|below-floor: )/)
+    expectRefused(net, 'noise', /^(no-improvement$|wrong-data(: |$)|below-floor: )/, true)
   })
 
   test('behavior: poison (gradient ascent) earns nothing, never reaches a checkpoint, and the reports say why', () => {
@@ -56,7 +59,7 @@ describe('adversarial miners that only the evaluation can judge', () => {
   // lets it through; the first-batch check does not: the delta's kept values do not follow the signs of a
   // descent step on the first batch of the miner's assigned pages.
   test('behavior: wrong-data (honest training on other pages) earns nothing, never reaches a checkpoint, and the reports say why', () => {
-    expectRefused(net, 'wrong-data', /^wrong-data: \d+\.\d% of the \d+ kept values/)
+    expectRefused(net, 'wrong-data', /^wrong-data: \d+\.\d% of the \d+ kept values/, true)
   })
 
   // The twin submits the leader's delta (exact or with noise) under its own hotkey. It did not train on its
