@@ -10,7 +10,6 @@ import type { MinerState, RoundEntry } from './stateStore.ts'
 import { trainRound } from './trainRound.ts'
 
 const GOSSIP_TTL_MS = 10 * 60_000
-const REDIAL_MS = 10_000
 
 /** One pass over the current head: register, dial, settle bookkeeping, then the round's work. True when done. */
 export async function minerTick(ctx: MinerContext): Promise<boolean> {
@@ -185,10 +184,7 @@ async function ensureMember(ctx: MinerContext, head: number): Promise<Member | u
 async function dialValidators(ctx: MinerContext): Promise<void> {
   if (!('dial' in ctx.storage)) return
   for (const v of ctx.tracker.validators()) {
-    const tried = await dialMissing(ctx.storage, v.multiaddrs, ctx.memo.dialedAt, {
-      everyMs: REDIAL_MS,
-      signal: ctx.signal,
-    })
+    const tried = await dialMissing(ctx.storage, v.multiaddrs, ctx.memo.dialedAt, { signal: ctx.signal })
     for (const t of tried) {
       if (t.ok) ctx.log.info('connected to validator', { uid: v.uid, addr: t.addr })
       else ctx.log.debug('validator not reachable', { uid: v.uid, addr: t.addr, reason: t.reason })

@@ -12,6 +12,16 @@ const CID = 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy'
 let devchain: Devchain
 let client: ChainClient
 
+// A watcher of the shared devchain and its pool, as the devnet makes one.
+const newWatcher = () =>
+  new ChainWatcher({
+    client,
+    netuid: NETUID,
+    maxUids: 16,
+    immunityBlocks: 0,
+    pool: () => devchain.chain.txPool.pendingExtrinsics,
+  })
+
 beforeAll(async () => {
   devchain = await startDevchain({ clock: { mode: 'manual' }, logger: silentLogger })
   client = await connect({ url: devchain.url, logger: silentLogger })
@@ -33,13 +43,7 @@ async function send(text: string, uri: string): Promise<void> {
 describe('devnet clock on the embedded chain', () => {
   test('behavior: a commit waiting in the tx pool is seen with its signer before any block includes it', async () => {
     const alice = await devKeypair('//Alice')
-    const watcher = new ChainWatcher({
-      client,
-      netuid: NETUID,
-      maxUids: 16,
-      immunityBlocks: 0,
-      pool: () => devchain.chain.txPool.pendingExtrinsics,
-    })
+    const watcher = newWatcher()
     await send(
       encodeRecord(deltaCommitRecord({ hotkey: alice.address, netuid: NETUID, round: 0, cid: CID })),
       '//Alice',
@@ -53,13 +57,7 @@ describe('devnet clock on the embedded chain', () => {
 
   test('behavior: the clock builds a block for a pending registration and waits for the missing one', async () => {
     const [bob, charlie] = await Promise.all([devKeypair('//Bob'), devKeypair('//Charlie')])
-    const watcher = new ChainWatcher({
-      client,
-      netuid: NETUID,
-      maxUids: 16,
-      immunityBlocks: 0,
-      pool: () => devchain.chain.txPool.pendingExtrinsics,
-    })
+    const watcher = newWatcher()
     const clock = new DevnetClock({
       devchain,
       watcher,
@@ -91,13 +89,7 @@ describe('devnet clock on the embedded chain', () => {
 
   test('behavior: a late settlement is seen from its first approval in the pool to the approval that completes it', async () => {
     const [alice, bob] = await Promise.all([devKeypair('//Alice'), devKeypair('//Bob')])
-    const watcher = new ChainWatcher({
-      client,
-      netuid: NETUID,
-      maxUids: 16,
-      immunityBlocks: 0,
-      pool: () => devchain.chain.txPool.pendingExtrinsics,
-    })
+    const watcher = newWatcher()
     const multisig = { address: multisigAddress([alice.address, bob.address], 2), threshold: 2 }
     const { call } = buildSettleCall({
       api: client.api,

@@ -28,9 +28,6 @@ const REGISTER_RETRY_BLOCKS = 20
 /** A storage that can also dial peers and tell its own addresses (the Helia backend). */
 type Dialable = PeerDialer & { multiaddrs(): string[] }
 
-/** How often an address whose peer is not connected is dialled again. */
-const REDIAL_MS = 10_000
-
 /** The inputs of `createValidator`. */
 export type CreateValidatorParameters = {
   /** A connected client, or a `ws://` URL to connect to (the validator then owns the connection). */
@@ -169,10 +166,7 @@ export function createValidator(p: CreateValidatorParameters): Validator {
       .filter((m) => m.role === 'validator' && m.hotkey !== me?.hotkey)
       .flatMap((m) => m.multiaddrs)
     // Redialled while not connected: a busy peer misses pings and is dropped, a restarted one comes back.
-    const tried = await dialMissing(p.storage, [...(p.peers ?? []), ...others], lastDial, {
-      everyMs: REDIAL_MS,
-      signal: abort.signal,
-    })
+    const tried = await dialMissing(p.storage, [...(p.peers ?? []), ...others], lastDial, { signal: abort.signal })
     for (const t of tried) if (!t.ok) log.warn('peer not reachable', { addr: t.addr, reason: t.reason })
   }
 

@@ -65,12 +65,16 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
   const baseLoss = new Map<string, number>()
   const lossOf = (params: readonly NamedTensor[], pages: readonly number[]) =>
     evaluateLoss({ task: p.task, modelConfig: p.config.model, params, pages, backend: p.backend })
-  const fresh = startsFresh(p.round, p.config.shards.rotateEvery)
-  const referencePool = unassignedPages(
-    trainingPages(p.task),
-    p.reveals.map((r) => p.assignedPages(r.hotkey)),
-  )
-  const checkBatch = createBatchChecker({ ...p, referencePool })
+  // The first-batch check runs only in rounds where miners start fresh; its reference gradients are made lazily.
+  const checkBatch = startsFresh(p.round, p.config.shards.rotateEvery)
+    ? createBatchChecker({
+        ...p,
+        referencePool: unassignedPages(
+          trainingPages(p.task),
+          p.reveals.map((r) => p.assignedPages(r.hotkey)),
+        ),
+      })
+    : undefined
   const out: DeltaMeasurement[] = []
   for (const reveal of p.reveals) {
     p.signal?.throwIfAborted()
@@ -109,18 +113,22 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
       const theta = withShard(base, stepped)
       const key = got.decoded.meta.baseCid
       if (!baseLoss.has(key)) baseLoss.set(key, await lossOf(base, p.evalPages))
-      const assigned = p.assignedPages(reveal.hotkey)
-      const gatePages = assigned.slice(0, GATE_PAGES)
+      const lossBase = round6(baseLoss.get(key)!)
+      const lossStep = round6(await lossOf(theta, p.evalPages))
       const dense = got.decoded.delta.map((t) => t.data)
+      // The gate and the first-batch check only matter for a delta that lowered the eval loss (scoreRound
+      // zeroes the others first): a poison or noise delta costs no gate pages and no backward pass.
+      const improved = lossStep < lossBase
+      const assigned = improved ? p.assignedPages(reveal.hotkey) : []
+      const gatePages = assigned.slice(0, GATE_PAGES)
       out.push({
         ...row,
         fetched: true,
         valid: true,
-        lossBase: round6(baseLoss.get(key)!),
-        lossStep: round6(await lossOf(theta, p.evalPages)),
-        gateBase: await lossOf(base, gatePages),
-        gateStep: await lossOf(theta, gatePages),
-        ...(fresh
+        lossBase,
+        lossStep,
+        ...(improved ? { gateBase: await lossOf(base, gatePages), gateStep: await lossOf(theta, gatePages) } : {}),
+        ...(improved && checkBatch
           ? {
               batchCheck: await checkBatch({
                 baseCid: key,
