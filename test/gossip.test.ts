@@ -65,9 +65,14 @@ describe('gossip between two nodes on 127.0.0.1', () => {
     gossipB.subscribe((m) => {
       received.push(m)
     })
+    // Each side learns the other's subscription over the stream that side opened: b appearing at a
+    // proves b → a is open, a appearing at b proves a → b is (gossipsub sends only over its own
+    // outbound stream, so a publish before that reaches nobody — CI once saw exactly that).
     await until(
-      () => a.libp2p.services.pubsub.getSubscribers(topic).some((p) => p.equals(b.libp2p.peerId)),
-      'b to subscribe',
+      () =>
+        a.libp2p.services.pubsub.getSubscribers(topic).some((p) => p.equals(b.libp2p.peerId)) &&
+        b.libp2p.services.pubsub.getSubscribers(topic).some((p) => p.equals(a.libp2p.peerId)),
+      'a and b to see each other subscribed',
     )
   })
   afterAll(async () => {
