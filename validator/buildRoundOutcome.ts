@@ -10,6 +10,7 @@ import {
   type RoundLedger,
   type RoundOutcome,
   type ScoreReport,
+  vouchedReveals,
 } from '../chain/ledger/index.ts'
 import type { Member } from '../chain/protocol/index.ts'
 import type { NamedTensor } from '../shared/tensor.ts'
@@ -73,7 +74,7 @@ async function stakeSnapshot(ctx: ValidatorContext, round: number, members: read
   return new Map(validators.map((m, i) => [m.uid, balances.get(accounts[i])?.native ?? 0n]))
 }
 
-// Dense deltas of every counted reveal this node can fetch and decode (accepted ones are needed).
+// Dense deltas of the given reveals that this node can fetch and decode (accepted ones are needed), fetched in parallel.
 async function fetchDeltas(
   ctx: ValidatorContext,
   round: number,
@@ -81,23 +82,25 @@ async function fetchDeltas(
   signal?: AbortSignal,
 ): Promise<Map<string, NamedTensor[]>> {
   const out = new Map<string, NamedTensor[]>()
-  for (const d of reveals) {
-    const shard = ctx.plan.shards[d.shard]
-    if (!shard) continue
-    const got = await fetchDelta({
-      storage: ctx.storage,
-      cid: d.cid,
-      hotkey: d.hotkey,
-      round,
-      shard: d.shard,
-      shapes: shard.names.map((name) => ({ name, shape: ctx.paramShapes.get(name) ?? [] })),
-      config: ctx.view.config,
-      timeoutMs: ctx.fetchTimeoutMs,
-      logger: ctx.logger,
-      signal,
-    })
-    if (got.valid) out.set(d.cid, got.decoded.delta)
-  }
+  await Promise.all(
+    reveals.map(async (d) => {
+      const shard = ctx.plan.shards[d.shard]
+      if (!shard) return
+      const got = await fetchDelta({
+        storage: ctx.storage,
+        cid: d.cid,
+        hotkey: d.hotkey,
+        round,
+        shard: d.shard,
+        shapes: shard.names.map((name) => ({ name, shape: ctx.paramShapes.get(name) ?? [] })),
+        config: ctx.view.config,
+        timeoutMs: ctx.fetchTimeoutMs,
+        logger: ctx.logger,
+        signal,
+      })
+      if (got.valid) out.set(d.cid, got.decoded.delta)
+    }),
+  )
   return out
 }
 
@@ -131,18 +134,21 @@ export async function buildRoundOutcome(
   })
   if (carried.length > 0) ctx.logger.info('carrying over the emission of void rounds', { round, void: carried })
   const prevHotkey = new Map(parent.ledger?.metagraph.map((m) => [m.uid, m.hotkey]) ?? [])
+  const reports = await fetchReports(ctx, round, weightReveals, signal)
+  // Only deltas some report vouches for can be accepted: one that nobody could fetch is not waited for again.
+  const deltas = await fetchDeltas(ctx, round, vouchedReveals(deltaReveals, reports.values()), signal)
   const outcome = computeRoundOutcome({
     subnet: { netuid: ctx.netuid, config: ctx.view.config, owner: ctx.view.owner },
     round,
     members,
     deltaReveals,
     weightReveals,
-    reports: await fetchReports(ctx, round, weightReveals, signal),
+    reports,
     stake: await stakeSnapshot(ctx, round, members),
     bondsPrev: parent.ledger ? bondsOf(parent.ledger) : null,
     replacedUids: members.filter((m) => prevHotkey.has(m.uid) && prevHotkey.get(m.uid) !== m.hotkey).map((m) => m.uid),
     theta,
-    deltas: await fetchDeltas(ctx, round, deltaReveals, signal),
+    deltas,
     parentCid: parent.cid,
     emission: BigInt(ctx.view.config.subnet.emissionPerRound) * BigInt(1 + carried.length),
   })

@@ -5,7 +5,7 @@ import { presetConfig } from '../../shared/config/index.ts'
 import type { NamedTensor } from '../../shared/tensor.ts'
 import { toFloat } from '../consensus/index.ts'
 import type { Member } from '../protocol/index.ts'
-import { type ComputeRoundOutcomeParameters, computeRoundOutcome } from './computeRoundOutcome.ts'
+import { type ComputeRoundOutcomeParameters, computeRoundOutcome, vouchedReveals } from './computeRoundOutcome.ts'
 import { InvalidOutcomeInputError } from './errors.ts'
 import { encodeLedger, parseLedger } from './ledger.ts'
 import { outcomeInputsFromLedger, outcomeMatchesLedger } from './outcomeInputsFromLedger.ts'
@@ -200,6 +200,23 @@ describe('computeRoundOutcome', () => {
     // Only validator 1 (60%) counts now: it vouches for all three deltas.
     expect(out.accepted.map((a) => a.uid)).toEqual([2, 3, 4])
     expect(out.ignoredReports).toEqual([{ uid: 0, reason: 'report is for round 1' }])
+  })
+
+  test('behavior: a settling validator fetches only the deltas some report vouches for, and they suffice', () => {
+    const reports = new Map([
+      [0, report(0, [row(2, true), row(3, false), row(4, false)])],
+      [1, report(1, [row(2, false), row(3, false), row(4, true)])],
+    ])
+    // Miner 3's delta no report could fetch; a row naming another CID vouches for nothing.
+    const altered = report(1, [{ ...row(3, true), cid: cidOf[0] }])
+    const vouched = vouchedReveals(deltaReveals, [...reports.values(), altered])
+    expect(vouched.map((d) => d.uid)).toEqual([2, 4])
+    const out = computeRoundOutcome(
+      params({ reports, deltas: new Map(vouched.map((d) => [d.cid, deltas.get(d.cid) ?? []])) }),
+    )
+    expect(out.accepted.length).toBeGreaterThan(0)
+    expect(out.accepted.map((a) => a.uid)).toEqual(expect.arrayContaining(out.used.map((u) => u.uid)))
+    expect(out.accepted.every((a) => vouched.some((d) => d.uid === a.uid))).toBe(true)
   })
 
   test('error: an accepted delta that was not given', () => {

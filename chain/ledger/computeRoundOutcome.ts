@@ -90,13 +90,30 @@ function approvalsOf(p: ComputeRoundOutcomeParameters, ignored: RoundOutcome['ig
       ignored.push({ uid: w.uid, reason })
       continue
     }
-    const uids = report.rows
-      .filter((r) => r.fetched && r.valid)
-      .filter((r) => revealOf.get(r.uid)?.cid === r.cid && revealOf.get(r.uid)?.shard === r.shard)
-      .map((r) => r.uid)
-    approvals.set(w.uid, new Set(uids))
+    approvals.set(w.uid, new Set(report.rows.filter((r) => vouches(r, revealOf)).map((r) => r.uid)))
   }
   return approvals
+}
+
+// A report row vouches for a delta it fetched and found valid, exactly the CID and shard revealed.
+function vouches(row: ScoreReport['rows'][number], revealOf: ReadonlyMap<number, OutcomeDeltaReveal>): boolean {
+  const d = revealOf.get(row.uid)
+  return row.fetched && row.valid && d?.cid === row.cid && d.shard === row.shard
+}
+
+/**
+ * The delta reveals at least one of `reports` vouches for: a superset of those `computeRoundOutcome`
+ * can accept, so a settling validator fetches only these (a delta no report could fetch is never
+ * waited for again).
+ */
+export function vouchedReveals<T extends OutcomeDeltaReveal>(
+  deltaReveals: readonly T[],
+  reports: Iterable<ScoreReport>,
+): T[] {
+  const revealOf = new Map(deltaReveals.map((d) => [d.uid, d]))
+  const vouched = new Set<number>()
+  for (const report of reports) for (const row of report.rows) if (vouches(row, revealOf)) vouched.add(row.uid)
+  return deltaReveals.filter((d) => vouched.has(d.uid))
 }
 
 /**

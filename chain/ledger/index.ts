@@ -4,6 +4,7 @@ export {
   type OutcomeDeltaReveal,
   type PartialLedger,
   type RoundOutcome,
+  vouchedReveals,
 } from './computeRoundOutcome.ts'
 export {
   BadReportSignatureError,

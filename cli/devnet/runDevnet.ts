@@ -4,6 +4,7 @@ import { type ChainClient, connect } from '../../chain/client/index.ts'
 import { type Devchain, devKeypair, startDevchain } from '../../chain/devchain/index.ts'
 import { accountId, scheduleFromConfig } from '../../chain/protocol/index.ts'
 import type { AdversaryKind } from '../../miner/index.ts'
+import { describeError } from '../../shared/errors/index.ts'
 import type { Logger } from '../../shared/logger/index.ts'
 import { createHeliaStorage, type HeliaStorage, identityPeerId } from '../../shared/storage/index.ts'
 import { adversaryExpects, planAdversaries } from './adversaries.ts'
@@ -279,37 +280,57 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
     // Past the last round only transactions make blocks: a chain that stops moving means a stuck settlement.
     let seenHead = { head: last.head, at: Date.now() }
     const reported = new Set<number>()
-    for (;;) {
-      check()
-      const t = last as TickResult
-      for (const a of t.included.filter((x) => x.type === 'delta-reveal')) {
-        deltaReveals.set(a.round, (deltaReveals.get(a.round) ?? new Set()).add(a.hotkey))
-      }
-      await chaos.afterTick(t)
-      for (const r of wanted) {
-        if (voidRounds.has(r)) continue
-        const cid = t.settled.get(r)
-        if (cid && !reported.has(r)) {
-          reported.add(r)
-          const [s] = await summaries([{ round: r, ledgerCid: cid }], false)
-          log.info('round settled', { round: r, lossBefore: s.lossBefore, lossAfter: s.lossAfter, ledger: cid })
-          p.onRound?.(s, Date.now() - started)
+    const settledSoFar: RoundSummary[] = []
+    try {
+      for (;;) {
+        check()
+        const t = last as TickResult
+        for (const a of t.included.filter((x) => x.type === 'delta-reveal')) {
+          deltaReveals.set(a.round, (deltaReveals.get(a.round) ?? new Set()).add(a.hotkey))
         }
-        // Judged at the head `settled` was read at: a settlement in the deadline block itself counts.
-        if (!cid && t.observedHead >= schedule.forRound(r + 1).lastBlock) {
-          const reason = 'void: not settled before the end of the next round'
-          if (!expectVoid.has(r)) throw new RoundFailedError(r, reason)
-          voidRounds.set(r, `${reason} (chaos void-round: too few validators)`)
-          log.warn('round void, as the chaos fault wanted', { round: r })
+        await chaos.afterTick(t)
+        for (const r of wanted) {
+          if (voidRounds.has(r)) continue
+          const cid = t.settled.get(r)
+          if (cid && !reported.has(r)) {
+            reported.add(r)
+            const [s] = await summaries([{ round: r, ledgerCid: cid }], false)
+            settledSoFar.push(s)
+            log.info('round settled', { round: r, lossBefore: s.lossBefore, lossAfter: s.lossAfter, ledger: cid })
+            p.onRound?.(s, Date.now() - started)
+          }
+          // Judged at the head `settled` was read at: a settlement in the deadline block itself counts.
+          if (!cid && t.observedHead >= schedule.forRound(r + 1).lastBlock) {
+            const reason = 'void: not settled before the end of the next round'
+            if (!expectVoid.has(r)) throw new RoundFailedError(r, reason)
+            voidRounds.set(r, `${reason} (chaos void-round: too few validators)`)
+            log.warn('round void, as the chaos fault wanted', { round: r })
+          }
         }
+        if (wanted.every((r) => reported.has(r) || voidRounds.has(r))) break
+        if (t.head !== seenHead.head) seenHead = { head: t.head, at: Date.now() }
+        else if (Date.now() - seenHead.at > p.windowTimeoutMs + 60_000) {
+          const stuck = wanted.find((r) => !reported.has(r) && !voidRounds.has(r)) as number
+          throw new RoundFailedError(stuck, `the chain stopped at block ${t.head} and the round is not settled`)
+        }
+        await sleep(TICK_MS)
       }
-      if (wanted.every((r) => reported.has(r) || voidRounds.has(r))) break
-      if (t.head !== seenHead.head) seenHead = { head: t.head, at: Date.now() }
-      else if (Date.now() - seenHead.at > p.windowTimeoutMs + 60_000) {
-        const stuck = wanted.find((r) => !reported.has(r) && !voidRounds.has(r)) as number
-        throw new RoundFailedError(stuck, `the chain stopped at block ${t.head} and the round is not settled`)
-      }
-      await sleep(TICK_MS)
+    } catch (err) {
+      // The rounds that settled before the failure are on chain: the report still shows them, and why it stopped.
+      const report = await tryWriteReport(
+        {
+          rounds: settledSoFar,
+          voidRounds: [...voidRounds].map(([round, reason]) => ({ round, reason })),
+          elapsedMs: Date.now() - started,
+          dir,
+          netuid: subnet.netuid,
+          chainUrl: devchain.url,
+          failure: describeError(err),
+        },
+        log,
+      )
+      if (report) log.warn('devnet stopped early; the report shows the rounds settled before', { report })
+      throw err
     }
 
     // Let everyone claim what the rounds approved: the clock now moves only for transactions.

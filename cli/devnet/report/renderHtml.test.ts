@@ -35,6 +35,15 @@ describe('renderHtml', () => {
     expect(html).toContain('Round 9 was void (not settled): chaos: void-round:1')
   })
 
+  test('behavior: a devnet that stopped early says why, above the rounds settled before', () => {
+    const failure =
+      'RoundFailedError: Devnet round 8 failed: the chain stopped at block 90 and the round is not settled.'
+    const html = renderHtml(reportData({ ...devnetSummary(1), failure }))
+    expect(html).toContain(`The devnet stopped before its last round: ${failure}`)
+    expect(html.indexOf('stopped before its last round')).toBeLessThan(html.indexOf('<section id="loss">'))
+    expect(renderHtml(reportData(devnetSummary(1)))).not.toContain('stopped before its last round')
+  })
+
   test('behavior: an unread score report is shown with its reason', () => {
     const summary = devnetSummary(1)
     summary.rounds[0].unreadReports = [{ validator: 'validator-1', cid: 'bafkreix', reason: 'timed out after 20 s' }]

@@ -44,6 +44,7 @@ export function renderHtml(data: ReportData): string {
 <body>
 <h1>crowdtrain devnet report</h1>
 <p class="meta">${data.rounds.length} round(s) settled in ${seconds} s · netuid ${data.netuid} · run folder <code>${escapeHtml(data.dir)}</code> · written ${escapeHtml(data.generatedAt)}</p>
+${data.failure === undefined ? '' : `<p class="note failure">The devnet stopped before its last round: ${escapeHtml(data.failure)}</p>`}
 ${data.voidRounds.map((v) => `<p class="note">Round ${v.round} was void (not settled): ${escapeHtml(v.reason)}</p>`).join('\n')}
 <section id="loss"><h2>Loss</h2>
 ${loss}

@@ -21,6 +21,11 @@ describe('reportData', () => {
     expect(data.rounds[0].miners[0].rewardTokens).toBeCloseTo(3, 9)
   })
 
+  test('behavior: the reason a devnet stopped early is kept; a finished one has none', () => {
+    expect(reportData({ ...devnetSummary(1), failure: 'interrupted' }).failure).toBe('interrupted')
+    expect(reportData(devnetSummary(1))).not.toHaveProperty('failure')
+  })
+
   test('behavior: no rounds gives an empty report, not an error', () => {
     const data = reportData({ ...devnetSummary(0) })
     expect(data.rounds).toEqual([])

@@ -14,6 +14,8 @@ export type ReportInput = {
   chainUrl?: string
   /** Rounds a chaos fault made void on purpose (not settled). */
   voidRounds?: readonly { round: number; reason: string }[]
+  /** Why the devnet stopped before its last round (the report then holds the rounds settled before). */
+  failure?: string
 }
 
 /** One miner in one round, as the report shows it. */
@@ -71,6 +73,8 @@ export type ReportData = {
   elapsedMs: number
   /** Rounds that did not settle, with the reason (chaos faults); not in `rounds`. */
   voidRounds: { round: number; reason: string }[]
+  /** Why the devnet stopped before its last round; absent when it ran to the end. */
+  failure?: string
   /** Report-split loss before the first round, then after each round. */
   loss: { label: string; value: number }[]
   /** Every miner (hotkey) seen in any round, by uid: the series of the reward chart. */
@@ -99,6 +103,7 @@ export function reportData(input: ReportInput, now: Date = new Date()): ReportDa
     ...(input.chainUrl === undefined ? {} : { chainUrl: input.chainUrl }),
     elapsedMs: input.elapsedMs,
     voidRounds: [...(input.voidRounds ?? [])],
+    ...(input.failure === undefined ? {} : { failure: input.failure }),
     loss,
     miners: [...miners.values()].sort((a, b) => a.uid - b.uid || a.hotkey.localeCompare(b.hotkey)),
     rounds,
