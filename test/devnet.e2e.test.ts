@@ -5,7 +5,15 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { readSettledRounds } from '../chain/actions/index.ts'
 import { connect } from '../chain/client/index.ts'
-import { diffTensors, loadTfjsModel, readLocalCheckpoint } from '../cli/checkpoint/index.ts'
+import {
+  checkRecords,
+  diffTensors,
+  fieldsDiffering,
+  ledgerFieldsFromChain,
+  loadTfjsModel,
+  openSubnet,
+  readLocalCheckpoint,
+} from '../cli/checkpoint/index.ts'
 import type { DevnetResult } from '../cli/devnet/index.ts'
 import { initBackend } from '../shared/backend/index.ts'
 import { reportLoss } from '../shared/checkpoint/index.ts'
@@ -18,7 +26,7 @@ import { spawnServedDevnet } from './helpers/servedDevnet.ts'
 // be checked after the rounds. The first round also has two faults: validator-1 is killed (SIGKILL)
 // once its weights commit is on chain and miner-0 once its delta commit is, and both are restarted;
 // each must still get its reveal in.
-let result: DevnetResult & { ready?: boolean }
+let result: DevnetResult & { ready?: boolean; ipfs?: string[] }
 let proc: ChildProcess
 let stdout = () => ''
 let stderr = () => ''
@@ -132,6 +140,7 @@ describe('crowdtrain checkpoint (a researcher in a second terminal)', () => {
     )
     expect(first.code, first.stdout + first.stderr).toBe(0)
     expect((first.lastJson() as { checks: { part: string }[] }).checks.map((c) => c.part)).toEqual([
+      'records',
       'ledger',
       'consensus',
       'payouts',
@@ -161,6 +170,36 @@ describe('crowdtrain checkpoint (a researcher in a second terminal)', () => {
     expect(r.stdout).toContain(`tensor "${name}" differs`)
     expect(r.stdout).toMatch(/MISMATCH in files/)
   }, 250_000)
+
+  test("error: a ledger whose inputs are not the chain's records is named field by field", async () => {
+    const net = await openSubnet({
+      chain: result.chainUrl as string,
+      netuid: result.netuid,
+      peers: result.ipfs ?? [],
+      timeoutMs: 60_000,
+      logger: silentLogger,
+    })
+    try {
+      const view = await net.view()
+      const settled = await net.settledRound(result.rounds[1].round)
+      const ledger = await net.ledger(settled)
+      const fromChain = await ledgerFieldsFromChain(net, view, ledger.round)
+      expect(fieldsDiffering(ledger, fromChain)).toEqual([])
+      // A settlement resting on a weights reveal the chain never held, a stake it never had, an extra emission.
+      const forged = structuredClone(ledger)
+      const w = forged.weights[0][1][0]
+      w[1] = w[1] === 65_535 ? w[1] - 1 : w[1] + 1
+      forged.stake[0][1] = (BigInt(forged.stake[0][1]) * 2n).toString()
+      forged.emission = (BigInt(forged.emission) * 2n).toString()
+      forged.parent = ledger.checkpoint
+      expect(fieldsDiffering(forged, fromChain)).toEqual(['stake', 'weights', 'emission', 'parent'])
+      const check = await checkRecords(net, view, forged)
+      expect(check.ok).toBe(false)
+      expect(check.detail).toMatch(/the ledger's stake, weights, emission, parent differ from what the chain holds/)
+    } finally {
+      await net.close()
+    }
+  }, 120_000)
 
   test('error: verify of a round that is not settled exits 1 and says so', async () => {
     const r = await runCliAsync(['checkpoint', 'verify', ...net(), '--round', '999'])

@@ -1,4 +1,4 @@
-import { readBalances, readSettledRounds } from '../chain/actions/index.ts'
+import { readSettledRounds, readStakeSnapshot } from '../chain/actions/index.ts'
 import { bondsFromSparse } from '../chain/consensus/index.ts'
 import {
   buildOutcomeCheckpoint,
@@ -59,19 +59,6 @@ async function fetchReports(
   for (const w of reveals.filter((r) => reports.has(r.uid)))
     await ctx.storage.pin(w.reportCid, { signal }).catch(() => undefined)
   return reports
-}
-
-/**
- * Stake of each validator: the native balance of its declared stake account in the state of the
- * round's first block (read with `api.at(hash)`, so every validator reads the same number whenever
- * it settles; the ledger then carries it, so `checkpoint verify` needs no historical state).
- */
-async function stakeSnapshot(ctx: ValidatorContext, round: number, members: readonly Member[]) {
-  const state = await clientAt(ctx.client, await blockHash(ctx.client, ctx.view.schedule.forRound(round).firstBlock))
-  const validators = members.filter((m) => m.role === 'validator')
-  const accounts = validators.map((m) => m.stakeAccount ?? m.hotkey)
-  const balances = await readBalances(state, { addresses: accounts })
-  return new Map(validators.map((m, i) => [m.uid, balances.get(accounts[i])?.native ?? 0n]))
 }
 
 // Dense deltas of the given reveals that this node can fetch and decode (accepted ones are needed), fetched in parallel.
@@ -144,7 +131,7 @@ export async function buildRoundOutcome(
     deltaReveals,
     weightReveals,
     reports,
-    stake: await stakeSnapshot(ctx, round, members),
+    stake: await readStakeSnapshot(ctx.client, { block: w.firstBlock, members }),
     bondsPrev: parent.ledger ? bondsOf(parent.ledger) : null,
     replacedUids: members.filter((m) => prevHotkey.has(m.uid) && prevHotkey.get(m.uid) !== m.hotkey).map((m) => m.uid),
     theta,

@@ -44,3 +44,4 @@ export {
 } from './scoreRound.ts'
 export { proposerOf, settleStep } from './settleStep.ts'
 export { allowedBase, blockHash, clientAt, loadSubnetView, type SubnetView } from './subnetView.ts'
+export { type CarriedVoidRoundsParameters, carriedVoidRounds } from './voidRounds.ts'

@@ -1,14 +1,14 @@
 import { commitWeights, revealWeights, submitRecord } from '../chain/actions/index.ts'
 import {
   type CollectRoundReturnType,
-  collectRound,
+  collectRoundRecords,
   type Hex32,
   type Member,
   randomHex32,
   weightsFromScores,
 } from '../chain/protocol/index.ts'
 import { describeError } from '../shared/errors/index.ts'
-import { assignPages, drawEvalPages, shardForMiner, trainingPages, unassignedPages } from '../shared/tasks/index.ts'
+import { assignPages, drawEvalPages, trainingPages, unassignedPages } from '../shared/tasks/index.ts'
 import { loadScores, saveScores, type ValidatorContext } from './context.ts'
 import { evaluateRound } from './evaluateRound.ts'
 import { badRevealSalt, commitToCopy, outlierWeights, revealToCopy, withUnreachable } from './faults/index.ts'
@@ -43,15 +43,13 @@ export async function seedRound(ctx: ValidatorContext, round: number): Promise<R
 /** The counted records of a round up to block `to`, against the metagraph at that block. */
 export function roundRecords(ctx: ValidatorContext, round: number, to: number): CollectRoundReturnType {
   const { config, schedule } = ctx.view
-  const members = ctx.chain.membersAt(to)
-  const out = collectRound({
+  const out = collectRoundRecords({
     netuid: ctx.netuid,
     round,
     remarks: ctx.chain.remarksIn(schedule.forRound(round).firstBlock, to),
-    members: new Map(members.map((m) => [m.hotkey, { uid: m.uid, role: m.role }])),
-    windows: schedule,
-    expectedShard: (uid) =>
-      shardForMiner({ uid, round, rotateEvery: config.shards.rotateEvery, shardCount: config.shards.count }),
+    members: ctx.chain.membersAt(to),
+    schedule,
+    config,
   })
   for (const i of out.ignored)
     ctx.logger.debug('record ignored', { round, block: i.block, code: i.code, why: i.reason })

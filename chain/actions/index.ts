@@ -21,6 +21,7 @@ export {
   type ReadSettledRoundsReturnType,
   readSettledRounds,
 } from './readSettledRounds.ts'
+export { readStakeSnapshot } from './readStakeSnapshot.ts'
 export { type ReadSubnetParameters, type ReadSubnetReturnType, readSubnet } from './readSubnet.ts'
 export { type RegisterParameters, type RegisterReturnType, register } from './register.ts'
 export { type RevealDeltaParameters, type RevealDeltaReturnType, revealDelta } from './revealDelta.ts'

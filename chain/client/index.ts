@@ -1,3 +1,4 @@
+export { blockHash, clientAt } from './at.ts'
 export { type ChainClient, type ConnectParameters, connect } from './connect.ts'
 export { type DecodedError, decodeDispatchError, dispatchErrorToChainError } from './decodeError.ts'
 export { findEvent, findEvents } from './events.ts'

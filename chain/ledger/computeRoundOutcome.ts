@@ -159,11 +159,51 @@ export function computeRoundOutcome(p: ComputeRoundOutcomeParameters): RoundOutc
   const settlePayouts = payoutRows.map((r) => ({ address: r.address, amount: BigInt(r.amount) }))
   if (payouts.owner > 0n) settlePayouts.push({ address: p.subnet.owner, amount: payouts.owner })
 
+  const inputs = ledgerInputFields(p)
   const ledger: PartialLedger = {
     v: 1,
     netuid,
     round: p.round,
     parent: p.parentCid,
+    metagraph: inputs.metagraph,
+    stake: inputs.stake,
+    deltaReveals: inputs.deltaReveals,
+    revealed: inputs.revealed,
+    weights: inputs.weights,
+    consensus: {
+      consensus: nonZero(consensus.u16.consensus),
+      incentive: nonZero(consensus.u16.incentive),
+      dividends: nonZero(consensus.u16.dividends),
+      trust: nonZero(consensus.u16.trust),
+      validatorTrust: nonZero(consensus.u16.validatorTrust),
+    },
+    bonds: bondsToSparse(consensus.bonds),
+    accepted,
+    reports: inputs.reports,
+    payouts: payoutRows,
+    owner: payouts.owner.toString(),
+    emission: total.toString(),
+    unallocated: payouts.unallocated.toString(),
+  }
+  return { accepted, consensus, payouts, settlePayouts, ...step, ignoredReports, ledger }
+}
+
+/** The ledger fields that copy the round's inputs (chain records and state), not what consensus made of them. */
+export type LedgerInputFields = Pick<
+  RoundLedger,
+  'metagraph' | 'stake' | 'deltaReveals' | 'revealed' | 'weights' | 'reports'
+>
+
+/**
+ * The ledger's copy of the round's inputs — metagraph, stake snapshot, delta reveals, weights reveals
+ * and their report CIDs — in ledger order (ascending uid). `checkpoint verify` builds the same from the
+ * chain's records to check a ledger's inputs.
+ */
+export function ledgerInputFields(
+  p: Pick<ComputeRoundOutcomeParameters, 'members' | 'stake' | 'deltaReveals' | 'weightReveals'>,
+): LedgerInputFields {
+  const weightReveals = [...p.weightReveals].sort((a, b) => a.uid - b.uid)
+  return {
     metagraph: [...p.members].sort((a, b) => a.uid - b.uid).map(ledgerMember),
     stake: [...p.members]
       .filter((m) => m.role === 'validator')
@@ -174,22 +214,8 @@ export function computeRoundOutcome(p: ComputeRoundOutcomeParameters): RoundOutc
       .map((d) => ({ uid: d.uid, hotkey: d.hotkey, shard: d.shard, cid: d.cid })),
     revealed: weightReveals.map((w) => w.uid),
     weights: weightReveals.map((w) => [w.uid, w.weights.map(([u, x]): [number, number] => [u, x])]),
-    consensus: {
-      consensus: nonZero(consensus.u16.consensus),
-      incentive: nonZero(consensus.u16.incentive),
-      dividends: nonZero(consensus.u16.dividends),
-      trust: nonZero(consensus.u16.trust),
-      validatorTrust: nonZero(consensus.u16.validatorTrust),
-    },
-    bonds: bondsToSparse(consensus.bonds),
-    accepted,
     reports: weightReveals.map((w) => [w.uid, w.reportCid]),
-    payouts: payoutRows,
-    owner: payouts.owner.toString(),
-    emission: total.toString(),
-    unallocated: payouts.unallocated.toString(),
   }
-  return { accepted, consensus, payouts, settlePayouts, ...step, ignoredReports, ledger }
 }
 
 function ledgerMember(m: Member): LedgerMember {

@@ -1,6 +1,8 @@
 export {
   type ComputeRoundOutcomeParameters,
   computeRoundOutcome,
+  type LedgerInputFields,
+  ledgerInputFields,
   type OutcomeDeltaReveal,
   type PartialLedger,
   type RoundOutcome,

@@ -26,6 +26,7 @@ export {
   type RawRemark,
   type WeightsRevealEntry,
 } from './collectRound.ts'
+export { type CollectRoundRecordsParameters, collectRoundRecords } from './collectRoundRecords.ts'
 export { encodeRecord } from './encodeRecord.ts'
 export { BlockOutOfRangeError, InvalidHashInputError, InvalidRecordError, InvalidScheduleError } from './errors.ts'
 export { deltaCommitHash, type Hex32, type WeightsCommitInput, weightsCommitHash } from './hashes.ts'

@@ -1,3 +1,4 @@
+export { checkRecords, fieldsDiffering, ledgerFieldsFromChain } from './chainRecords.ts'
 export { cidOf } from './cidOf.ts'
 export {
   type CheckpointUnderTest,

@@ -18,14 +18,18 @@ import { canonicalJson } from '../../shared/p2p/index.ts'
 import { planShards } from '../../shared/shards/index.ts'
 import { loadTask, type Task } from '../../shared/tasks/index.ts'
 import type { NamedTensor } from '../../shared/tensor.ts'
+import { checkRecords } from './chainRecords.ts'
 import { cidOf } from './cidOf.ts'
 import { compareCheckpoint, type ExpectedCheckpoint, type TensorFinding } from './compareCheckpoint.ts'
 import { ContentUnavailableError } from './errors.ts'
 import { type LocalCheckpoint, readLocalCheckpoint } from './localCheckpoint.ts'
 import { fetchOrExplain, type OpenSubnet, type SettledRound } from './openSubnet.ts'
 
-/** The parts `checkpoint verify` checks: the ledger's own anchors, consensus, payouts, θ_{r+1}, local files. */
-export type VerifyPart = 'ledger' | 'consensus' | 'payouts' | 'checkpoint' | 'files'
+/**
+ * The parts `checkpoint verify` checks: the ledger's own anchors, its inputs against the chain's
+ * records, consensus, payouts, θ_{r+1}, local files.
+ */
+export type VerifyPart = 'ledger' | 'records' | 'consensus' | 'payouts' | 'checkpoint' | 'files'
 /** One part's verdict, with what differs when it fails. */
 export type VerifyCheck = { part: VerifyPart; ok: boolean; detail: string }
 
@@ -51,12 +55,14 @@ const PARTS: Record<'consensus' | 'payouts', readonly (keyof RoundLedger)[]> = {
  * metagraph and stake snapshot, the previous ledger's bonds, the signed score reports, θ_r and the
  * accepted deltas — with the code validators settle with (`computeRoundOutcome`, `buildOutcomeCheckpoint`),
  * and compares it with what the chain anchors: the ledger CID of uniques item r and the checkpoint CID
- * in that ledger. With `dir`, also checks local checkpoint files against the recomputed θ_{r+1}.
+ * in that ledger. Unless `trustLedger`, it first checks the ledger's inputs against the chain's own
+ * records (`checkRecords`), so a settlement cannot rest on reveals the chain never held. With `dir`,
+ * also checks local checkpoint files against the recomputed θ_{r+1}.
  * Throws when something needed cannot be had (an unsettled round, content no peer serves).
  */
 export async function verifyRound(
   net: OpenSubnet,
-  p: { round?: number; dir?: string; backend?: Backend },
+  p: { round?: number; dir?: string; backend?: Backend; trustLedger?: boolean },
 ): Promise<VerifyReturnType> {
   const round = await net.settledRound(p.round)
   const ledger = await net.ledger(round)
@@ -65,6 +71,7 @@ export async function verifyRound(
   const checks: VerifyCheck[] = []
   const previous = await previousLedger(net, ledger, view)
   if (typeof previous === 'string') checks.push({ part: 'ledger', ok: false, detail: previous })
+  if (!p.trustLedger) checks.push(await checkRecords(net, view, ledger))
   const theta = await fetchOrExplain('parent checkpoint (θ_r)', ledger.parent, () =>
     loadCheckpoint(net.storage, ledger.parent, { config: view.config, task, timeoutMs: net.timeoutMs }),
   )

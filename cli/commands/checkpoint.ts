@@ -160,12 +160,18 @@ function registerVerify(checkpoint: Command): void {
       .command('verify')
       .description("Recompute a round's consensus, payouts and checkpoint and compare them with the chain.")
       .option('--round <r>', 'settled round (default: the newest)')
-      .option('--dir <dir>', 'also check the checkpoint files in this folder (as pull writes them)'),
-  ).action(async (opts: NetOptions & { round?: string; dir?: string }) => {
+      .option('--dir <dir>', 'also check the checkpoint files in this folder (as pull writes them)')
+      .option(
+        '--trust-ledger',
+        "skip checking the ledger's inputs against the chain's records (that check scans the blocks from genesis to the round)",
+      ),
+  ).action(async (opts: NetOptions & { round?: string; dir?: string; trustLedger?: boolean }) => {
     const round = roundOf(opts.round)
     const logger = cliLogger({ json: true, logLevel: opts.logLevel ?? 'warn' })
     const started = Date.now()
-    const v = await withSubnet(opts, logger, (net) => verifyRound(net, { round, dir: opts.dir }))
+    const v = await withSubnet(opts, logger, (net) =>
+      verifyRound(net, { round, dir: opts.dir, trustLedger: opts.trustLedger === true }),
+    )
     const ms = Date.now() - started
     if (opts.json) printJson({ ...v, ms })
     else {
