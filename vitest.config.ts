@@ -12,6 +12,8 @@ export default defineConfig({
       'cli/**/*.test.ts',
       'test/**/*.test.ts',
     ],
+    // Folders made with test/helpers/testDir.ts are removed after each file.
+    setupFiles: ['test/helpers/cleanTestDirs.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     reporters: process.env.CI ? ['default'] : ['default'],

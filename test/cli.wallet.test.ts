@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { runCli } from './helpers/cli.ts'
+import { testDir } from './helpers/testDir.ts'
 
 describe('crowdtrain wallet', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ct-cli-wallet-'))
+  const dir = testDir('ct-cli-wallet-')
   const pwFile = join(dir, 'pw')
   writeFileSync(pwFile, 's3cret-pass\n')
 

@@ -1,6 +1,5 @@
 import type { ChildProcess } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { readSettledRounds } from '../chain/actions/index.ts'
@@ -21,6 +20,7 @@ import { presetConfig } from '../shared/config/index.ts'
 import { silentLogger } from '../shared/logger/index.ts'
 import { runCliAsync } from './helpers/cli.ts'
 import { spawnServedDevnet } from './helpers/servedDevnet.ts'
+import { testDir } from './helpers/testDir.ts'
 
 // One small devnet for the whole file, run as a user would run it, with --serve so the chain can
 // be checked after the rounds. The first round also has two faults: validator-1 is killed (SIGKILL)
@@ -32,7 +32,7 @@ let stdout = () => ''
 let stderr = () => ''
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'devnet-e2e-'))
+  const dir = testDir('devnet-e2e-')
   const devnet = await spawnServedDevnet([
     ...['--miners', '2', '--validators', '2', '--rounds', '2', '--preset', 'tiny', '--dir', dir],
     ...['--window-timeout', '120'],
@@ -103,7 +103,7 @@ describe('crowdtrain checkpoint (a researcher in a second terminal)', () => {
     ...['--chain', result.chainUrl, '--netuid', String(result.netuid)],
     ...((result as { ipfs?: string[] }).ipfs ?? []).flatMap((a) => ['--peer', a]),
   ]
-  const pulled = mkdtempSync(join(tmpdir(), 'checkpoint-pull-'))
+  const pulled = testDir('checkpoint-pull-')
 
   test('default: list --json shows every settled round with its checkpoint, report-split loss and deltas', async () => {
     const r = await runCliAsync(['checkpoint', 'list', ...net(), '--json'])
@@ -152,7 +152,7 @@ describe('crowdtrain checkpoint (a researcher in a second terminal)', () => {
   }, 500_000)
 
   test('error: verify of a tampered model.safetensors exits 1 and names the tensor', async () => {
-    const tampered = mkdtempSync(join(tmpdir(), 'checkpoint-tampered-'))
+    const tampered = testDir('checkpoint-tampered-')
     cpSync(pulled, tampered, { recursive: true })
     const file = join(tampered, 'model.safetensors')
     const bytes = readFileSync(file)

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { LINE_COLOR, PALETTE, writeReport } from '../cli/devnet/report/index.ts'
 import { devnetSummary } from './helpers/devnetSummary.ts'
 import { countColor, decodePng } from './helpers/png.ts'
+import { testDir } from './helpers/testDir.ts'
 
 // report.html opened the way a person would, in a real browser with no network: Debian's chromium,
 // headless. Where it is not installed the test says so and is skipped (CI installs it in .ci/run).
@@ -21,7 +21,7 @@ let dom = ''
 let png: Uint8Array = new Uint8Array()
 
 function chromium(args: string[]): string {
-  const profile = mkdtempSync(join(tmpdir(), 'ct-chromium-'))
+  const profile = testDir('ct-chromium-')
   const r = spawnSync(
     CHROMIUM,
     [
@@ -38,7 +38,7 @@ function chromium(args: string[]): string {
 
 beforeAll(async () => {
   if (!hasChromium) return
-  const dir = mkdtempSync(join(tmpdir(), 'ct-report-browser-'))
+  const dir = testDir('ct-report-browser-')
   const { html } = await writeReport({ ...devnetSummary(ROUNDS), dir })
   const url = pathToFileURL(html).href
   dom = chromium(['--dump-dom', url])

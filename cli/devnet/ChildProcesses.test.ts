@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { silentLogger } from '../../shared/logger/index.ts'
+import { testDir } from '../../test/helpers/testDir.ts'
 import { type ChildExit, ChildProcesses, logTail } from './ChildProcesses.ts'
 
-const dir = mkdtempSync(join(tmpdir(), 'devnet-children-'))
+const dir = testDir('devnet-children-')
 
 describe('ChildProcesses', () => {
   test('behavior: a child that crashes is reported as unexpected, and its log tail tells why', async () => {

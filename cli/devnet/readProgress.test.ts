@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
+import { testDir } from '../../test/helpers/testDir.ts'
 import { formatProgress, readProgress } from './readProgress.ts'
 
-const dir = mkdtempSync(join(tmpdir(), 'devnet-progress-'))
+const dir = testDir('devnet-progress-')
 const log = (name: string, lines: unknown[]) => {
   const file = join(dir, name)
   writeFileSync(file, `${lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}\n`)

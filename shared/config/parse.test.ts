@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
+import { testDir } from '../../test/helpers/testDir.ts'
 import { ConfigFileError, InvalidConfigValueError, UnknownConfigKeyError, UnknownPresetError } from '../errors/index.ts'
 import { configSchema } from './fields.ts'
 import { applyOverrides, defaultConfig, loadConfigFile, parseConfig } from './parse.ts'
@@ -58,14 +58,14 @@ describe('applyOverrides', () => {
 
 describe('config files and presets', () => {
   test('default: a JSON file over the defaults', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ct-config-'))
+    const dir = testDir('ct-config-')
     const path = join(dir, 'c.json')
     writeFileSync(path, JSON.stringify({ shards: { count: 3 } }))
     expect(loadConfigFile(path).shards.count).toBe(3)
   })
 
   test('error: missing and malformed files', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ct-config-'))
+    const dir = testDir('ct-config-')
     expect(() => loadConfigFile(join(dir, 'none.json'))).toThrow(/no such file/)
     writeFileSync(join(dir, 'bad.json'), '{ nope')
     expect(() => loadConfigFile(join(dir, 'bad.json'))).toThrow(ConfigFileError)

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
+import { testDir } from '../../test/helpers/testDir.ts'
 import { InvalidWalletNameError, WalletExistsError, WalletNotFoundError, WrongPasswordError } from '../errors/index.ts'
 import { createWallet, listWallets, showWallet, unlockWallet } from './keystore.ts'
 
-const fresh = () => mkdtempSync(join(tmpdir(), 'ct-keys-'))
+const fresh = () => testDir('ct-keys-')
 
 describe('keystore', () => {
   test('default: create, list, show and unlock round-trip', async () => {

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { expect } from 'vitest'
 import { type DevnetResult, devnetConfig, type MinerSummary } from '../../cli/devnet/index.ts'
 import type { AdversaryKind } from '../../miner/index.ts'
@@ -9,6 +6,7 @@ import { silentLogger } from '../../shared/logger/index.ts'
 import { createHeliaStorage, type HeliaStorage } from '../../shared/storage/index.ts'
 import { loadTask } from '../../shared/tasks/index.ts'
 import { spawnServedDevnet } from './servedDevnet.ts'
+import { testDir } from './testDir.ts'
 
 /** A served tiny devnet with adversarial miners, and each settled round's checkpoint fetched from it. */
 export type AdversarialDevnet = {
@@ -32,7 +30,7 @@ export async function startAdversarialDevnet(
   sets: readonly string[] = [],
   validators = 2,
 ): Promise<AdversarialDevnet> {
-  const dir = mkdtempSync(join(tmpdir(), 'robustness-'))
+  const dir = testDir('robustness-')
   const { proc, result, stderr } = await spawnServedDevnet([
     ...['--miners', '2', '--validators', String(validators), '--rounds', '2', '--preset', 'tiny'],
     ...['--set', 'shards.count=1'],
@@ -71,7 +69,7 @@ async function fetchCheckpoints(
   const config = devnetConfig({ preset: 'tiny', sets: ['shards.count=1', ...sets] })
   const task = loadTask(config.task.name, config)
   const storage: HeliaStorage = await createHeliaStorage({
-    dir: mkdtempSync(join(tmpdir(), 'robustness-fetch-')),
+    dir: testDir('robustness-fetch-'),
     listen: ['/ip4/127.0.0.1/tcp/0'],
     peers: result.ipfs ?? [],
     logger: silentLogger,

@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { MAX_LEDGER_BYTES, parseLedger, type RoundLedger } from '../../chain/ledger/index.ts'
 import type { DevnetResult } from '../../cli/devnet/index.ts'
 import { silentLogger } from '../../shared/logger/index.ts'
 import { createHeliaStorage, type HeliaStorage } from '../../shared/storage/index.ts'
+import { testDir } from './testDir.ts'
 
 /** A `crowdtrain devnet --serve --json` run, once its ready line is out. */
 export type ServedDevnet = {
@@ -58,10 +58,10 @@ export async function spawnServedDevnet(args: readonly string[]): Promise<Spawne
 
 /** Starts a devnet as a user would (`bin/crowdtrain.js devnet ... --json --serve`) and waits until it serves. */
 export async function startServedDevnet(prefix: string, args: readonly string[]): Promise<ServedDevnet> {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
+  const dir = testDir(prefix)
   const { proc, result, stderr } = await spawnServedDevnet([...args, '--dir', dir])
   const storage = await createHeliaStorage({
-    dir: mkdtempSync(join(tmpdir(), `${prefix}reader-`)),
+    dir: testDir(`${prefix}reader-`),
     listen: ['/ip4/127.0.0.1/tcp/0'],
     peers: result.ipfs ?? [],
     logger: silentLogger,

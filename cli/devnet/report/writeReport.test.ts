@@ -1,15 +1,15 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { memoryLogger } from '../../../shared/logger/index.ts'
 import { devnetSummary } from '../../../test/helpers/devnetSummary.ts'
+import { testDir } from '../../../test/helpers/testDir.ts'
 import { ReportWriteError } from './errors.ts'
 import { tryWriteReport, writeReport } from './writeReport.ts'
 
 describe('writeReport', () => {
   test('default: report.json and report.html in the run folder', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ct-report-'))
+    const dir = testDir('ct-report-')
     const out = await writeReport({ ...devnetSummary(3), dir })
     expect(out).toEqual({ json: join(dir, 'report.json'), html: join(dir, 'report.html') })
     const data = JSON.parse(readFileSync(out.json, 'utf8'))
@@ -18,7 +18,7 @@ describe('writeReport', () => {
   })
 
   test('error: a folder that cannot be written is a ReportWriteError with the reason', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'ct-report-')), 'not-a-dir')
+    const file = join(testDir('ct-report-'), 'not-a-dir')
     writeFileSync(file, 'x')
     const err = await writeReport({ ...devnetSummary(1), dir: file }).catch((e) => e)
     expect(err).toBeInstanceOf(ReportWriteError)
@@ -26,7 +26,7 @@ describe('writeReport', () => {
   })
 
   test('behavior: tryWriteReport warns instead of failing the devnet', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'ct-report-')), 'not-a-dir')
+    const file = join(testDir('ct-report-'), 'not-a-dir')
     writeFileSync(file, 'x')
     const logger = memoryLogger('warn')
     expect(await tryWriteReport({ ...devnetSummary(1), dir: file }, logger)).toBeUndefined()
