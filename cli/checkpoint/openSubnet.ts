@@ -133,7 +133,12 @@ async function startStorage(p: OpenSubnetParameters, client: ChainClient): Promi
   const dir = await mkdtemp(join(tmpdir(), 'crowdtrain-checkpoint-'))
   let helia: HeliaStorage | undefined
   try {
-    helia = await createHeliaStorage({ dir, listen: ['/ip4/127.0.0.1/tcp/0'], logger: p.storageLogger ?? p.logger })
+    helia = await createHeliaStorage({
+      dir,
+      listen: ['/ip4/127.0.0.1/tcp/0'],
+      logger: p.storageLogger ?? p.logger,
+      ephemeral: true,
+    })
     const node = helia
     const peers = p.peers?.length ? [...p.peers] : await registeredPeers(client, p.netuid, p.logger)
     const signal = AbortSignal.timeout(p.timeoutMs)

@@ -48,7 +48,12 @@ async function readNewestConsensus(p: {
     if (p.ipfsApi) storage = createKuboStorage({ url: p.ipfsApi })
     else {
       dir = await mkdtemp(join(tmpdir(), 'crowdtrain-metagraph-'))
-      const helia = await createHeliaStorage({ dir, listen: ['/ip4/127.0.0.1/tcp/0'], logger: p.logger })
+      const helia = await createHeliaStorage({
+        dir,
+        listen: ['/ip4/127.0.0.1/tcp/0'],
+        logger: p.logger,
+        ephemeral: true,
+      })
       storage = helia
       // Dial every registered peer at once: one unreachable peer must not use up the time limit.
       await Promise.allSettled(p.peers.map((a) => helia.dial(a, { signal })))

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { PrivateKey } from '@libp2p/interface'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { FsBlockstore } from 'blockstore-fs'
+import { MemoryDatastore } from 'datastore-core'
 import { FsDatastore } from 'datastore-fs'
 import type { Logger } from '../logger/index.ts'
 import { type BitswapFetcher, startBitswap } from './createBitswap.ts'
@@ -31,6 +32,12 @@ export type CreateHeliaStorageParameters = {
    * one validator).
    */
   allowPeers?: readonly string[]
+  /**
+   * A temporary node (the researcher's commands): its datastore (libp2p's peer records) lives in
+   * memory, so nothing writes into `dir` after `stop` — a late peer-record write used to recreate
+   * `dir/datastore` after the caller had removed the folder.
+   */
+  ephemeral?: boolean
 }
 
 /** The embedded Helia storage: a `Storage` plus the libp2p node it runs on. */
@@ -54,7 +61,9 @@ export async function createHeliaStorage(params: CreateHeliaStorageParameters): 
   await mkdir(params.dir, { recursive: true })
   const privateKey = params.privateKey ?? (await loadOrCreateIdentity(join(params.dir, 'identity.key')))
   const fsBlocks = new FsBlockstore(join(params.dir, 'blocks'))
-  const datastore = new FsDatastore(join(params.dir, 'datastore'))
+  const datastore = params.ephemeral ? new MemoryDatastore() : new FsDatastore(join(params.dir, 'datastore'))
+  const openDatastore = async () => (datastore instanceof FsDatastore ? datastore.open() : undefined)
+  const closeDatastore = async () => (datastore instanceof FsDatastore ? datastore.close() : undefined)
   const allowPeers = params.allowPeers
     ? new Set([...params.allowPeers, ...(params.peers ?? []).flatMap((a) => /\/p2p\/([^/]+)$/.exec(a)?.[1] ?? [])])
     : undefined
@@ -74,7 +83,7 @@ export async function createHeliaStorage(params: CreateHeliaStorageParameters): 
 
   async function start(): Promise<void> {
     if (started) return
-    await Promise.all([fsBlocks.open(), datastore.open()]).catch((err) => {
+    await Promise.all([fsBlocks.open(), openDatastore()]).catch((err) => {
       throw new StorageUnavailableError('helia', `cannot open the stores under ${params.dir}`, err)
     })
     try {
@@ -96,7 +105,7 @@ export async function createHeliaStorage(params: CreateHeliaStorageParameters): 
     await bitswap?.stop()
     bitswap = undefined
     await libp2p.stop()
-    await Promise.all([fsBlocks.close(), datastore.close()])
+    await Promise.all([fsBlocks.close(), closeDatastore()])
     log.info('helia node stopped')
   }
 
@@ -127,7 +136,7 @@ export async function createHeliaStorage(params: CreateHeliaStorageParameters): 
   try {
     await start()
   } catch (err) {
-    await Promise.allSettled([fsBlocks.close(), datastore.close()])
+    await Promise.allSettled([fsBlocks.close(), closeDatastore()])
     throw err
   }
   for (const peer of params.peers ?? []) {
