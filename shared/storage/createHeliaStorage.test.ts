@@ -25,7 +25,9 @@ async function runNode(ephemeral: boolean): Promise<string> {
     ephemeral,
   })
   const added = await other.add(new TextEncoder().encode('peer records'))
-  expect(new TextDecoder().decode(await node.get(added.toString(), { maxBytes: 1024, timeoutMs: 20_000 }))).toBe('peer records')
+  expect(new TextDecoder().decode(await node.get(added.toString(), { maxBytes: 1024, timeoutMs: 20_000 }))).toBe(
+    'peer records',
+  )
   await node.stop()
   await other.stop()
   return join(root, 'node')
