@@ -1,8 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -18,6 +16,7 @@ import {
 import { encodeLedger, type RoundLedger } from '../chain/ledger/index.ts'
 import { silentLogger } from '../shared/logger/index.ts'
 import { createHeliaStorage } from '../shared/storage/index.ts'
+import { testDir } from './helpers/testDir.ts'
 
 const BIN = fileURLToPath(new URL('../bin/crowdtrain.js', import.meta.url))
 const NODE = process.execPath
@@ -125,7 +124,7 @@ describe('chain: CLI', () => {
 
   it('behavior: metagraph shows incentive and dividends from the newest ledger, fetched from a registered peer', async () => {
     const [owner, a, b, miner] = await Promise.all(['//Dave', '//Alice', '//Bob', '//Ferdie'].map(devKeypair))
-    const dir = mkdtempSync(join(tmpdir(), 'ct-metagraph-'))
+    const dir = testDir('ct-metagraph-')
     const peer = await createHeliaStorage({ dir, listen: ['/ip4/127.0.0.1/tcp/0'], logger: silentLogger })
     try {
       const subnet = await createSubnet(client, {

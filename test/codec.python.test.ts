@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { compressDelta, encodeCheckpoint, encodeDelta } from '../shared/codec/index.ts'
 import type { NamedTensor } from '../shared/tensor.ts'
+import { testDir } from './helpers/testDir.ts'
 
 // Our files must load in the reference reader, Python's `safetensors` (the Rust library), unchanged.
 // It is not a dependency: Debian 12 has no python3-safetensors package, so this test runs only
@@ -20,8 +20,8 @@ function probe(): string | undefined {
 
 const missing = probe()
 const skipNote = missing ? ` (skipped: ${missing}; pip install safetensors numpy to run it)` : ''
-const dir = mkdtempSync(join(tmpdir(), 'crowdtrain-codec-py-'))
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
+// Made only when the test runs: a file whose tests are all skipped runs no afterAll hook, so nothing would remove it.
+const dir = missing === undefined ? testDir('crowdtrain-codec-py-') : ''
 
 const READER = `
 import json, sys
