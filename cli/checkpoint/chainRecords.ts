@@ -1,14 +1,14 @@
-import { blockHash, clientAt, readRound, readSettledRounds, readStakeSnapshot } from '../../chain/index.ts'
-import { ledgerInputFields, type RoundLedger } from '../../chain/ledger/index.ts'
-import { collectRegistrations, collectRoundRecords, type RawRemark } from '../../chain/protocol/index.ts'
+import { blockHash, clientAt, readSettledRounds, readStakeSnapshot } from '../../chain/index.ts'
+import { type LedgerInputFields, ledgerInputFields, type RoundLedger } from '../../chain/ledger/index.ts'
+import { collectRoundRecords } from '../../chain/protocol/index.ts'
 import type { SubnetView } from '../../chain/subnet/index.ts'
 import { describeError } from '../../shared/errors/index.ts'
 import { canonicalJson } from '../../shared/p2p/index.ts'
-import { carriedVoidRounds } from '../../validator/index.ts'
+import { carriedVoidRounds, createChainView } from '../../validator/index.ts'
 import type { OpenSubnet } from './openSubnet.ts'
 
 /** What a ledger must copy from the chain: its round's inputs, the emission and the parent checkpoint. */
-type ChainFields = ReturnType<typeof ledgerInputFields> & Pick<RoundLedger, 'emission' | 'parent'>
+type ChainFields = LedgerInputFields & Pick<RoundLedger, 'emission' | 'parent'>
 
 /**
  * Round r's settlement inputs read from the chain as validators read them: the registrations up to the
@@ -19,31 +19,28 @@ type ChainFields = ReturnType<typeof ledgerInputFields> & Pick<RoundLedger, 'emi
 export async function ledgerFieldsFromChain(net: OpenSubnet, view: SubnetView, round: number): Promise<ChainFields> {
   const { schedule, config } = view
   const end = schedule.forRound(round).weightsReveal.graceEnd
-  const { remarks } = await readRound(net.client, { from: 0, to: end })
-  const validatorSet = new Set(view.validators.map((v) => v.hotkey))
-  const membersAt = (to: number) =>
-    collectRegistrations(
-      remarks.filter((r) => r.block <= to),
-      {
-        netuid: net.netuid,
-        maxUids: config.subnet.maxUids,
-        immunityBlocks: config.subnet.immunityBlocks,
-        validatorSet,
-      },
-    ).members
+  // The validators' own view of the chain (registrations and records from one scan from block 0).
+  const chain = createChainView({
+    client: net.client,
+    netuid: net.netuid,
+    maxUids: config.subnet.maxUids,
+    immunityBlocks: config.subnet.immunityBlocks,
+    validatorSet: new Set(view.validators.map((v) => v.hotkey)),
+    logger: net.logger,
+  })
+  await chain.refresh(end)
   const recordsOf = (q: number) => {
     const to = schedule.forRound(q).weightsReveal.graceEnd
-    const inRound = (r: RawRemark) => r.block >= schedule.forRound(q).firstBlock && r.block <= to
     return collectRoundRecords({
       netuid: net.netuid,
       round: q,
-      remarks: remarks.filter(inRound),
-      members: membersAt(to),
+      remarks: chain.remarksIn(schedule.forRound(q).firstBlock, to),
+      members: chain.membersAt(to),
       schedule,
       config,
     })
   }
-  const members = membersAt(end)
+  const members = chain.membersAt(end)
   const records = recordsOf(round)
   const stake = await readStakeSnapshot(net.client, { block: schedule.forRound(round).firstBlock, members })
   const atEnd = await clientAt(net.client, await blockHash(net.client, end))
