@@ -70,6 +70,8 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
     pages: p.pages,
     seed: minerBatchSeed(p.hotkey, p.round),
     train: p.config.train,
+    // The network's one schedule: round r's steps are global steps r·H … r·H + H − 1.
+    firstStep: p.round * p.config.train.innerSteps,
     backend: p.backend,
     optimizerState,
     logger: p.logger,
@@ -79,7 +81,12 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
   const delta = p.transform ? p.transform(trained.delta) : trained.delta
   const residual = carry ? alignTensors(carry.residual, delta) : undefined
   if (carry && !residual) p.logger.warn('saved residual does not fit the shard; dropped', { shard: p.shard })
-  const { compressed, residual: nextResidual } = compressDelta(delta, residual, p.config.compress)
+  const { compressed, residual: nextResidual } = compressDelta(
+    delta,
+    residual,
+    p.config.compress,
+    p.config.compress.feedbackDecay,
+  )
   const bytes = encodeDelta(compressed, {
     task: p.config.task.name,
     round: p.round,

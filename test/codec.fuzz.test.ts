@@ -32,7 +32,10 @@ const shard: NamedTensor[] = [
 ]
 const shapes = shard.map((t) => ({ name: t.name, shape: t.shape }))
 const meta = { task: 'moby-char', round: 2, shard: 0, baseCid: 'bafkreibase', hotkey: '5Hot' }
-const delta = encodeDelta(compressDelta(shard, undefined, { density: 0.1, bits: 6, chunk: 100 }).compressed, meta)
+const delta = encodeDelta(
+  compressDelta(shard, undefined, { rank: 2, density: 0.1, bits: 6, chunk: 100 }).compressed,
+  meta,
+)
 const checkpoint = encodeCheckpoint(shard, { round: '2' })
 
 function headerLength(bytes: Uint8Array): number {

@@ -57,7 +57,7 @@ describe('Python safetensors reads our files', () => {
     const ckpt = join(dir, 'model.safetensors')
     const delta = join(dir, 'delta.safetensors')
     writeFileSync(ckpt, encodeCheckpoint(model, { round: '1', task: 'moby-char' }))
-    const { compressed } = compressDelta(model, undefined, { density: 0.01, bits: 8, chunk: 4096 })
+    const { compressed } = compressDelta(model, undefined, { rank: 4, density: 0.01, bits: 8, chunk: 4096 })
     const meta = { task: 'moby-char', round: 1, shard: 0, baseCid: 'bafkreibase', hotkey: '5Hot' }
     writeFileSync(delta, encodeDelta(compressed, meta))
     const r = spawnSync('python3', ['-c', READER, ckpt, delta], { encoding: 'utf8', timeout: 60_000 })

@@ -12,7 +12,6 @@ import {
   type ScoreReport,
   vouchedReveals,
 } from '../chain/ledger/index.ts'
-import type { Member } from '../chain/protocol/index.ts'
 import type { NamedTensor } from '../shared/tensor.ts'
 import type { ValidatorContext } from './context.ts'
 import { fetchDelta } from './fetchDelta.ts'

@@ -10,7 +10,7 @@ import { buildScoreReport, publishReport } from './publishReport.ts'
 import { scoreRound } from './scoreRound.ts'
 
 const config = presetConfig('tiny')
-const compress = { density: 0.5, bits: 8, chunk: 64 }
+const compress = { rank: 2, density: 0.5, bits: 8, chunk: 64, feedbackDecay: 1 }
 const cfg = { ...config, compress }
 const shapes = [
   { name: 'a', shape: [4, 8] },

@@ -1,6 +1,12 @@
 import { existsSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
-import { compressDelta, decodeDelta, decompressDelta, encodeDelta } from '../../shared/codec/index.ts'
+import {
+  type CompressOptions,
+  compressDelta,
+  decodeDelta,
+  decompressDelta,
+  encodeDelta,
+} from '../../shared/codec/index.ts'
 import { defaultConfig } from '../../shared/config/index.ts'
 import type { Logger } from '../../shared/logger/index.ts'
 import type { NamedTensor } from '../../shared/tensor.ts'
@@ -88,7 +94,7 @@ async function trainedDelta(
       shard: 0,
       pages: m.tasks.trainingPages(task).slice(0, cfg.task.pagesPerMiner),
       seed: 'bench-codec',
-      train: { ...cfg.train, innerSteps: TRAIN_STEPS },
+      train: { ...cfg.train, innerSteps: TRAIN_STEPS, decayRounds: 1 },
       backend,
       logger,
     })
@@ -123,7 +129,7 @@ function best(fn: () => void): number {
 }
 
 /** Figures for one delta at the given settings. */
-function measure(delta: NamedTensor[], compress: { density: number; bits: number; chunk: number }) {
+function measure(delta: NamedTensor[], compress: CompressOptions) {
   const denseBytes = delta.reduce((s, t) => s + t.data.byteLength, 0)
   let bytes: Uint8Array = new Uint8Array(0)
   const encodeMs = best(() => {
@@ -148,7 +154,7 @@ function measure(delta: NamedTensor[], compress: { density: number; bits: number
 }
 
 /** Ratio and error of the same delta at other densities (no timing): what a denser setting buys. */
-function densitySweep(delta: NamedTensor[], compress: { density: number; bits: number; chunk: number }) {
+function densitySweep(delta: NamedTensor[], compress: CompressOptions) {
   const denseBytes = delta.reduce((s, t) => s + t.data.byteLength, 0)
   return [0.001, 0.01, 0.03, 0.1, 0.3].map((density) => {
     const { compressed } = compressDelta(delta, undefined, { ...compress, density })
@@ -163,7 +169,7 @@ function densitySweep(delta: NamedTensor[], compress: { density: number; bits: n
 }
 
 /** Accumulated error ‖ΣΔ − ΣΔ̂‖/‖ΣΔ‖ over rounds of independent synthetic deltas, with and without error feedback. */
-function errorFeedback(rounds: number, compress: { density: number; bits: number; chunk: number }) {
+function errorFeedback(rounds: number, compress: CompressOptions) {
   const deltas = Array.from({ length: rounds }, (_, r) => synthetic(1, 128, 1000 + r))
   const sum = (parts: NamedTensor[][]): NamedTensor[] =>
     parts[0].map((t, k) => {

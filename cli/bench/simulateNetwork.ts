@@ -50,7 +50,11 @@ export type SimulatedRound = {
   zeros: { uid: number; reason: string }[]
   /** Encoded delta files the miners uploaded. */
   deltaBytes: number
-  /** One checkpoint directory (model, outer state, manifest) that every miner downloads. */
+  /** Dense float32 bytes of the shards the miners trained (what uncompressed deltas would be). */
+  denseDeltaBytes: number
+  /** What a following miner downloads to build θ_{r+1} itself: the encoded accepted deltas. */
+  syncBytes: number
+  /** The checkpoint directory (model, outer state, manifest) a joining miner downloads instead. */
   checkpointBytes: number
 }
 
@@ -104,6 +108,8 @@ export async function simulateNetwork(p: SimulateNetworkParameters): Promise<Sim
       accepted: settled.accepted,
       zeros: scored.rows.filter((x) => x.score === 0).map((x) => ({ uid: x.uid, reason: x.reason ?? 'zero' })),
       deltaBytes: mined.deltaBytes,
+      denseDeltaBytes: mined.denseBytes,
+      syncBytes: settled.accepted.reduce((n, uid) => n + (mined.bytesByUid.get(uid) ?? 0), 0),
       checkpointBytes: files.reduce((n, f) => n + f.content.length, 0),
     }
     files = settled.files
@@ -144,6 +150,8 @@ async function mine(sim: Sim, { round, baseCid, hash }: RoundInput) {
   const assigned = new Map<string, number[]>()
   const reveals: DeltaRevealEntry[] = []
   let deltaBytes = 0
+  let denseBytes = 0
+  const bytesByUid = new Map<number, number>()
   for (const m of sim.minerMembers) {
     const { rotateEvery } = sim.config.shards
     const shard = shardForMiner({ uid: m.uid, round, rotateEvery, shardCount: sim.plan.count })
@@ -165,9 +173,11 @@ async function mine(sim: Sim, { round, baseCid, hash }: RoundInput) {
     })
     sim.states.set(m.uid, delta.trainState)
     deltaBytes += delta.bytes
+    denseBytes += delta.bytes * delta.ratio
+    bytesByUid.set(m.uid, delta.bytes)
     reveals.push({ uid: m.uid, hotkey: m.hotkey, shard, cid: delta.cid, block: 0, index: m.uid })
   }
-  return { assigned, reveals, deltaBytes }
+  return { assigned, reveals, deltaBytes, denseBytes, bytesByUid }
 }
 
 async function score(sim: Sim, { round, baseCid, hash }: RoundInput, mined: Awaited<ReturnType<typeof mine>>) {

@@ -87,7 +87,7 @@ export async function run(opts: { json: boolean; logger: Logger }): Promise<Reco
     shard: 0,
     pages: trainingPages(task),
     seed: 'bench',
-    train: { ...cfg.train, innerSteps: WARMUP + STEPS },
+    train: { ...cfg.train, innerSteps: WARMUP + STEPS, decayRounds: 1 },
     backend,
     logger,
     onStep: ({ step, loss }) => {

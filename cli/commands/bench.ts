@@ -8,7 +8,14 @@ import { cliLogger, printJson, say } from '../output.ts'
 export const BENCHES = ['train', 'codec', 'storage', 'chain', 'convergence', 'robustness'] as const
 
 /** Flags only `bench convergence` reads (the others ignore them). */
-type ConvergenceFlags = { preset?: string; rounds?: string; miners?: string; seed?: string }
+type ConvergenceFlags = {
+  preset?: string
+  rounds?: string
+  miners?: string
+  seed?: string
+  set?: string[]
+  out?: string
+}
 /** Flags only `bench robustness` reads. */
 type RobustnessFlags = { validators?: string; adversary?: string[]; faultyValidator?: string[]; windowTimeout?: string }
 type BenchModule = {
@@ -38,9 +45,16 @@ export function registerBench(program: Command): void {
     .option('--json', 'print the results as one JSON object on the last line')
     .option('--log-level <level>', 'debug|info|warn|error|silent')
     .option('--preset <name>', 'convergence: model and training preset (default laptop; tiny for a quick check)')
-    .option('--rounds <n>', 'convergence: rounds of the network (default 3)')
+    .option('--rounds <n>', 'convergence: rounds of the network (default 10)')
     .option('--miners <n>', 'convergence: miners of the network (default 3)')
     .option('--seed <n>', 'convergence: model initialisation and data seed (default 1)')
+    .option(
+      '--set <key=value>',
+      'convergence: config override, repeatable (e.g. --set compress.density=1)',
+      collect,
+      [],
+    )
+    .option('--out <file>', 'convergence: write the loss-against-tokens chart (SVG in an HTML page) here')
     .option('--validators <n>', 'robustness: validators of each devnet (default 3)')
     .option('--adversary <kind>', 'robustness: an adversary kind, repeatable (default: every kind)', collect, [])
     .option('--faulty-validator <kinds>', 'robustness: a validator fault, repeatable (as devnet)', collect, [])
@@ -62,6 +76,8 @@ export function registerBench(program: Command): void {
           rounds: opts.rounds,
           miners: opts.miners,
           seed: opts.seed,
+          set: opts.set,
+          out: opts.out,
           validators: opts.validators,
           adversary: opts.adversary,
           faultyValidator: opts.faultyValidator,

@@ -12,6 +12,11 @@ describe('devnetConfig', () => {
     expect(c.train.innerSteps).toBe(3)
   })
 
+  test("behavior: the schedule anneals over the devnet's rounds unless --set says otherwise", () => {
+    expect(devnetConfig({ preset: 'tiny', rounds: 3 }).train.decayRounds).toBe(4)
+    expect(devnetConfig({ preset: 'tiny', rounds: 3, sets: ['train.decayRounds=50'] }).train.decayRounds).toBe(50)
+  })
+
   test('error: an unknown preset or key is refused with its name', () => {
     expect(() => devnetConfig({ preset: 'huge' })).toThrow(/huge/)
     expect(() => devnetConfig({ preset: 'tiny', sets: ['train.nope=1'] })).toThrow(/train\.nope/)

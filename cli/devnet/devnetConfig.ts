@@ -15,11 +15,20 @@ export type DevnetConfigParameters = {
   task?: string
   /** `key=value` overrides, applied last. */
   sets?: readonly string[]
+  /** Rounds the devnet runs: the inner schedule anneals over them (`train.decayRounds`) unless set. */
+  rounds?: number
 }
 
 /**
+ * Rounds before the devnet's first counted one: participants register during round 0, so the
+ * first round they train is usually 1 (the schedule counts rounds from the subnet's round 0).
+ */
+export const DEVNET_LEAD_ROUNDS = 1
+
+/**
  * The devnet's config: the `devnet` preset's short round clock, then the chosen preset (model,
- * training; its own round fields win), then the task, then `--set` overrides.
+ * training; its own round fields win), then the task, the schedule annealed over the devnet's own
+ * rounds, then `--set` overrides.
  */
 export function devnetConfig(p: DevnetConfigParameters): CrowdtrainConfig {
   if (!Object.hasOwn(presets, p.preset)) throw new UnknownPresetError(p.preset, Object.keys(presets))
@@ -28,6 +37,7 @@ export function devnetConfig(p: DevnetConfigParameters): CrowdtrainConfig {
     presets.devnet,
     presets[p.preset],
     p.task ? { task: { name: p.task } } : {},
+    p.rounds ? { train: { decayRounds: p.rounds + DEVNET_LEAD_ROUNDS } } : {},
   ] as PartialConfig[]) {
     for (const [section, fields] of Object.entries(layer)) {
       const key = section as keyof CrowdtrainConfig

@@ -84,7 +84,7 @@ const MAX_TICK_FAILURES = 20
 export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
   const started = Date.now()
   const log = p.logger.forComponent('devnet')
-  const config = devnetConfig({ preset: p.preset, task: p.task, sets: p.sets })
+  const config = devnetConfig({ preset: p.preset, task: p.task, sets: p.sets, rounds: p.rounds })
   const dir = prepareRunDir(p.dir, p.fresh)
   const participants: Participant[] = []
   const cleanups: (() => Promise<unknown>)[] = []

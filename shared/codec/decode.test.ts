@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import type { NamedTensor } from '../tensor.ts'
+import { indexBits, packBits, unpackBits } from './bitPack.ts'
 import { decodeCheckpoint, decodeDelta } from './decode.ts'
 import { compressDelta, decompressDelta } from './delta.ts'
 import { encodeDelta } from './deltaFile.ts'
@@ -7,14 +8,14 @@ import { encodeCheckpoint } from './encodeCheckpoint.ts'
 import {
   BadMetadataError,
   type CodecError,
-  DensityExceededError,
   DtypeMismatchError,
-  DuplicateIndexError,
   HeaderTooLongError,
+  IndexOrderError,
   IndexOutOfRangeError,
   InvalidScaleError,
   MetadataMismatchError,
   NonFiniteValueError,
+  NonZeroPaddingError,
   NormTooLargeError,
   OversizeError,
   QuantizedValueOutOfRangeError,
@@ -26,7 +27,7 @@ import {
 } from './errors.ts'
 import { decodeSafetensors, encodeSafetensors, type SafeTensor } from './safetensors.ts'
 
-const opts = { density: 0.05, bits: 8, chunk: 64 }
+const opts = { rank: 0, density: 0.05, bits: 8, chunk: 64 }
 const meta = { task: 'moby-char', round: 7, shard: 1, baseCid: 'bafkreibase', hotkey: '5FHneW46' }
 
 function shard(): NamedTensor[] {
@@ -55,6 +56,20 @@ function edit(change: (tensors: SafeTensor[], metadata: Record<string, string>) 
   return encodeSafetensors(file.tensors, file.metadata)
 }
 
+/** Re-encodes the good file with its unpacked offsets (per chunk) and value fields (q + qmax) edited. */
+function editStreams(change: (offsets: number[], fields: number[]) => void): Uint8Array {
+  return edit((ts) => {
+    const idx = tensor<Uint8Array>(ts, 'indices')
+    const val = tensor<Uint8Array>(ts, 'values')
+    const kept = compressed.tensors.reduce((n, t) => n + t.indices.length, 0)
+    const offsets = [...unpackBits(idx.data, kept, indexBits(opts.chunk), 'indices')]
+    const fields = [...unpackBits(val.data, kept, opts.bits, 'values')]
+    change(offsets, fields)
+    idx.data = packBits(offsets, indexBits(opts.chunk))
+    val.data = packBits(fields, opts.bits)
+  })
+}
+
 function tensor<T extends SafeTensor['data']>(ts: SafeTensor[], name: string): SafeTensor & { data: T } {
   return ts.find((t) => t.name === name) as SafeTensor & { data: T }
 }
@@ -62,10 +77,37 @@ function tensor<T extends SafeTensor['data']>(ts: SafeTensor[], name: string): S
 describe('decodeDelta', () => {
   test('default', () => {
     const out = decodeDelta(good, expectOk)
-    expect(out.meta).toEqual({ ...meta, version: '1', ...opts })
+    expect(out.meta).toEqual({ ...meta, version: '2', ...opts })
     expect(out.delta).toEqual(decompressDelta(compressed))
     expect(out.compressed.tensors.map((t) => [...t.indices])).toEqual(compressed.tensors.map((t) => [...t.indices]))
     expect(out.norm).toBeGreaterThan(0)
+  })
+
+  test('behavior: factored matrices decode to what the miner sent; bad factor streams are refused', () => {
+    const fopts = { ...opts, rank: 2 }
+    const c = compressDelta(delta, undefined, fopts).compressed
+    const file = encodeDelta(c, meta)
+    const out = decodeDelta(file, expectOk)
+    expect(out.meta.rank).toBe(2)
+    expect(out.delta).toEqual(decompressDelta(c))
+    const change = (f: (ts: SafeTensor[]) => void) => {
+      const parsed = decodeSafetensors(file)
+      f(parsed.tensors)
+      return encodeSafetensors(parsed.tensors, parsed.metadata)
+    }
+    const short = change((ts) => {
+      const t = tensor<Uint8Array>(ts, 'factors')
+      Object.assign(t, { shape: [t.data.length - 1], data: t.data.slice(1) })
+    })
+    expect(() => decodeDelta(short, expectOk)).toThrow(ShapeMismatchError)
+    const outOfRange = change((ts) => {
+      tensor<Uint8Array>(ts, 'factors').data[0] = 255
+    })
+    expect(() => decodeDelta(outOfRange, expectOk)).toThrow(QuantizedValueOutOfRangeError)
+    const negativeScale = change((ts) => {
+      tensor<Float32Array>(ts, 'factor_scales').data[0] = -1
+    })
+    expect(() => decodeDelta(negativeScale, expectOk)).toThrow(InvalidScaleError)
   })
 
   test('behavior: expectations left out are not checked', () => {
@@ -105,13 +147,13 @@ describe('decodeDelta', () => {
   })
 
   test('error: wrong and unknown dtypes', () => {
-    const u32 = edit((ts) => {
-      const t = tensor<Int32Array>(ts, 'indices')
-      Object.assign(t, { dtype: 'U32', data: new Uint32Array(t.data) })
+    const i8 = edit((ts) => {
+      const t = tensor<Uint8Array>(ts, 'indices')
+      Object.assign(t, { dtype: 'I8', data: new Int8Array(t.data) })
     })
-    expect(() => decodeDelta(u32, expectOk)).toThrow(DtypeMismatchError)
+    expect(() => decodeDelta(i8, expectOk)).toThrow(DtypeMismatchError)
     const unknown = new Uint8Array(good)
-    const at = Buffer.from(unknown).indexOf('"dtype":"I8"')
+    const at = Buffer.from(unknown).indexOf('"dtype":"U8"')
     unknown[at + 9] = 'Q'.charCodeAt(0)
     expect(() => decodeDelta(unknown, expectOk)).toThrow(UnknownDtypeError)
   })
@@ -131,29 +173,47 @@ describe('decodeDelta', () => {
     expect(() => decodeDelta(fewerScales, expectOk)).toThrow(ShapeMismatchError)
   })
 
-  test('error: an index out of range', () => {
-    const bytes = edit((ts) => {
-      tensor<Int32Array>(ts, 'indices').data[0] = 320 + 20 + 200
+  test('error: an offset outside its chunk (the last chunk of b0.w is 64 long, b0.g has 20 values)', () => {
+    // b0.w: 320 values = 5 chunks of 64, 4 kept each; b0.g: one chunk of 20, 1 kept; b1.w: 200 values.
+    const bytes = editStreams((offsets) => {
+      offsets[20] = 20
     })
     expect(() => decodeDelta(bytes, expectOk)).toThrow(IndexOutOfRangeError)
-    const negative = edit((ts) => {
-      tensor<Int32Array>(ts, 'indices').data[3] = -1
-    })
-    expect(() => decodeDelta(negative, expectOk)).toThrow(IndexOutOfRangeError)
   })
 
-  test('error: a duplicate index', () => {
-    const bytes = edit((ts) => {
-      const idx = tensor<Int32Array>(ts, 'indices').data
-      idx[1] = idx[0]
+  test('error: offsets of a chunk repeated or out of order', () => {
+    const repeated = editStreams((offsets) => {
+      offsets[1] = offsets[0]
     })
-    expect(() => decodeDelta(bytes, expectOk)).toThrow(DuplicateIndexError)
+    expect(() => decodeDelta(repeated, expectOk)).toThrow(IndexOrderError)
+    const swapped = editStreams((offsets) => {
+      ;[offsets[0], offsets[1]] = [offsets[1], offsets[0]]
+    })
+    expect(() => decodeDelta(swapped, expectOk)).toThrow(IndexOrderError)
   })
 
-  test('error: more values in a chunk than the density allows', () => {
+  test('error: a packed stream of the wrong length, or with padding bits set', () => {
+    const short = edit((ts) => {
+      const t = tensor<Uint8Array>(ts, 'indices')
+      Object.assign(t, { shape: [t.data.length - 1], data: t.data.slice(1) })
+    })
+    expect(() => decodeDelta(short, expectOk)).toThrow(ShapeMismatchError)
+    // 5·4 + 1 + 4·3 + 8 = 41 kept values at 6 bits = 246 bits: the last byte has 2 padding bits.
+    const padded = edit((ts) => {
+      const t = tensor<Uint8Array>(ts, 'indices')
+      t.data[t.data.length - 1] |= 0x80
+    })
+    expect(() => decodeDelta(padded, expectOk)).toThrow(NonZeroPaddingError)
+  })
+
+  test('error: a file made with a higher density than it declares', () => {
     const dense = compressDelta(delta, undefined, { ...opts, density: 0.5 }).compressed
-    const bytes = encodeDelta({ ...dense, density: opts.density }, meta)
-    expect(() => decodeDelta(bytes, expectOk)).toThrow(DensityExceededError)
+    // More kept values than the declared density: the streams are longer than the layout says.
+    const forged = edit((ts) => {
+      const real = decodeSafetensors(encodeDelta({ ...dense }, meta)).tensors
+      for (const name of ['indices', 'values', 'scales']) Object.assign(tensor(ts, name), tensor(real, name))
+    })
+    expect(() => decodeDelta(forged, expectOk)).toThrow(ShapeMismatchError)
   })
 
   test('error: NaN and Inf in scales or dequantized values', () => {
@@ -174,8 +234,9 @@ describe('decodeDelta', () => {
   })
 
   test('error: a quantized value outside the bit width', () => {
-    const bytes = edit((ts) => {
-      tensor<Int8Array>(ts, 'values').data[0] = -128
+    // Fields hold q + 127 at 8 bits: 255 would be q = 128, outside ±127.
+    const bytes = editStreams((_, fields) => {
+      fields[0] = 255
     })
     expect(() => decodeDelta(bytes, expectOk)).toThrow(QuantizedValueOutOfRangeError)
   })
@@ -205,7 +266,7 @@ describe('decodeDelta', () => {
       [(m) => Object.assign(m, { bits: '12' }), BadMetadataError],
       [(m) => Object.assign(m, { base_cid: 'not a cid' }), BadMetadataError],
       [(m) => Object.assign(m, { tensors: '[["b0.w",[16,"20"]]]' }), BadMetadataError],
-      [(m) => Object.assign(m, { version: '2' }), UnsupportedFormatError],
+      [(m) => Object.assign(m, { version: '1' }), UnsupportedFormatError],
       [(m) => Object.assign(m, { format: 'something-else' }), UnsupportedFormatError],
     ]
     for (const [change, error] of cases)

@@ -1,17 +1,17 @@
 import type { NamedTensor } from '../tensor.ts'
+import { indexBits, unpackBits } from './bitPack.ts'
 import {
   type CompressedDelta,
   type CompressedTensor,
   type CompressOptions,
   decompressDelta,
-  keptPerChunk,
   quantMax,
 } from './delta.ts'
 import { DELTA_TENSORS, type DecodedDeltaMeta, parseDeltaMetadata } from './deltaFile.ts'
+import { deltaLayout } from './deltaLayout.ts'
 import {
-  DensityExceededError,
   DtypeMismatchError,
-  DuplicateIndexError,
+  IndexOrderError,
   IndexOutOfRangeError,
   InvalidScaleError,
   MetadataMismatchError,
@@ -52,7 +52,7 @@ export type DecodeCheckpointExpect = { shapes: readonly ShapeSpec[]; maxBytes: n
 /** A decoded checkpoint: its metadata and its tensors in the expected order. */
 export type DecodedCheckpoint = { meta: Record<string, string>; tensors: NamedTensor[] }
 
-function sizeOf(shape: readonly number[]): number {
+function _sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1)
 }
 
@@ -89,6 +89,7 @@ function checkExpectedMeta(meta: DecodedDeltaMeta, expect: DecodeDeltaExpect): v
     ['shard', meta.shard, expect.shard],
     ['base_cid', meta.baseCid, expect.baseCid],
     ['hotkey', meta.hotkey, expect.hotkey],
+    ['rank', meta.rank, expect.compress?.rank],
     ['density', meta.density, expect.compress?.density],
     ['bits', meta.bits, expect.compress?.bits],
     ['chunk', meta.chunk, expect.compress?.chunk],
@@ -112,93 +113,70 @@ function checkScales(scales: Float32Array): void {
   }
 }
 
-function checkValues(values: Int8Array, bits: number): void {
+type Packed = {
+  indices: Uint8Array
+  values: Uint8Array
+  scales: Float32Array
+  factors: Uint8Array
+  factorScales: Float32Array
+}
+
+// Unpacks the streams along the layout the shapes and settings give, and checks every entry: each
+// top-k chunk keeps exactly its count, stored offsets in range and strictly ascending (hence unique);
+// every value and factor value within ±qmax; as many scales as chunks and factor columns.
+function splitByTensor(packed: Packed, shapes: readonly ShapeSpec[], meta: DecodedDeltaMeta): CompressedTensor[] {
+  const layout = deltaLayout(shapes, meta)
+  if (packed.scales.length !== layout.chunks)
+    throw new ShapeMismatchError(DELTA_TENSORS.scales, [packed.scales.length], [layout.chunks])
+  if (packed.factorScales.length !== layout.factorScales)
+    throw new ShapeMismatchError(DELTA_TENSORS.factorScales, [packed.factorScales.length], [layout.factorScales])
+  checkScales(packed.scales)
+  checkScales(packed.factorScales)
+  const offsets = unpackBits(packed.indices, layout.offsets, indexBits(meta.chunk), DELTA_TENSORS.indices)
+  const values = signed(unpackBits(packed.values, layout.kept, meta.bits, DELTA_TENSORS.values), meta.bits)
+  const factors = signed(unpackBits(packed.factors, layout.factorValues, meta.bits, DELTA_TENSORS.factors), meta.bits)
+  const at = { offset: 0, value: 0, scale: 0, factor: 0, factorScale: 0 }
+  return shapes.map((s, t) => {
+    const l = layout.tensors[t]
+    const base = { name: s.name, shape: [...s.shape] }
+    if (l.kind === 'factors') {
+      const r = meta.rank
+      const take = (n: number) => {
+        at.factor += n
+        return factors.slice(at.factor - n, at.factor)
+      }
+      const scales = (n: number) => {
+        at.factorScale += n
+        return packed.factorScales.slice(at.factorScale - n, at.factorScale)
+      }
+      const f = { p: take(l.rows * r), q: take(l.cols * r), pScales: scales(r), qScales: scales(r) }
+      return { ...base, indices: new Int32Array(0), values: new Int8Array(0), scales: new Float32Array(0), factors: f }
+    }
+    const kept = l.chunks.reduce((n, c) => n + c.kept, 0)
+    const indices = new Int32Array(kept)
+    let j = 0
+    l.chunks.forEach((c, ci) => {
+      for (let e = 0; e < c.kept; e++, j++) {
+        const o = c.kept === c.length ? e : offsets[at.offset++]
+        if (o >= c.length) throw new IndexOutOfRangeError(`chunk ${ci} of ${s.name}`, o, c.length)
+        if (e > 0 && o <= indices[j - 1] - c.start) throw new IndexOrderError(s.name, ci, o)
+        indices[j] = c.start + o
+      }
+    })
+    const out = { ...base, indices, values: values.slice(at.value, at.value + kept) }
+    at.value += kept
+    at.scale += l.chunks.length
+    return { ...out, scales: packed.scales.slice(at.scale - l.chunks.length, at.scale) }
+  })
+}
+
+// Fields stored as q + qmax back to q, refusing any outside ±qmax.
+function signed(fields: Uint32Array, bits: number): Int8Array {
   const qmax = quantMax(bits)
-  for (let j = 0; j < values.length; j++) {
-    if (values[j] > qmax || values[j] < -qmax) throw new QuantizedValueOutOfRangeError(j, values[j], bits)
-  }
-}
-
-type Layout = { sizes: number[]; starts: number[]; chunkStarts: number[]; total: number; chunks: number }
-
-// Where each tensor starts in the shard's index space and in the list of scales.
-function shardLayout(shapes: readonly ShapeSpec[], chunk: number): Layout {
-  const layout: Layout = { sizes: [], starts: [], chunkStarts: [], total: 0, chunks: 0 }
-  for (const s of shapes) {
-    const n = sizeOf(s.shape)
-    layout.sizes.push(n)
-    layout.starts.push(layout.total)
-    layout.chunkStarts.push(layout.chunks)
-    layout.total += n
-    layout.chunks += Math.ceil(n / chunk)
-  }
-  return layout
-}
-
-// The tensor holding shard index g (the last tensor starting at or before g; empty ones never match).
-function ownerOf(layout: Layout, g: number): number {
-  let lo = 0
-  let hi = layout.starts.length - 1
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1
-    if (layout.starts[mid] <= g) lo = mid
-    else hi = mid - 1
-  }
-  return lo
-}
-
-// Checks every index (in range, unique, within the density of its chunk); returns each one's tensor.
-function checkIndices(
-  indices: Int32Array,
-  layout: Layout,
-  shapes: readonly ShapeSpec[],
-  meta: DecodedDeltaMeta,
-): Int32Array {
-  const seen = new Uint8Array(layout.total)
-  const perChunk = new Uint32Array(layout.chunks)
-  const owner = new Int32Array(indices.length)
-  for (let j = 0; j < indices.length; j++) {
-    const g = indices[j]
-    if (g < 0 || g >= layout.total) throw new IndexOutOfRangeError('the shard', g, layout.total)
-    if (seen[g]) throw new DuplicateIndexError('the shard', g)
-    seen[g] = 1
-    const t = ownerOf(layout, g)
-    owner[j] = t
-    const c = Math.floor((g - layout.starts[t]) / meta.chunk)
-    const allowed = keptPerChunk(Math.min(meta.chunk, layout.sizes[t] - c * meta.chunk), meta.density)
-    const count = ++perChunk[layout.chunkStarts[t] + c]
-    if (count > allowed) throw new DensityExceededError(shapes[t].name, c, count, allowed)
-  }
-  return owner
-}
-
-// Splits the checked shard-global arrays into one compressed entry per tensor.
-function splitByTensor(
-  indices: Int32Array,
-  values: Int8Array,
-  scales: Float32Array,
-  shapes: readonly ShapeSpec[],
-  meta: DecodedDeltaMeta,
-): CompressedTensor[] {
-  const layout = shardLayout(shapes, meta.chunk)
-  if (scales.length !== layout.chunks) {
-    throw new ShapeMismatchError(DELTA_TENSORS.scales, [scales.length], [layout.chunks])
-  }
-  const owner = checkIndices(indices, layout, shapes, meta)
-  const counts = new Uint32Array(shapes.length)
-  for (const t of owner) counts[t]++
-  const out: CompressedTensor[] = shapes.map((s, t) => ({
-    name: s.name,
-    shape: [...s.shape],
-    indices: new Int32Array(counts[t]),
-    values: new Int8Array(counts[t]),
-    scales: scales.slice(layout.chunkStarts[t], layout.chunkStarts[t] + Math.ceil(layout.sizes[t] / meta.chunk)),
-  }))
-  const fill = new Uint32Array(shapes.length)
-  for (let j = 0; j < indices.length; j++) {
-    const t = owner[j]
-    out[t].indices[fill[t]] = indices[j] - layout.starts[t]
-    out[t].values[fill[t]++] = values[j]
+  const out = new Int8Array(fields.length)
+  for (let j = 0; j < fields.length; j++) {
+    if (fields[j] > 2 * qmax) throw new QuantizedValueOutOfRangeError(j, fields[j] - qmax, bits)
+    out[j] = fields[j] - qmax
   }
   return out
 }
@@ -216,8 +194,9 @@ function l2Norm(tensors: readonly NamedTensor[]): number {
 
 /**
  * Decodes a miner's delta strictly against the shard it must cover: size cap, safetensors layout,
- * format and metadata (and the round's expected task/round/shard/base), dtypes and shapes, indices
- * in range, unique and within the declared density, finite values and scales, norm bound.
+ * format and metadata (and the round's expected task/round/shard/base), dtypes and shapes, packed
+ * streams of exactly the length the shapes and settings give, offsets in range and ascending per
+ * chunk, values within ±qmax, finite scales, norm bound.
  * Throws one `CodecError` subclass per failure.
  */
 export function decodeDelta(bytes: Uint8Array, expect: DecodeDeltaExpect): DecodedDelta {
@@ -236,16 +215,16 @@ export function decodeDelta(bytes: Uint8Array, expect: DecodeDeltaExpect): Decod
     Object.values(DELTA_TENSORS),
     false,
   )
-  const indices = pick(file.tensors, DELTA_TENSORS.indices, 'I32').data as Int32Array
-  const values = pick(file.tensors, DELTA_TENSORS.values, 'I8').data as Int8Array
-  const scales = pick(file.tensors, DELTA_TENSORS.scales, 'F32').data as Float32Array
-  if (values.length !== indices.length) {
-    throw new ShapeMismatchError(DELTA_TENSORS.values, [values.length], [indices.length])
+  const packed: Packed = {
+    indices: pick(file.tensors, DELTA_TENSORS.indices, 'U8').data as Uint8Array,
+    values: pick(file.tensors, DELTA_TENSORS.values, 'U8').data as Uint8Array,
+    scales: pick(file.tensors, DELTA_TENSORS.scales, 'F32').data as Float32Array,
+    factors: pick(file.tensors, DELTA_TENSORS.factors, 'U8').data as Uint8Array,
+    factorScales: pick(file.tensors, DELTA_TENSORS.factorScales, 'F32').data as Float32Array,
   }
-  checkScales(scales)
-  checkValues(values, meta.bits)
-  const tensors = splitByTensor(indices, values, scales, expect.shapes, meta)
-  const compressed: CompressedDelta = { density: meta.density, bits: meta.bits, chunk: meta.chunk, tensors }
+  const tensors = splitByTensor(packed, expect.shapes, meta)
+  const { rank, density, bits, chunk } = meta
+  const compressed: CompressedDelta = { rank, density, bits, chunk, tensors }
   const delta = decompressDelta(compressed)
   const norm = l2Norm(delta)
   if (!(norm <= expect.maxNorm)) throw new NormTooLargeError(norm, expect.maxNorm)

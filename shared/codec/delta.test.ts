@@ -4,7 +4,7 @@ import { compressDelta, decompressDelta, keptPerChunk, topKIndices } from './del
 import { encodeDelta } from './deltaFile.ts'
 import { InvalidEncodeInputError, NonFiniteValueError } from './errors.ts'
 
-const defaults = { density: 0.01, bits: 8, chunk: 4096 }
+const defaults = { rank: 0, density: 0.01, bits: 8, chunk: 4096 }
 const meta = { task: 'moby-char', round: 4, shard: 1, baseCid: 'bafkreigenesis', hotkey: '5Grwva' }
 
 /** A seeded heavy-tailed generator (Student-t with 3 degrees of freedom) for reproducible deltas. */
@@ -79,7 +79,7 @@ describe('compressDelta / decompressDelta', () => {
   test('behavior: residual + dequantized = delta + residual in, exactly in float32', () => {
     const delta = shardLike(2)
     const residualIn = shardLike(3)
-    const { compressed, residual } = compressDelta(delta, residualIn, { density: 0.05, bits: 4, chunk: 1000 })
+    const { compressed, residual } = compressDelta(delta, residualIn, { rank: 0, density: 0.05, bits: 4, chunk: 1000 })
     const dense = decompressDelta(compressed)
     let mismatches = 0
     let kept = 0
@@ -117,7 +117,7 @@ describe('compressDelta / decompressDelta', () => {
 
   test('behavior: error feedback reduces the accumulated error over rounds', () => {
     const rounds = 8
-    const opts = { density: 0.02, bits: 8, chunk: 512 }
+    const opts = { rank: 0, density: 0.02, bits: 8, chunk: 512 }
     const deltas = Array.from({ length: rounds }, (_, r) => shardLike(100 + r).slice(0, 2))
     const sum = (parts: NamedTensor[][]): NamedTensor[] =>
       parts[0].map((t, k) => {
@@ -153,5 +153,33 @@ describe('compressDelta / decompressDelta', () => {
     const { compressed } = compressDelta(delta, undefined, defaults)
     expect(() => encodeDelta(compressed, { ...meta, hotkey: 'not a key' })).toThrow(InvalidEncodeInputError)
     expect(() => encodeDelta(compressed, { ...meta, round: -1 })).toThrow(InvalidEncodeInputError)
+  })
+})
+
+describe('compressDelta with rank-r factors', () => {
+  const opts = { rank: 4, density: 0.05, bits: 8, chunk: 256 }
+
+  test('default: matrices go as factors, vectors by top-k, and residual + sent = input', () => {
+    const delta = shardLike(11)
+    const { compressed, residual } = compressDelta(delta, undefined, opts)
+    expect(compressed.tensors.map((t) => Boolean(t.factors))).toEqual([false, true, true, true, true, false])
+    const sent = decompressDelta(compressed)
+    delta.forEach((t, k) => {
+      for (let i = 0; i < t.data.length; i += 97)
+        expect(sent[k].data[i] + residual[k].data[i]).toBeCloseTo(t.data[i], 6)
+    })
+  })
+
+  test('behavior: a rank-1 matrix is sent almost exactly, and survives the file', () => {
+    const u = Float32Array.from({ length: 64 }, (_, i) => Math.sin(i + 1))
+    const v = Float32Array.from({ length: 32 }, (_, j) => Math.cos(j * 0.7))
+    const m = new Float32Array(64 * 32)
+    for (let i = 0; i < 64; i++) for (let j = 0; j < 32; j++) m[i * 32 + j] = 1e-2 * u[i] * v[j]
+    const t = [{ name: 'w', shape: [64, 32], data: m }]
+    const { compressed } = compressDelta(t, undefined, opts)
+    expect(diffNorm(t, decompressDelta(compressed)) / norm2(t)).toBeLessThan(0.02)
+    const bytes = encodeDelta(compressed, meta)
+    // rank 4 · (64 + 32) one-byte values + 8 scales instead of 2,048 float32 values.
+    expect(bytes.length).toBeLessThan(64 * 32 * 4 * 0.15)
   })
 })

@@ -1,8 +1,29 @@
 import type { NamedTensor } from '../tensor.ts'
 import { InvalidEncodeInputError, NonFiniteValueError } from './errors.ts'
+import { expandLowRank, lowRankFactors } from './lowRank.ts'
 
-/** Compression settings (config `compress`): fraction kept per chunk, bits per kept value, chunk length. */
-export type CompressOptions = { density: number; bits: number; chunk: number }
+/**
+ * Compression settings (config `compress`): `rank` of the factors a matrix is sent as (0: none),
+ * then for every other tensor the fraction kept per chunk and the chunk length; bits per value.
+ */
+export type CompressOptions = { rank: number; density: number; bits: number; chunk: number }
+
+/** The largest rank a delta file may declare. */
+export const MAX_RANK = 64
+
+/**
+ * PROTOCOL: a tensor is sent as rank-r factors when it is a matrix and the factors are smaller
+ * than the matrix (r·(rows + cols) < rows·cols); every other tensor goes by chunked top-k.
+ */
+export function isFactored(shape: readonly number[], rank: number): boolean {
+  return rank > 0 && shape.length === 2 && rank * (shape[0] + shape[1]) < shape[0] * shape[1]
+}
+
+/**
+ * The factors of a matrix tensor: M ≈ P·Qᵀ with P rows×rank and Q cols×rank (row-major), each
+ * column quantized with its own scale: a value q of column c of P dequantizes to fround(q · pScales[c]).
+ */
+export type QuantizedFactors = { p: Int8Array; q: Int8Array; pScales: Float32Array; qScales: Float32Array }
 
 /**
  * One tensor of a compressed delta. `indices` are positions in the flattened tensor, ascending;
@@ -17,6 +38,8 @@ export type CompressedTensor = {
   indices: Int32Array
   values: Int8Array
   scales: Float32Array
+  /** Set instead of the top-k fields (which are then empty) when `isFactored(shape, rank)`. */
+  factors?: QuantizedFactors
 }
 
 /** A compressed delta: the settings it was made with and one entry per tensor, in shard order. */
@@ -37,7 +60,9 @@ export function quantMax(bits: number): number {
 
 /** Throws `InvalidEncodeInputError` unless the options are usable. */
 export function checkCompressOptions(opts: CompressOptions): void {
-  const { density, bits, chunk } = opts
+  const { density, bits, chunk, rank } = opts
+  if (!(Number.isInteger(rank) && rank >= 0 && rank <= MAX_RANK))
+    throw new InvalidEncodeInputError(`rank ${rank} is not 0…${MAX_RANK}`)
   if (!(Number.isFinite(density) && density > 0 && density <= 1)) {
     throw new InvalidEncodeInputError(`density ${density} is not in (0, 1]`)
   }
@@ -129,7 +154,7 @@ function compressChunk(acc: Float32Array, start: number, end: number, k: number,
   return { indices, values, scale }
 }
 
-function accumulate(delta: NamedTensor, residual: NamedTensor | undefined): Float32Array {
+function accumulate(delta: NamedTensor, residual: NamedTensor | undefined, decay: number): Float32Array {
   if (residual && (residual.name !== delta.name || residual.data.length !== delta.data.length)) {
     throw new InvalidEncodeInputError(`the residual's tensor "${residual.name}" does not match "${delta.name}"`)
   }
@@ -138,7 +163,7 @@ function accumulate(delta: NamedTensor, residual: NamedTensor | undefined): Floa
   }
   const acc = new Float32Array(delta.data.length)
   for (let i = 0; i < acc.length; i++) {
-    acc[i] = residual ? delta.data[i] + residual.data[i] : delta.data[i]
+    acc[i] = residual ? delta.data[i] + decay * residual.data[i] : delta.data[i]
     if (!Number.isFinite(acc[i])) throw new NonFiniteValueError(`delta tensor "${delta.name}"`, i, acc[i])
   }
   return acc
@@ -170,13 +195,16 @@ function compressTensor(acc: Float32Array, t: NamedTensor, opts: CompressOptions
 }
 
 /**
- * Top-k per chunk with int quantization and error feedback: compresses `delta + residual` and
- * returns the new residual `(delta + residual) − dequantized(kept)`, to add to the next round's delta.
+ * Rank-r factors for matrices and top-k per chunk for the rest, int quantization, error feedback
+ * (SparseLoCo's, with PowerSGD's low-rank step instead of top-k where it fits): compresses `delta + β·residual` and
+ * returns the new residual `(delta + β·residual) − dequantized(kept)`, to add to the next round's
+ * delta. β (`feedbackDecay`, 1 by default) < 1 lets old, never-sent directions fade (SparseLoCo).
  */
 export function compressDelta(
   delta: readonly NamedTensor[],
   residual: readonly NamedTensor[] | undefined,
   opts: CompressOptions,
+  feedbackDecay = 1,
 ): CompressDeltaResult {
   checkCompressOptions(opts)
   if (residual && residual.length !== delta.length) {
@@ -185,16 +213,68 @@ export function compressDelta(
   const tensors: CompressedTensor[] = []
   const residualOut: NamedTensor[] = []
   delta.forEach((t, ti) => {
-    const acc = accumulate(t, residual?.[ti])
-    tensors.push(compressTensor(acc, t, opts))
+    const acc = accumulate(t, residual?.[ti], feedbackDecay)
+    tensors.push(isFactored(t.shape, opts.rank) ? factorTensor(acc, t, opts) : compressTensor(acc, t, opts))
     residualOut.push({ name: t.name, shape: [...t.shape], data: acc })
   })
-  return { compressed: { density: opts.density, bits: opts.bits, chunk: opts.chunk, tensors }, residual: residualOut }
+  const { rank, density, bits, chunk } = opts
+  return { compressed: { rank, density, bits, chunk, tensors }, residual: residualOut }
+}
+
+// Quantizes each of the `rank` columns of a row-major rows×rank matrix with its own scale.
+function quantizeColumns(m: Float32Array, rank: number, qmax: number): { values: Int8Array; scales: Float32Array } {
+  const rows = m.length / rank
+  const scales = new Float32Array(rank)
+  const values = new Int8Array(m.length)
+  for (let c = 0; c < rank; c++) {
+    let maxAbs = 0
+    for (let i = 0; i < rows; i++) maxAbs = Math.max(maxAbs, Math.abs(m[i * rank + c]))
+    scales[c] = Math.fround(maxAbs / qmax)
+    for (let i = 0; i < rows; i++) {
+      const v = m[i * rank + c]
+      values[i * rank + c] = scales[c] > 0 ? Math.max(-qmax, Math.min(qmax, roundHalfAway(v / scales[c]))) : 0
+    }
+  }
+  return { values, scales }
+}
+
+function dequantizeColumns(values: Int8Array, scales: Float32Array, rank: number): Float32Array {
+  const out = new Float32Array(values.length)
+  for (let i = 0; i < values.length; i++) out[i] = Math.fround(values[i] * scales[i % rank])
+  return out
+}
+
+/** The dense matrix quantized factors stand for: P·Qᵀ of the dequantized factors (PROTOCOL, float32). */
+export function expandFactors(f: QuantizedFactors, shape: readonly number[], rank: number): Float32Array {
+  return expandLowRank({
+    rows: shape[0],
+    cols: shape[1],
+    rank,
+    p: dequantizeColumns(f.p, f.pScales, rank),
+    q: dequantizeColumns(f.q, f.qScales, rank),
+  })
+}
+
+// Sends a matrix as quantized rank-r factors and subtracts what they stand for from `acc` in place,
+// so `acc` becomes the residual (error feedback carries what the factors and quantization missed).
+function factorTensor(acc: Float32Array, t: NamedTensor, opts: CompressOptions): CompressedTensor {
+  const [rows, cols] = t.shape
+  const f = lowRankFactors(acc, rows, cols, opts.rank)
+  const qmax = quantMax(opts.bits)
+  const p = quantizeColumns(f.p, opts.rank, qmax)
+  const q = quantizeColumns(f.q, opts.rank, qmax)
+  const factors = { p: p.values, q: q.values, pScales: p.scales, qScales: q.scales }
+  const sent = expandFactors(factors, t.shape, opts.rank)
+  for (let i = 0; i < acc.length; i++) acc[i] = Math.fround(acc[i] - sent[i])
+  const empty = { indices: new Int32Array(0), values: new Int8Array(0), scales: new Float32Array(0) }
+  return { name: t.name, shape: [...t.shape], ...empty, factors }
 }
 
 /** The dense delta a compressed one stands for (zeros where nothing was kept). */
 export function decompressDelta(compressed: CompressedDelta): NamedTensor[] {
   return compressed.tensors.map((t) => {
+    if (t.factors)
+      return { name: t.name, shape: [...t.shape], data: expandFactors(t.factors, t.shape, compressed.rank) }
     const data = new Float32Array(sizeOf(t.shape))
     for (let j = 0; j < t.indices.length; j++) {
       const i = t.indices[j]

@@ -1,19 +1,33 @@
-import { type CompressedDelta, checkCompressOptions } from './delta.ts'
+import { indexBits, packBits } from './bitPack.ts'
+import { type CompressedDelta, type CompressedTensor, checkCompressOptions, quantMax } from './delta.ts'
+import { type ChunkLayout, deltaLayout } from './deltaLayout.ts'
 import { BadMetadataError, InvalidEncodeInputError, UnsupportedFormatError } from './errors.ts'
 import { encodeSafetensors } from './safetensors.ts'
 
 /** The `format` metadata value of a delta file, and the version this build writes and reads. */
 export const DELTA_FORMAT = 'crowdtrain-delta'
-export const DELTA_VERSION = '1'
+export const DELTA_VERSION = '2'
 
 /** Who made a delta, for which round and shard, from which checkpoint. */
 export type DeltaMeta = { task: string; round: number; shard: number; baseCid: string; hotkey: string }
 
 /** The metadata read back from a delta file: `DeltaMeta` plus the compression settings and version. */
-export type DecodedDeltaMeta = DeltaMeta & { version: string; density: number; bits: number; chunk: number }
+export type DecodedDeltaMeta = DeltaMeta & {
+  version: string
+  rank: number
+  density: number
+  bits: number
+  chunk: number
+}
 
 /** The names of the three tensors of a delta file. */
-export const DELTA_TENSORS = { indices: 'indices', values: 'values', scales: 'scales' } as const
+export const DELTA_TENSORS = {
+  indices: 'indices',
+  values: 'values',
+  scales: 'scales',
+  factors: 'factors',
+  factorScales: 'factor_scales',
+} as const
 
 const TEXT_MAX = 256
 const ID_PATTERN = /^[A-Za-z0-9]{1,128}$/
@@ -46,45 +60,70 @@ function checkUint(key: string, value: string): number {
 }
 
 /**
- * Lays a compressed delta out as one safetensors file of three 1-D tensors: `indices` (I32,
- * positions in the shard's tensors concatenated in shard order), `values` (I8) and `scales` (F32,
- * one per chunk of each tensor, in order). One index space and three header entries keep the file
- * small for shards of many little tensors; the tensor list and shapes are in `__metadata__.tensors`.
+ * Lays a compressed delta out as one safetensors file (format v2, PROTOCOL; `deltaLayout` says where
+ * everything is from the shapes and settings alone): `indices` (U8) packs the offset inside its
+ * chunk of every kept top-k value in `indexBits(chunk)` bits (12 for 4096), ascending per chunk,
+ * and only for chunks that keep fewer than all their values; `values` (U8) packs each kept value q
+ * as q + qmax in `bits` bits; `scales` (F32) one per top-k chunk; `factors` (U8) packs every
+ * factored matrix's P then Q (row-major) as q + qmax in `bits` bits; `factor_scales` (F32) the
+ * rank scales of P's columns then Q's, per factored matrix. Bits go least significant first,
+ * padding zero (`packBits`).
  */
 export function encodeDelta(compressed: CompressedDelta, meta: DeltaMeta): Uint8Array {
   checkCompressOptions(compressed)
   const metadata = deltaMetadata(compressed, meta)
-  let nnz = 0
-  let chunks = 0
-  let total = 0
-  for (const t of compressed.tensors) {
-    nnz += t.indices.length
-    chunks += t.scales.length
-    total += t.shape.reduce((a, b) => a * b, 1)
-  }
-  if (total > 2 ** 31 - 1) throw new InvalidEncodeInputError(`a shard of ${total} values does not fit int32 indices`)
-  const indices = new Int32Array(nnz)
-  const values = new Int8Array(nnz)
-  const scales = new Float32Array(chunks)
-  let at = 0
-  let chunkAt = 0
-  let base = 0
-  for (const t of compressed.tensors) {
-    for (let j = 0; j < t.indices.length; j++) indices[at + j] = base + t.indices[j]
-    values.set(t.values, at)
-    scales.set(t.scales, chunkAt)
-    at += t.indices.length
-    chunkAt += t.scales.length
-    base += t.shape.reduce((a, b) => a * b, 1)
-  }
+  const layout = deltaLayout(compressed.tensors, compressed)
+  const qmax = quantMax(compressed.bits)
+  const s: Streams = { offsets: [], values: [], scales: [], factors: [], factorScales: [] }
+  compressed.tensors.forEach((t, i) => {
+    const l = layout.tensors[i]
+    if (l.kind === 'factors') {
+      if (!t.factors)
+        throw new InvalidEncodeInputError(`tensor "${t.name}" must be sent as rank-${compressed.rank} factors`)
+      for (const v of t.factors.p) s.factors.push(v + qmax)
+      for (const v of t.factors.q) s.factors.push(v + qmax)
+      s.factorScales.push(...t.factors.pScales, ...t.factors.qScales)
+    } else addTopK(s, t, l.chunks, qmax)
+  })
+  const fields = (v: number[], width: number) => packBits(v, width)
+  const u8 = (name: string, data: Uint8Array) => ({ name, dtype: 'U8' as const, shape: [data.length], data })
+  const f32 = (name: string, v: number[]) => ({
+    name,
+    dtype: 'F32' as const,
+    shape: [v.length],
+    data: new Float32Array(v),
+  })
   return encodeSafetensors(
     [
-      { name: DELTA_TENSORS.indices, dtype: 'I32', shape: [nnz], data: indices },
-      { name: DELTA_TENSORS.values, dtype: 'I8', shape: [nnz], data: values },
-      { name: DELTA_TENSORS.scales, dtype: 'F32', shape: [chunks], data: scales },
+      u8(DELTA_TENSORS.indices, fields(s.offsets, indexBits(compressed.chunk))),
+      u8(DELTA_TENSORS.values, fields(s.values, compressed.bits)),
+      f32(DELTA_TENSORS.scales, s.scales),
+      u8(DELTA_TENSORS.factors, fields(s.factors, compressed.bits)),
+      f32(DELTA_TENSORS.factorScales, s.factorScales),
     ],
     metadata,
   )
+}
+
+type Streams = { offsets: number[]; values: number[]; scales: number[]; factors: number[]; factorScales: number[] }
+
+// Appends a top-k tensor's chunks: exactly `kept` entries each, offsets only where a chunk keeps fewer than all.
+function addTopK(s: Streams, t: CompressedTensor, chunks: readonly ChunkLayout[], qmax: number): void {
+  if (t.factors || t.scales.length !== chunks.length)
+    throw new InvalidEncodeInputError(`tensor "${t.name}" has ${t.scales.length} scales for ${chunks.length} chunks`)
+  let j = 0
+  chunks.forEach((c, ci) => {
+    for (let e = 0; e < c.kept; e++, j++) {
+      const offset = t.indices[j] - c.start
+      if (!(j < t.indices.length && offset >= 0 && offset < c.length) || (c.kept === c.length && offset !== e))
+        throw new InvalidEncodeInputError(`chunk ${ci} of "${t.name}" does not keep exactly ${c.kept} values`)
+      if (c.kept < c.length) s.offsets.push(offset)
+      s.values.push(t.values[j] + qmax)
+    }
+    s.scales.push(t.scales[ci])
+  })
+  if (j !== t.indices.length)
+    throw new InvalidEncodeInputError(`tensor "${t.name}" keeps ${t.indices.length} values, its chunks ${j}`)
 }
 
 function deltaMetadata(compressed: CompressedDelta, meta: DeltaMeta): Record<string, string> {
@@ -100,6 +139,7 @@ function deltaMetadata(compressed: CompressedDelta, meta: DeltaMeta): Record<str
     shard: String(meta.shard),
     base_cid: meta.baseCid,
     hotkey: meta.hotkey,
+    rank: String(compressed.rank),
     density: String(compressed.density),
     bits: String(compressed.bits),
     chunk: String(compressed.chunk),
@@ -156,10 +196,11 @@ export function parseDeltaMetadata(metadata: Record<string, string>): {
     throw new BadMetadataError('density', `${JSON.stringify(densityText)} is not a number`)
   const bits = checkUint('bits', need(metadata, 'bits'))
   const chunk = checkUint('chunk', need(metadata, 'chunk'))
+  const rank = checkUint('rank', need(metadata, 'rank'))
   try {
-    checkCompressOptions({ density, bits, chunk })
+    checkCompressOptions({ rank, density, bits, chunk })
   } catch (err) {
-    throw new BadMetadataError('density/bits/chunk', err instanceof Error ? err.message : String(err))
+    throw new BadMetadataError('rank/density/bits/chunk', err instanceof Error ? err.message : String(err))
   }
   const meta: DecodedDeltaMeta = {
     version,
@@ -168,6 +209,7 @@ export function parseDeltaMetadata(metadata: Record<string, string>): {
     shard: checkUint('shard', need(metadata, 'shard')),
     baseCid: checkId('base_cid', need(metadata, 'base_cid')),
     hotkey: checkId('hotkey', need(metadata, 'hotkey')),
+    rank,
     density,
     bits,
     chunk,

@@ -1,26 +1,20 @@
 import type { CrowdtrainConfig } from '../config/index.ts'
-import { sizeOf } from '../tensor.ts'
 import type { DecodeDeltaExpect, ShapeSpec } from './decode.ts'
-import { keptPerChunk } from './delta.ts'
+import { deltaLayout, layoutBytes } from './deltaLayout.ts'
 
 /** Room for the safetensors header (JSON metadata with the tensor list) on top of the tensor bytes. */
 const HEADER_ALLOWANCE = 64 * 1024
 
 /**
- * The largest delta file an honest miner can produce for a shard: every chunk at its kept count,
- * 4-byte indices + 1-byte values, one 4-byte scale per chunk, plus the header allowance. Fetching
- * stops as soon as more is announced, so a miner cannot make validators download gigabytes.
+ * The size of a delta file for a shard (format v2, `deltaLayout`: packed offsets, values and factors,
+ * float32 scales) plus the header allowance. Fetching stops as soon as more is announced, so a miner
+ * cannot make validators download gigabytes.
  */
-export function maxDeltaBytes(shapes: readonly ShapeSpec[], compress: CrowdtrainConfig['compress']): number {
-  let bytes = HEADER_ALLOWANCE
-  for (const s of shapes) {
-    const n = sizeOf(s.shape)
-    const chunks = Math.ceil(n / compress.chunk)
-    for (let c = 0; c < chunks; c++)
-      bytes += 5 * keptPerChunk(Math.min(compress.chunk, n - c * compress.chunk), compress.density)
-    bytes += 4 * chunks
-  }
-  return bytes
+export function maxDeltaBytes(
+  shapes: readonly ShapeSpec[],
+  compress: Pick<CrowdtrainConfig['compress'], 'rank' | 'density' | 'bits' | 'chunk'>,
+): number {
+  return HEADER_ALLOWANCE + layoutBytes(deltaLayout(shapes, compress), compress)
 }
 
 /** The norm bound a delta must respect: aggregation clips to clipNorm anyway, so it only refuses absurd files. */
@@ -34,7 +28,9 @@ export function maxDeltaNorm(outer: Pick<CrowdtrainConfig['outer'], 'clipNorm'>)
  */
 export function revealedDeltaExpect(p: {
   shapes: readonly ShapeSpec[]
-  config: Pick<CrowdtrainConfig, 'task' | 'compress' | 'outer'>
+  config: Pick<CrowdtrainConfig, 'task' | 'outer'> & {
+    compress: Pick<CrowdtrainConfig['compress'], 'rank' | 'density' | 'bits' | 'chunk'>
+  }
   round: number
   shard: number
   hotkey: string

@@ -189,3 +189,22 @@ export class InvalidEncodeInputError extends CodecError {
     super('codec.invalid-input', `Cannot encode: ${reason}.`)
   }
 }
+
+/** A packed bit stream has a set bit in its padding: one set of fields must have one encoding. */
+export class NonZeroPaddingError extends CodecError {
+  override name = 'NonZeroPaddingError'
+  constructor(stream: string) {
+    super('codec.nonzero-padding', `The padding bits of ${stream} are not zero.`)
+  }
+}
+
+/** The kept offsets of a chunk are not strictly ascending (a repeat, or out of order). */
+export class IndexOrderError extends CodecError {
+  override name = 'IndexOrderError'
+  constructor(tensor: string, chunk: number, offset: number) {
+    super(
+      'codec.index-order',
+      `Chunk ${chunk} of ${tensor}: offset ${offset} does not follow the previous one in ascending order.`,
+    )
+  }
+}

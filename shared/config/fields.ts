@@ -112,7 +112,15 @@ export const configSchema = {
       default: 3,
       min: 0,
       max: 1_000_000,
-      reason: 'Linear warm-up avoids a large first step from fresh Adam moments.',
+      reason: 'Linear warm-up avoids a large first step from fresh Adam moments (global steps: round 0 only).',
+    },
+    decayRounds: {
+      kind: 'int',
+      default: 100,
+      min: 1,
+      max: 100_000_000,
+      reason:
+        'The inner cosine spans decayRounds·H global steps, then stays at lr·minLrRatio: the network anneals once, as one run does (devnet and bench: their --rounds).',
     },
     weightDecay: { kind: 'number', default: 0.1, min: 0, max: 10, reason: 'AdamW decoupled weight decay (nanoGPT).' },
     beta1: { kind: 'number', default: 0.9, min: 0, max: 0.999999, reason: 'Adam first-moment decay.' },
@@ -142,6 +150,14 @@ export const configSchema = {
     },
   },
   compress: {
+    rank: {
+      kind: 'int',
+      default: 0,
+      min: 0,
+      max: 64,
+      reason:
+        'Matrices go as rank-r factors (P·Qᵀ) with error feedback; 0 (default until the proof of training handles factors) sends every tensor by top-k.',
+    },
     density: {
       kind: 'number',
       default: 0.01,
@@ -162,6 +178,13 @@ export const configSchema = {
       min: 64,
       max: 1 << 24,
       reason: 'Chunk length for top-k; local selection keeps every tensor region represented.',
+    },
+    feedbackDecay: {
+      kind: 'number',
+      default: 1,
+      min: 0,
+      max: 1,
+      reason: 'β of error feedback: the residual carried to the next round is scaled by β first.',
     },
   },
   outer: {
@@ -312,13 +335,14 @@ export type CrowdtrainConfig = {
     lr: number
     minLrRatio: number
     warmupSteps: number
+    decayRounds: number
     weightDecay: number
     beta1: number
     beta2: number
     clip: number
   }
   shards: { count: number; rotateEvery: number }
-  compress: { density: number; bits: number; chunk: number }
+  compress: { rank: number; density: number; bits: number; chunk: number; feedbackDecay: number }
   outer: { lr: number; momentum: number; topG: number; clipNorm: number }
   round: {
     tempo: number

@@ -9,7 +9,7 @@ import { sampleBatch, type Task } from '../tasks/index.ts'
 import type { NamedTensor } from '../tensor.ts'
 import { type AdamSlot, adamwUpdate, clipByGlobalNorm, type OptimizerState } from './adamw.ts'
 import { TrainingAbortedError, TrainingDivergedError } from './errors.ts'
-import { learningRate } from './schedule.ts'
+import { learningRate, roundSchedule } from './schedule.ts'
 
 /** What one inner step reports. */
 export type StepInfo = { step: number; steps: number; loss: number; lr: number; gradNorm: number }
@@ -28,6 +28,8 @@ export type TrainShardParameters = {
   seed: Seed
   train: CrowdtrainConfig['train']
   backend: Backend
+  /** Global index of the first step in the learning-rate schedule (round·H for a miner); 0 by default. */
+  firstStep?: number
   /** Moments from the previous round on the same shard; ignored (fresh start) if they do not match. */
   optimizerState?: OptimizerState
   logger?: Logger
@@ -113,11 +115,13 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
   const context = p.modelConfig.context
   const losses: number[] = []
   let t = state?.step ?? 0
+  const schedule = roundSchedule(p.train)
+  const firstStep = p.firstStep ?? 0
   try {
     for (let step = 0; step < H; step++) {
       if (p.signal?.aborted) throw new TrainingAbortedError(step, H, p.signal.reason)
-      // 1. learning rate of this step: warm-up, then cosine.
-      const lr = learningRate(p.train, step)
+      // 1. learning rate of this step: warm-up, then cosine over the network's global steps.
+      const lr = learningRate(schedule, firstStep + step)
       // 2. the batch, from the seeded stream: the same seed gives the same batches.
       const b = sampleBatch(p.task, p.pages, rng, batch, context)
       t += 1

@@ -18,7 +18,9 @@ export {
   formatNumber,
   LINE_COLOR,
   type LinePoint,
+  type LineSeries,
   lineChart,
+  multiLineChart,
   niceTicks,
   PALETTE,
 } from './svgCharts.ts'

@@ -144,3 +144,48 @@ function noData(f: Frame): string {
 function shorten(label: string): string {
   return label.length > 24 ? `${label.slice(0, 10)}…${label.slice(-8)}` : label
 }
+
+/** One line of a multi-line chart: its name and one value per x position. */
+export type LineSeries = { name: string; values: readonly number[] }
+
+/**
+ * Several lines over shared x labels as inline SVG: one `path.line` per series in the palette's
+ * colours (non-finite values are left out), a dot with a tooltip at each point, x labels, a legend.
+ */
+export function multiLineChart(xLabels: readonly string[], series: readonly LineSeries[], opts: ChartOptions): string {
+  const values = series.flatMap((s) => s.values.filter(Number.isFinite))
+  const ticks = values.length ? niceTicks(Math.min(...values), Math.max(...values)) : [0, 1]
+  const rows = Math.ceil(series.length / LEGEND_COLUMNS)
+  const { svg, f } = frame(opts, ticks, 'multi-line-chart', rows)
+  const inset = Math.min(24, f.plotW / 8)
+  const x = (i: number) =>
+    MARGIN.left +
+    inset +
+    (xLabels.length <= 1 ? f.plotW / 2 - inset : (i / (xLabels.length - 1)) * (f.plotW - 2 * inset))
+  const every = Math.max(1, Math.ceil(xLabels.length / 10))
+  xLabels.forEach((label, i) => {
+    if (i % every === 0 || i === xLabels.length - 1)
+      svg.push(
+        `<text x="${px(x(i))}" y="${f.height - MARGIN.bottom - LEGEND_ROW * rows + 18}" font-size="11" text-anchor="middle">${escapeHtml(label)}</text>`,
+      )
+  })
+  series.forEach((s, k) => {
+    const color = PALETTE[k % PALETTE.length]
+    const pts = s.values.map((v, i) => ({ v, i })).filter((p) => Number.isFinite(p.v))
+    const d = pts.map((p, j) => `${j === 0 ? 'M' : 'L'}${px(x(p.i))},${px(f.y(p.v))}`).join(' ')
+    svg.push(
+      `<path class="line" data-series="${escapeHtml(s.name)}" d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`,
+    )
+    for (const p of pts)
+      svg.push(
+        `<circle cx="${px(x(p.i))}" cy="${px(f.y(p.v))}" r="3" fill="${color}"><title>${escapeHtml(s.name)}, ${escapeHtml(xLabels[p.i] ?? '')}: ${formatNumber(p.v)}</title></circle>`,
+      )
+    const lx = MARGIN.left + (k % LEGEND_COLUMNS) * (f.plotW / LEGEND_COLUMNS)
+    const ly = f.height - LEGEND_ROW * (rows - Math.floor(k / LEGEND_COLUMNS)) - 8
+    svg.push(
+      `<rect x="${px(lx)}" y="${px(ly - 10)}" width="12" height="12" fill="${color}"/>`,
+      `<text x="${px(lx + 18)}" y="${px(ly)}" font-size="12">${escapeHtml(s.name)}</text>`,
+    )
+  })
+  return [...svg, '</svg>'].join('\n')
+}
