@@ -1,18 +1,40 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { runCli } from './helpers/cli.ts'
+import { testDir } from './helpers/testDir.ts'
 
 describe('crowdtrain bench convergence', () => {
-  test('default: the network and the single node both learn, and the JSON carries the comparison', () => {
-    const r = runCli(['bench', 'convergence', '--preset', 'tiny', '--rounds', '1', '--miners', '2', '--json'])
+  test('default: data-parallel, one node and the network all learn; the JSON and the chart carry the comparison', () => {
+    const chart = join(testDir('bench-convergence'), 'chart.html')
+    const args = [
+      'bench',
+      'convergence',
+      '--preset',
+      'tiny',
+      '--rounds',
+      '2',
+      '--miners',
+      '2',
+      '--json',
+      '--out',
+      chart,
+    ]
+    const r = runCli(args)
     expect(r.code, r.stderr.slice(-2000)).toBe(0)
-    const out = r.lastJson() as Record<string, number>
-    for (const key of ['singleNodeLoss', 'networkLoss', 'ratio', 'bytesPerToken', 'denseBytesPerToken', 'initialLoss'])
-      expect(Number.isFinite(out[key]), key).toBe(true)
-    expect(out).toMatchObject({ preset: 'tiny', rounds: 1, miners: 2 })
+    const out = r.lastJson() as Record<string, number> & { lossByRound: Record<string, number[]> }
+    const keys = ['ddpLoss', 'singleNodeLoss', 'networkLoss', 'ratioDdp', 'compressionRatio', 'bytesPerToken']
+    for (const key of [...keys, 'denseBytesPerToken', 'initialLoss']) expect(Number.isFinite(out[key]), key).toBe(true)
+    expect(out).toMatchObject({ preset: 'tiny', rounds: 2, miners: 2 })
+    for (const curve of ['ddp', 'singleNode', 'network']) expect(out.lossByRound[curve]).toHaveLength(2)
+    expect(out.ddpLoss).toBeLessThan(out.initialLoss)
     expect(out.singleNodeLoss).toBeLessThan(out.initialLoss)
     expect(out.networkLoss).toBeLessThan(out.initialLoss)
-    expect(out.ratio).toBeCloseTo(out.networkLoss / out.singleNodeLoss, 3)
-    // Compressed deltas and a checkpoint per round move far fewer bytes than a dense all-reduce per step.
+    expect(out.ratioDdp).toBeCloseTo(out.networkLoss / out.ddpLoss, 3)
+    expect(out.compressionRatio).toBeGreaterThan(10)
+    expect(existsSync(chart)).toBe(true)
+    expect(readFileSync(chart, 'utf8').match(/class="line"/g)).toHaveLength(3)
+    // Compressed deltas, uploaded and downloaded by a following miner, move far fewer bytes than a dense all-reduce per step.
     expect(out.bytesPerToken).toBeGreaterThan(0)
     expect(out.bytesPerToken).toBeLessThan(out.denseBytesPerToken)
   })
