@@ -66,7 +66,7 @@ async function fetchCheckpoints(
   sets: readonly string[],
 ): Promise<Map<number, ParsedCheckpoint>> {
   // The devnet's config: the tiny preset, its round clock, the one-shard override and the caller's.
-  const config = devnetConfig({ preset: 'tiny', sets: ['shards.count=1', ...sets] })
+  const config = devnetConfig({ preset: 'tiny', rounds: 2, sets: ['shards.count=1', ...sets] })
   const task = loadTask(config.task.name, config)
   const storage: HeliaStorage = await createHeliaStorage({
     dir: testDir('robustness-fetch-'),
