@@ -3,24 +3,13 @@ import { createRng, seedBytes } from '../random.ts'
 /** A rank-r factorisation of a rows×cols matrix: M ≈ P·Qᵀ, P rows×r and Q cols×r, row-major float32. */
 export type LowRankFactors = { rows: number; cols: number; rank: number; p: Float32Array; q: Float32Array }
 
-// out (a×c) = x (a×b) · y (b×c), all row-major; float64 accumulation.
-function matmul(x: ArrayLike<number>, y: ArrayLike<number>, a: number, b: number, c: number): Float64Array {
+// out = op(x) · y with op(x) = x (a×b) or, with `transposeX`, xᵀ where x is b×a; y is b×c; row-major,
+// float64 accumulation.
+function matmul(x: ArrayLike<number>, y: ArrayLike<number>, a: number, b: number, c: number, transposeX = false) {
   const out = new Float64Array(a * c)
   for (let i = 0; i < a; i++)
     for (let k = 0; k < b; k++) {
-      const v = x[i * b + k]
-      if (v === 0) continue
-      for (let j = 0; j < c; j++) out[i * c + j] += v * y[k * c + j]
-    }
-  return out
-}
-
-// xᵀ·y for x (a×b), y (a×c) → (b×c).
-function matmulT(x: ArrayLike<number>, y: ArrayLike<number>, a: number, b: number, c: number): Float64Array {
-  const out = new Float64Array(b * c)
-  for (let k = 0; k < a; k++)
-    for (let i = 0; i < b; i++) {
-      const v = x[k * b + i]
+      const v = transposeX ? x[k * a + i] : x[i * b + k]
       if (v === 0) continue
       for (let j = 0; j < c; j++) out[i * c + j] += v * y[k * c + j]
     }
@@ -63,7 +52,7 @@ export function lowRankFactors(
   for (let it = 0; it < iterations; it++) {
     const p = matmul(m, q, rows, cols, r)
     orthonormalize(p, rows, r)
-    q = matmulT(m, p, rows, cols, r)
+    q = matmul(m, p, cols, rows, r, true)
     orthonormalize(q, cols, r)
   }
   const p = matmul(m, q, rows, cols, r)
