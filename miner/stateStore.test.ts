@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { MinerStateError } from './errors.ts'
-import { alignTensors, createStateStore, type MinerState, type TrainState, writeAtomic } from './stateStore.ts'
+import {
+  alignTensors,
+  createStateStore,
+  type MinerState,
+  type TrainState,
+  withTrainFile,
+  writeAtomic,
+} from './stateStore.ts'
 
 let dir: string
 beforeEach(async () => {
@@ -33,14 +40,15 @@ describe('createStateStore', () => {
     const file = await store.saveTrain(4, train)
     const next: MinerState = {
       ...state,
-      train: { file, shard: 1, round: 4 },
+      trains: [{ file, shard: 1, round: 4 }],
       rounds: [{ round: 4, shard: 1, baseCid: 'bafybase', cid: 'bafydelta', committedAt: 60 }],
     }
     await store.save(next)
     const again = createStateStore(dir)
     const loaded = await again.load(who)
     expect(loaded).toEqual(next)
-    const t = await again.loadTrain(loaded)
+    expect(await again.loadTrain(loaded, 0)).toBeUndefined()
+    const t = await again.loadTrain(loaded, 1)
     expect(t?.optimizer.step).toBe(8)
     expect(alignTensors(t?.residual ?? [], train.residual)?.map((x) => [...x.data])).toEqual([[0.5, -0.25], [1]])
     expect(alignTensors(t?.optimizer.v ?? [], train.optimizer.v)?.[0].data).toEqual(new Float32Array([4, 5]))
@@ -52,7 +60,7 @@ describe('createStateStore', () => {
     const old = await store.saveTrain(1, train)
     const file = await store.saveTrain(2, train)
     await writeFile(join(dir, 'miner-state.json.dead.tmp'), 'half a file')
-    state.train = { file, shard: 1, round: 2 }
+    state.trains = [{ file, shard: 1, round: 2 }]
     await store.save(state)
     await store.prune(state)
     const names = await readdir(dir)
@@ -60,6 +68,42 @@ describe('createStateStore', () => {
     expect(names).not.toContain(old)
     await writeAtomic(join(dir, 'x.json'), '{"a":1}')
     expect(await readFile(join(dir, 'x.json'), 'utf8')).toBe('{"a":1}')
+  })
+
+  it('behavior: one training state per shard — a new round of a shard replaces its file, the other shard keeps its own', async () => {
+    const store = createStateStore(dir)
+    let state = await store.load(who)
+    const a = await store.saveTrain(1, train)
+    const b = await store.saveTrain(2, { ...train, shard: 0 })
+    const c = await store.saveTrain(3, train)
+    state = withTrainFile(state, { file: a, shard: 1, round: 1 })
+    state = withTrainFile(state, { file: b, shard: 0, round: 2 })
+    state = withTrainFile(state, { file: c, shard: 1, round: 3 })
+    expect(state.trains).toEqual([
+      { file: b, shard: 0, round: 2 },
+      { file: c, shard: 1, round: 3 },
+    ])
+    await store.save(state)
+    await store.prune(state)
+    expect((await readdir(dir)).sort()).toEqual(['miner-state.json', b, c].sort())
+    expect((await store.loadTrain(state, 0))?.shard).toBe(0)
+    await writeFile(
+      join(dir, 'miner-state.json'),
+      JSON.stringify({ ...state, trains: [state.trains![0], state.trains![0]] }),
+    )
+    await expect(store.load(who)).rejects.toThrow(/one training state per shard/)
+  })
+
+  it("behavior: a state written before per-shard training state (one `train` file) reads as that shard's state", async () => {
+    const store = createStateStore(dir)
+    const file = await store.saveTrain(4, train)
+    await writeFile(
+      join(dir, 'miner-state.json'),
+      JSON.stringify({ v: 1, ...who, train: { file, shard: 1, round: 4 }, rounds: [] }),
+    )
+    const state = await store.load(who)
+    expect(state.trains).toEqual([{ file, shard: 1, round: 4 }])
+    expect((await store.loadTrain(state, 1))?.optimizer.step).toBe(8)
   })
 
   it('behavior: a residual of another shape is not applied', () => {
@@ -80,9 +124,9 @@ describe('createStateStore', () => {
       v: 1,
       ...who,
       rounds: [],
-      train: { file: 'train-state-r9.safetensors', shard: 0, round: 9 },
+      trains: [{ file: 'train-state-r9.safetensors', shard: 0, round: 9 }],
     }
     await writeFile(join(dir, 'train-state-r9.safetensors'), 'garbage')
-    await expect(store.loadTrain(state)).rejects.toThrow(MinerStateError)
+    await expect(store.loadTrain(state, 0)).rejects.toThrow(MinerStateError)
   })
 })

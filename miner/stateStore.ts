@@ -30,11 +30,24 @@ export type MinerState = {
   v: 1
   netuid: number
   hotkey: string
-  /** The training state file (residual + optimizer moments) and the shard it belongs to. */
-  train?: { file: string; shard: number; round: number }
+  /**
+   * The training state files (residual + optimizer moments), one per shard the miner has trained, each
+   * from the last round it trained that shard: a miner that rotates back to a shard carries on where
+   * it left it (docs/network.md).
+   */
+  trains?: TrainFileRef[]
   rounds: RoundEntry[]
   /** The newest settled round after which rewards were claimed. */
   claimedThrough?: number
+}
+
+/** A training state file and the shard and round it belongs to. */
+export type TrainFileRef = { file: string; shard: number; round: number }
+
+/** The state with `ref` as its shard's training state (replacing an older one of that shard). */
+export function withTrainFile(state: MinerState, ref: TrainFileRef): MinerState {
+  const others = (state.trains ?? []).filter((t) => t.shard !== ref.shard)
+  return { ...state, trains: [...others, ref].sort((a, b) => a.shard - b.shard) }
 }
 
 /** Error-feedback residual and optimizer moments for one shard, carried from round to round. */
@@ -65,14 +78,20 @@ const entrySchema = z
   })
   .strict()
 
+const trainRef = z
+  .object({ file: z.string().regex(new RegExp(`^${TRAIN_PREFIX}\\d+\\.safetensors$`)), shard: uint, round: uint })
+  .strict()
 const stateSchema = z
   .object({
     v: z.literal(1),
     netuid: uint,
     hotkey: z.string().min(1).max(64),
-    train: z
-      .object({ file: z.string().regex(new RegExp(`^${TRAIN_PREFIX}\\d+\\.safetensors$`)), shard: uint, round: uint })
-      .strict()
+    // Written by miners before per-shard state: read as `trains: [train]`.
+    train: trainRef.optional(),
+    trains: z
+      .array(trainRef)
+      .max(1024)
+      .refine((a) => new Set(a.map((t) => t.shard)).size === a.length, 'one training state per shard')
       .optional(),
     rounds: z.array(entrySchema).max(10_000),
     claimedThrough: uint.optional(),
@@ -88,8 +107,8 @@ export type StateStore = {
   save(state: MinerState): Promise<void>
   /** Writes a training state file for `round` atomically and returns its name (reference it from the state). */
   saveTrain(round: number, train: TrainState): Promise<string>
-  /** The training state the state refers to, or undefined when none or unreadable (logged by the caller). */
-  loadTrain(state: MinerState): Promise<TrainState | undefined>
+  /** The training state of `shard` the state refers to, or undefined when none; throws `MinerStateError` when unreadable. */
+  loadTrain(state: MinerState, shard: number): Promise<TrainState | undefined>
   /** Deletes training state files the state no longer refers to. */
   prune(state: MinerState): Promise<void>
 }
@@ -130,7 +149,8 @@ export function createStateStore(dir: string): StateStore {
     }
     const parsed = stateSchema.safeParse(json)
     if (!parsed.success) throw new MinerStateError(file, parsed.error.issues.map(issueText).join('; '))
-    const state = parsed.data as MinerState
+    const { train, ...rest } = parsed.data
+    const state: MinerState = train && !rest.trains ? { ...rest, trains: [train] } : rest
     if (state.netuid !== expect.netuid) throw new MinerStateError(file, `it belongs to subnet ${state.netuid}`)
     if (state.hotkey !== expect.hotkey) throw new MinerStateError(file, `it belongs to hotkey ${state.hotkey}`)
     return state
@@ -149,9 +169,10 @@ export function createStateStore(dir: string): StateStore {
     return name
   }
 
-  async function loadTrain(state: MinerState): Promise<TrainState | undefined> {
-    if (!state.train) return undefined
-    const path = join(dir, state.train.file)
+  async function loadTrain(state: MinerState, shard: number): Promise<TrainState | undefined> {
+    const ref = state.trains?.find((t) => t.shard === shard)
+    if (!ref) return undefined
+    const path = join(dir, ref.file)
     const bytes = await readFile(path).catch((err) => {
       throw new MinerStateError(path, 'the training state file cannot be read', err)
     })
@@ -162,7 +183,7 @@ export function createStateStore(dir: string): StateStore {
       if (f.metadata.format !== 'crowdtrain-miner-state') throw new Error('not a miner state file')
       const step = Number(f.metadata.step)
       if (!Number.isSafeInteger(step) || step < 0) throw new Error(`bad step ${f.metadata.step}`)
-      if (Number(f.metadata.shard) !== state.train.shard) throw new Error('shard differs from the state file')
+      if (Number(f.metadata.shard) !== shard) throw new Error('shard differs from the state file')
       const pick = (prefix: string): NamedTensor[] =>
         f.tensors
           .filter((x) => x.name.startsWith(prefix))
@@ -172,7 +193,7 @@ export function createStateStore(dir: string): StateStore {
           })
           .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       return {
-        shard: state.train.shard,
+        shard,
         residual: pick('residual/'),
         optimizer: { step, m: pick('m/'), v: pick('v/') },
       }
@@ -182,9 +203,9 @@ export function createStateStore(dir: string): StateStore {
   }
 
   async function prune(state: MinerState): Promise<void> {
-    const keep = state.train?.file
+    const keep = new Set((state.trains ?? []).map((t) => t.file))
     for (const name of await readdir(dir)) {
-      const stale = (name.startsWith(TRAIN_PREFIX) && name !== keep) || name.endsWith('.tmp')
+      const stale = (name.startsWith(TRAIN_PREFIX) && !keep.has(name)) || name.endsWith('.tmp')
       if (stale) await rm(join(dir, name), { force: true })
     }
   }

@@ -1,11 +1,11 @@
 import type { Member } from '../chain/protocol/index.ts'
 import { loadCheckpoint } from '../shared/checkpoint/index.ts'
 import { describeError } from '../shared/errors/index.ts'
-import { assignPages, shardForMiner, startsFresh, trainingPages } from '../shared/tasks/index.ts'
+import { assignPages, shardForMiner, trainingPages } from '../shared/tasks/index.ts'
 import type { HonestOverrides, RoundDelta } from './adversary/index.ts'
 import type { MinerContext } from './minerContext.ts'
 import { produceDelta } from './produceDelta.ts'
-import type { TrainState } from './stateStore.ts'
+import { type TrainState, withTrainFile } from './stateStore.ts'
 import { baseCheckpoint } from './subnetView.ts'
 
 // A checkpoint of a small CPU model is a few MB; a slow peer still gets two minutes.
@@ -49,9 +49,8 @@ export async function trainRound(ctx: MinerContext, round: number, me: Member): 
   })
   let carried: TrainState | undefined
   try {
-    // State is carried only inside one period of E rounds (validators check the first batch's
-    // fingerprint in the period's first round, which must start fresh).
-    if (!startsFresh(round, cfg.shards.rotateEvery)) carried = await store.loadTrain(state)
+    // The residual and moments of this shard from the last round the miner trained it (docs/network.md).
+    carried = await store.loadTrain(state, shard)
   } catch (err) {
     ctx.log.warn('training state unreadable; starting fresh', { reason: describeError(err) })
   }
@@ -91,7 +90,7 @@ export async function trainRound(ctx: MinerContext, round: number, me: Member): 
   ctx.progress({ round, phase: 'upload', cid: out.cid, bytes: out.bytes, ratio: out.ratio, loss: last })
   if (out.trainState) {
     const file = await store.saveTrain(round, out.trainState)
-    state.train = { file, shard, round }
+    state.trains = withTrainFile(state, { file, shard: out.trainState.shard, round }).trains
   }
   state.rounds.push({ round, shard, baseCid: out.baseCid ?? base.cid, cid: out.cid })
   await store.save(state)

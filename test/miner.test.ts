@@ -212,7 +212,10 @@ describe('miner on the embedded chain', () => {
     expect(persisted?.revealedAt).toBeUndefined()
     // Same shard two rounds in a row (rotateEvery 2): the Adam moments carried on, 8 + 8 steps.
     const state = await readState()
-    const trainFile = await readFile(join(dir, 'miner', state.train?.file ?? 'missing'))
+    const shard = state.rounds.find((e) => e.round === 1)?.shard
+    const trainFile = await readFile(
+      join(dir, 'miner', state.trains?.find((t) => t.shard === shard)?.file ?? 'missing'),
+    )
     expect(decodeSafetensors(new Uint8Array(trainFile)).metadata.step).toBe(String(2 * config.train.innerSteps))
 
     // As if it died between sending the commit and writing that it landed: the chain must tell it.

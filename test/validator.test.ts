@@ -289,7 +289,15 @@ describe('validator service on the embedded chain', () => {
     expect(rows[1].reason).toMatch(/header|truncated|safetensors/i)
     expect(rows[0]).toMatchObject({ fetched: true, valid: true })
     expect(rows[0].score > 0 || rows[0].reason !== undefined).toBe(true)
-    expect(ledger.accepted.map((a) => a.hotkey)).toEqual([miners[0].address])
+    // Admission follows this round's scores: a delta enters only when validators holding more than half
+    // of the stake (here: both, equal stake) scored it positive.
+    const reports = await Promise.all(
+      ledger.reports.map(async ([, cid]) => parseScoreReport(await storage.get(cid, { maxBytes: 1 << 20 })).report),
+    )
+    const approved = miners
+      .map((m) => m.address)
+      .filter((a) => reports.every((r) => (r.rows.find((x) => x.hotkey === a)?.score ?? 0) > 0))
+    expect(ledger.accepted.map((a) => a.hotkey)).toEqual(approved)
     const state = await validatorState(0, round)
     expect(state).toMatchObject({ committed: true, revealed: true, settled: true })
     // Each validator pulled what the settlement approved to it.

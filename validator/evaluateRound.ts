@@ -7,9 +7,8 @@ import { evaluateLoss } from '../shared/eval/index.ts'
 import type { Logger } from '../shared/logger/index.ts'
 import type { ShardPlan } from '../shared/shards/index.ts'
 import type { Storage } from '../shared/storage/index.ts'
-import { startsFresh, type Task, trainingPages, unassignedPages } from '../shared/tasks/index.ts'
+import type { Task } from '../shared/tasks/index.ts'
 import type { NamedTensor } from '../shared/tensor.ts'
-import { createBatchChecker } from './batchCheck.ts'
 import { fetchDelta } from './fetchDelta.ts'
 import { type DeltaMeasurement, REASONS } from './scoreRound.ts'
 
@@ -56,8 +55,7 @@ export function shardParams(params: readonly NamedTensor[], names: readonly stri
 /**
  * Fetches, checks and measures every revealed delta of a round, one at a time (memory stays at one
  * dense delta plus θ): loss of θ_base and θ_base + η·Δ on the eval pages, and the same on
- * GATE_PAGES of the miner's assigned pages; in a round where miners start fresh (`startsFresh`),
- * the first-batch check (batchCheck.ts). A failure of one delta is recorded with its reason and
+ * GATE_PAGES of the miner's assigned pages. A failure of one delta is recorded with its reason and
  * never stops the others.
  */
 export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMeasurement[]> {
@@ -65,16 +63,6 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
   const baseLoss = new Map<string, number>()
   const lossOf = (params: readonly NamedTensor[], pages: readonly number[]) =>
     evaluateLoss({ task: p.task, modelConfig: p.config.model, params, pages, backend: p.backend })
-  // The first-batch check runs only in rounds where miners start fresh; its reference gradients are made lazily.
-  const checkBatch = startsFresh(p.round, p.config.shards.rotateEvery)
-    ? createBatchChecker({
-        ...p,
-        referencePool: unassignedPages(
-          trainingPages(p.task),
-          p.reveals.map((r) => p.assignedPages(r.hotkey)),
-        ),
-      })
-    : undefined
   const out: DeltaMeasurement[] = []
   for (const reveal of p.reveals) {
     p.signal?.throwIfAborted()
@@ -116,8 +104,8 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
       const lossBase = round6(baseLoss.get(key)!)
       const lossStep = round6(await lossOf(theta, p.evalPages))
       const dense = got.decoded.delta.map((t) => t.data)
-      // The gate and the first-batch check only matter for a delta that lowered the eval loss (scoreRound
-      // zeroes the others first): a poison or noise delta costs no gate pages and no backward pass.
+      // The gate only matters for a delta that lowered the eval loss (scoreRound zeroes the others
+      // first): a poison or noise delta costs no gate pages.
       const improved = lossStep < lossBase
       const assigned = improved ? p.assignedPages(reveal.hotkey) : []
       const gatePages = assigned.slice(0, GATE_PAGES)
@@ -128,18 +116,6 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
         lossBase,
         lossStep,
         ...(improved ? { gateBase: await lossOf(base, gatePages), gateStep: await lossOf(theta, gatePages) } : {}),
-        ...(improved && checkBatch
-          ? {
-              batchCheck: await checkBatch({
-                baseCid: key,
-                base,
-                shard: reveal.shard,
-                hotkey: reveal.hotkey,
-                pages: assigned,
-                delta: dense,
-              }),
-            }
-          : {}),
         dense,
       })
       log.info('delta scored', { uid: reveal.uid, cid: reveal.cid })

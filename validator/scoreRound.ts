@@ -4,8 +4,6 @@
  * groups sharing one reward, and a reason for every zero.
  */
 
-import { type BatchCheck, batchCheckReason, passesBatchCheck } from './batchCheck.ts'
-
 /**
  * Reasons in report rows, each naming a case a miner can look up (README "Security"). Decode
  * failures carry the CodecError's shortMessage as is; the prefixed reasons below add what went wrong.
@@ -52,8 +50,6 @@ export type DeltaMeasurement = {
   /** The same on 2 of the miner's assigned pages (the gate). */
   gateBase?: number
   gateStep?: number
-  /** The first-batch check, in rounds where miners start fresh (batchCheck.ts). */
-  batchCheck?: BatchCheck
   /** Dense delta (shard tensors concatenated), for the cosine between deltas of one shard. */
   dense?: readonly Float32Array[]
 }
@@ -176,8 +172,6 @@ function ownScore(
     if (!passesGate(improvement, m.gateBase - m.gateStep, options.gateMargin, options.gateRelative))
       return { score: 0, reason: REASONS.wrongData, improvement }
   }
-  if (m.batchCheck && !passesBatchCheck(m.batchCheck))
-    return { score: 0, reason: batchCheckReason(m.batchCheck), improvement }
   return { score: improvement, improvement }
 }
 

@@ -95,10 +95,11 @@ function approvalsOf(p: ComputeRoundOutcomeParameters, ignored: RoundOutcome['ig
   return approvals
 }
 
-// A report row vouches for a delta it fetched and found valid, exactly the CID and shard revealed.
+// A report row vouches for a delta it fetched, found valid and scored positive this round, exactly the
+// CID and shard revealed: admission follows this round's scores, never the smoothed weights.
 function vouches(row: ScoreReport['rows'][number], revealOf: ReadonlyMap<number, OutcomeDeltaReveal>): boolean {
   const d = revealOf.get(row.uid)
-  return row.fetched && row.valid && d?.cid === row.cid && d.shard === row.shard
+  return row.fetched && row.valid && row.score > 0 && d?.cid === row.cid && d.shard === row.shard
 }
 
 /**
@@ -118,8 +119,8 @@ export function vouchedReveals<T extends OutcomeDeltaReveal>(
 
 /**
  * THE round outcome (docs/network.md, settle), a pure function of public data: Yuma consensus of the
- * weights reveals; accepted deltas = those reported fetched-and-valid by validators holding ≥ κ of the
- * stake (`stakeQuorum`); per shard, `aggregateShard` over its accepted deltas weighted by their miners'
+ * weights reveals; accepted deltas = those reported fetched, valid and scored positive this round by
+ * validators holding ≥ κ (> ½) of the stake (`stakeQuorum`); per shard, `aggregateShard` over its accepted deltas weighted by their miners'
  * consensus incentive (a shard with none takes a momentum-only step); payouts by largest remainder.
  * Validators use it to settle, `checkpoint verify` to check a settlement. Deterministic: float32 rules
  * of design §4, everything by ascending uid, amounts in BigInt.

@@ -16,7 +16,6 @@ import {
   assignPages,
   drawEvalPages,
   shardForMiner,
-  startsFresh,
   type Task,
   trainingPages,
   unassignedPages,
@@ -72,11 +71,14 @@ type Sim = SimulateNetworkParameters & {
   validator: Member
   minerMembers: Member[]
   owner: string
-  states: Map<number, TrainState>
+  /** Each miner's training state per shard (`stateKey`). */
+  states: Map<string, TrainState>
   smoothed: Map<string, number>
   bondsPrev: bigint[][] | null
   theta: { params: NamedTensor[]; momentum: NamedTensor[] }
 }
+
+const stateKey = (uid: number, shard: number) => `${uid}#${shard}`
 
 type RoundInput = { round: number; baseCid: string; hash: (what: string) => `0x${string}` }
 
@@ -167,11 +169,10 @@ async function mine(sim: Sim, { round, baseCid, hash }: RoundInput) {
     const delta = await produceDelta({
       ...{ task: sim.task, config: sim.config, params: sim.theta.params, plan: sim.plan, shard, pages },
       ...{ hotkey: m.hotkey, round, baseCid, backend: sim.backend, storage: sim.storage, logger: sim.logger },
-      // As a real miner: training state is carried only inside one period of E rounds (design: the
-      // validators' first-batch check runs where everyone starts fresh).
-      trainState: startsFresh(round, rotateEvery) ? undefined : sim.states.get(m.uid),
+      // As a real miner: the residual and moments of this shard, from the last round it trained it.
+      trainState: sim.states.get(stateKey(m.uid, shard)),
     })
-    sim.states.set(m.uid, delta.trainState)
+    sim.states.set(stateKey(m.uid, shard), delta.trainState)
     deltaBytes += delta.bytes
     denseBytes += delta.bytes * delta.ratio
     bytesByUid.set(m.uid, delta.bytes)

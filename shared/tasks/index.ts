@@ -27,7 +27,6 @@ export {
   reportPages,
   type ShardForMinerParameters,
   shardForMiner,
-  startsFresh,
   trainingPages,
   unassignedPages,
 } from './pages.ts'

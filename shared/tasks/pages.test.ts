@@ -6,7 +6,6 @@ import {
   isReportPage,
   reportPages,
   shardForMiner,
-  startsFresh,
   trainingPages,
   unassignedPages,
 } from './pages.ts'
@@ -147,17 +146,5 @@ describe('shardForMiner', () => {
     expect(() => shardForMiner({ uid: 0, round: 0, rotateEvery: 0, shardCount: 2 })).toThrow(InvalidPageArgumentError)
     expect(() => shardForMiner({ uid: 0, round: 0, rotateEvery: 1, shardCount: 0 })).toThrow(InvalidPageArgumentError)
     expect(() => shardForMiner({ uid: -1, round: 0, rotateEvery: 1, shardCount: 2 })).toThrow(InvalidPageArgumentError)
-  })
-})
-
-describe('startsFresh', () => {
-  test('default: the first round of each period of E rounds', () => {
-    expect([0, 1, 2, 3, 4].map((r) => startsFresh(r, 2))).toEqual([true, false, true, false, true])
-    expect([0, 1, 2].map((r) => startsFresh(r, 1))).toEqual([true, true, true])
-  })
-
-  test('error: a zero period or a negative round', () => {
-    expect(() => startsFresh(0, 0)).toThrow(InvalidPageArgumentError)
-    expect(() => startsFresh(-1, 2)).toThrow(InvalidPageArgumentError)
   })
 })

@@ -176,16 +176,3 @@ export function shardForMiner(params: ShardForMinerParameters): number {
   if (S < 1) throw new InvalidPageArgumentError('shardCount', S, 'an integer ≥ 1')
   return (uid + Math.floor(round / E)) % S
 }
-
-/**
- * True when a miner starts round `round` without carried training state (residual and optimizer
- * moments): the first round of each period of E rounds, `round mod E = 0`. A miner carries state
- * only inside one period, on the same shard; validators look for the fingerprint of the first
- * batch only in these rounds, since carried moments and residual blur it (README "Security").
- */
-export function startsFresh(round: number, rotateEvery: number): boolean {
-  const r = nonNegInt('round', round)
-  const E = nonNegInt('rotateEvery', rotateEvery)
-  if (E < 1) throw new InvalidPageArgumentError('rotateEvery', E, 'an integer ≥ 1')
-  return r % E === 0
-}

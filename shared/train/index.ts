@@ -1,7 +1,6 @@
 export { type AdamSlot, type AdamWConfig, adamwUpdate, clipByGlobalNorm, type OptimizerState } from './adamw.ts'
 export { TrainingAbortedError, TrainingDivergedError } from './errors.ts'
 export { learningRate, roundSchedule, type ScheduleConfig } from './schedule.ts'
-export { type ShardGradientParameters, shardGradient } from './shardGradient.ts'
 export {
   batchStream,
   minerBatchSeed,
