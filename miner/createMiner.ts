@@ -10,6 +10,7 @@ import type { HeliaStorage, Storage } from '../shared/storage/index.ts'
 import { loadTask } from '../shared/tasks/index.ts'
 import { waitAtMost } from '../shared/waitAtMost.ts'
 import type { Adversary } from './adversary/index.ts'
+import { CHECKPOINT_TIMEOUT_MS, createCheckpointFollower } from './followCheckpoint.ts'
 import { createMetagraphTracker } from './metagraphTracker.ts'
 import type { MinerContext, MinerProgress } from './minerContext.ts'
 import { minerTick } from './minerTick.ts'
@@ -196,6 +197,14 @@ async function buildContext(
     spec,
     plan,
     tracker,
+    follower: createCheckpointFollower({
+      storage: p.storage,
+      config: view.config,
+      task,
+      plan,
+      timeoutMs: CHECKPOINT_TIMEOUT_MS,
+      logger: log,
+    }),
     gossip,
     signal,
     head: (await client.finalizedHead()).number,

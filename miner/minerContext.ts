@@ -8,6 +8,7 @@ import type { ShardPlan } from '../shared/shards/index.ts'
 import type { HeliaStorage, Storage } from '../shared/storage/index.ts'
 import type { Task } from '../shared/tasks/index.ts'
 import type { Adversary } from './adversary/index.ts'
+import type { CheckpointFollower } from './followCheckpoint.ts'
 import type { MetagraphTracker } from './metagraphTracker.ts'
 import type { MinerState, StateStore } from './stateStore.ts'
 import type { SubnetView } from './subnetView.ts'
@@ -40,6 +41,8 @@ export type MinerContext = {
   spec: ModelSpec
   plan: ShardPlan
   tracker: MetagraphTracker
+  /** The checkpoint the miner holds, followed from round to round by the accepted deltas. */
+  follower: CheckpointFollower
   gossip: Gossip | undefined
   signal: AbortSignal
   /** The newest finalized head seen (updated by the subscription). */

@@ -1,5 +1,4 @@
 import type { Member } from '../chain/protocol/index.ts'
-import { loadCheckpoint } from '../shared/checkpoint/index.ts'
 import { describeError } from '../shared/errors/index.ts'
 import { assignPages, shardForMiner, trainingPages } from '../shared/tasks/index.ts'
 import type { HonestOverrides, RoundDelta } from './adversary/index.ts'
@@ -7,9 +6,6 @@ import type { MinerContext } from './minerContext.ts'
 import { produceDelta } from './produceDelta.ts'
 import { type TrainState, withTrainFile } from './stateStore.ts'
 import { baseCheckpoint } from './subnetView.ts'
-
-// A checkpoint of a small CPU model is a few MB; a slow peer still gets two minutes.
-const CHECKPOINT_TIMEOUT_MS = 120_000
 
 /**
  * The commit window's work (docs/network.md step 1): base checkpoint as of the round's first block,
@@ -26,12 +22,7 @@ export async function trainRound(ctx: MinerContext, round: number, me: Member): 
     atBlockHash: blockHash,
     signal: ctx.signal,
   })
-  const checkpoint = await loadCheckpoint(ctx.storage, base.cid, {
-    config: cfg,
-    task,
-    timeoutMs: CHECKPOINT_TIMEOUT_MS,
-    signal: ctx.signal,
-  })
+  const { checkpoint, source } = await ctx.follower.get(base.cid, ctx.signal)
   const params = checkpoint.params
   const shard = shardForMiner({
     uid: me.uid,
@@ -54,7 +45,17 @@ export async function trainRound(ctx: MinerContext, round: number, me: Member): 
   } catch (err) {
     ctx.log.warn('training state unreadable; starting fresh', { reason: describeError(err) })
   }
-  ctx.log.info('training', { round, uid: me.uid, shard, base: base.cid, settledRound: base.settledRound })
+  ctx.log.info('training', {
+    round,
+    uid: me.uid,
+    shard,
+    base: base.cid,
+    settledRound: base.settledRound,
+    // What this round's base cost to get: the accepted deltas (following) or the whole checkpoint.
+    baseFrom: source.how,
+    downloadBytes: source.bytes,
+    ...(source.reason ? { downloadReason: source.reason } : {}),
+  })
   ctx.progress({ round, phase: 'train', step: 0, steps: cfg.train.innerSteps })
   const train = (o: HonestOverrides = {}) =>
     produceDelta({

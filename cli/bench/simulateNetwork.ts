@@ -7,6 +7,7 @@ import { produceDelta, type TrainState } from '../../miner/index.ts'
 import type { Backend } from '../../shared/backend/index.ts'
 import type { CrowdtrainConfig } from '../../shared/config/index.ts'
 import type { Logger } from '../../shared/logger/index.ts'
+import { CHECKPOINT_FILES } from '../../shared/checkpoint/index.ts'
 import { createModel } from '../../shared/model/index.ts'
 import { canonicalJson } from '../../shared/p2p/index.ts'
 import { seedBytes } from '../../shared/random.ts'
@@ -51,7 +52,7 @@ export type SimulatedRound = {
   deltaBytes: number
   /** Dense float32 bytes of the shards the miners trained (what uncompressed deltas would be). */
   denseDeltaBytes: number
-  /** What a following miner downloads to build θ_{r+1} itself: the encoded accepted deltas. */
+  /** What a following miner downloads to build θ_{r+1} itself: the new manifest and the deltas it lists. */
   syncBytes: number
   /** The checkpoint directory (model, outer state, manifest) a joining miner downloads instead. */
   checkpointBytes: number
@@ -111,7 +112,10 @@ export async function simulateNetwork(p: SimulateNetworkParameters): Promise<Sim
       zeros: scored.rows.filter((x) => x.score === 0).map((x) => ({ uid: x.uid, reason: x.reason ?? 'zero' })),
       deltaBytes: mined.deltaBytes,
       denseDeltaBytes: mined.denseBytes,
-      syncBytes: settled.accepted.reduce((n, uid) => n + (mined.bytesByUid.get(uid) ?? 0), 0),
+      // As the miners' follower fetches: the new manifest, then the deltas it lists.
+      syncBytes:
+        settled.usedUids.reduce((n, uid) => n + (mined.bytesByUid.get(uid) ?? 0), 0) +
+        (settled.files.find((f) => f.path === CHECKPOINT_FILES.manifest)?.content.length ?? 0),
       checkpointBytes: files.reduce((n, f) => n + f.content.length, 0),
     }
     files = settled.files
@@ -234,7 +238,12 @@ async function settle(
   const next = await buildOutcomeCheckpoint({ outcome, task: sim.task, config: sim.config, backend: sim.backend })
   sim.bondsPrev = bondsFromSparse(outcome.ledger.bonds, sim.minerMembers.length + 1)
   sim.theta = { params: outcome.params, momentum: outcome.momentum }
-  return { files: next.files, reportLoss: next.reportLoss, accepted: outcome.accepted.map((a) => a.uid) }
+  return {
+    files: next.files,
+    reportLoss: next.reportLoss,
+    accepted: outcome.accepted.map((a) => a.uid),
+    usedUids: outcome.used.map((u) => u.uid),
+  }
 }
 
 // Dense deltas by CID, fetched and decoded strictly as validators do before settling.

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
 import { testDir } from '../../test/helpers/testDir.ts'
-import { formatProgress, readProgress } from './readProgress.ts'
+import { formatProgress, readBaseDownloads, readProgress } from './readProgress.ts'
 
 const dir = testDir('devnet-progress-')
 const log = (name: string, lines: unknown[]) => {
@@ -28,4 +28,25 @@ test('behavior: without step records, the newest message that names a round', ()
   ])
   expect(formatProgress(readProgress(file) ?? { round: -1 })).toBe('r0 delta committed')
   expect(readProgress(join(dir, 'missing.jsonl'))).toBeNull()
+})
+
+test('behavior: what a miner downloaded for each round, from its training records', () => {
+  const file = log('c.jsonl', [
+    {
+      msg: 'training',
+      round: 1,
+      baseFrom: 'download',
+      downloadBytes: 6_700_000,
+      downloadReason: 'holds no checkpoint',
+    },
+    { msg: 'training', round: 2, baseFrom: 'deltas', downloadBytes: 41_000 },
+    { msg: 'training', round: 3, baseFrom: 'somewhere', downloadBytes: 1 },
+    '{"baseFrom": cut',
+  ])
+  const got = readBaseDownloads(file)
+  expect([...got]).toEqual([
+    [1, { bytes: 6_700_000, from: 'download', reason: 'holds no checkpoint' }],
+    [2, { bytes: 41_000, from: 'deltas' }],
+  ])
+  expect(readBaseDownloads(join(dir, 'missing.jsonl')).size).toBe(0)
 })

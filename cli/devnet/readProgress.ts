@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { logTail } from './ChildProcesses.ts'
 
 /** A participant's progress as its log last reported it. */
@@ -32,4 +33,43 @@ export function readProgress(logFile: string): Progress | null {
 export function formatProgress(p: Progress): string {
   if (p.step === undefined || p.steps === undefined) return `r${p.round} ${p.phase ?? ''}`.trimEnd()
   return `r${p.round} ${p.step}/${p.steps}${p.loss !== undefined ? ` loss ${p.loss.toFixed(3)}` : ''}`
+}
+
+/** What a miner fetched to get a round's base checkpoint (its `training` log record). */
+export type BaseDownload = { bytes: number; from: 'held' | 'deltas' | 'download'; reason?: string }
+
+// A devnet miner's whole log is a few MB at most; a larger one is read no further than this.
+const MAX_LOG_BYTES = 64 << 20
+
+/**
+ * Per round, what a miner's log says it downloaded for the round's base: the accepted deltas of the
+ * round before (`deltas`), nothing (`held`), or the whole checkpoint (`download`, with the reason).
+ * Logs are hints here: unreadable or odd lines are skipped.
+ */
+export function readBaseDownloads(logFile: string): Map<number, BaseDownload> {
+  const out = new Map<number, BaseDownload>()
+  let text: string
+  try {
+    text = readFileSync(logFile, 'utf8').slice(-MAX_LOG_BYTES)
+  } catch {
+    return out
+  }
+  for (const line of text.split('\n')) {
+    if (!line.includes('"baseFrom"')) continue
+    let r: Record<string, unknown>
+    try {
+      r = JSON.parse(line) as Record<string, unknown>
+    } catch {
+      continue
+    }
+    const { round, downloadBytes, baseFrom, downloadReason } = r
+    if (typeof round !== 'number' || typeof downloadBytes !== 'number') continue
+    if (baseFrom !== 'held' && baseFrom !== 'deltas' && baseFrom !== 'download') continue
+    out.set(round, {
+      bytes: downloadBytes,
+      from: baseFrom,
+      ...(typeof downloadReason === 'string' ? { reason: downloadReason.slice(0, 300) } : {}),
+    })
+  }
+  return out
 }

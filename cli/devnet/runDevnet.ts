@@ -18,6 +18,7 @@ import { ChildCrashedError, DevnetInterruptedError, RegistrationTimeoutError, Ro
 import type { ChaosSpec } from './parseChaos.ts'
 import { prepareRunDir } from './prepareRunDir.ts'
 import { quietly } from './quietly.ts'
+import { readBaseDownloads } from './readProgress.ts'
 import { readSummaries } from './readSummaries.ts'
 import { statusLine } from './renderRound.ts'
 import { tryWriteReport } from './report/index.ts'
@@ -380,8 +381,8 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
     }
     return result
 
-    function summaries(list: { round: number; ledgerCid: string }[], pin: boolean) {
-      return readSummaries({
+    async function summaries(list: { round: number; ledgerCid: string }[], pin: boolean) {
+      const out = await readSummaries({
         client,
         storage: owner,
         netuid: subnet.netuid,
@@ -393,6 +394,18 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
         deltaReveals,
         names: new Map(participants.map((x) => [x.address, x.name])),
       })
+      // Each miner's own log says what it downloaded for the round's base (docs/network.md, following).
+      const downloads = new Map(
+        participants
+          .filter((x) => x.role === 'miner')
+          .map((x) => [x.name, readBaseDownloads(join(dir, x.name, 'log.jsonl'))]),
+      )
+      for (const r of out)
+        for (const m of r.miners) {
+          const d = m.name ? downloads.get(m.name)?.get(r.round) : undefined
+          if (d) m.download = d
+        }
+      return out
     }
   } finally {
     stopLoop = true

@@ -1,3 +1,4 @@
+import type { BaseDownload } from './readProgress.ts'
 /** The parts of a round ledger (docs/network.md) the devnet summary reads. */
 export type LedgerView = {
   netuid: number
@@ -51,6 +52,11 @@ export type MinerSummary = {
   claimed: boolean
   /** Reasons the validators' score reports gave (every zero has one); absent when none did. */
   reasons?: MinerReason[]
+  /**
+   * What it downloaded to get this round's base checkpoint, from its own log: the previous round's
+   * accepted deltas when it followed (`deltas`), or the whole checkpoint (`download`, with why).
+   */
+  download?: BaseDownload
 }
 
 /** One validator's line of a round. */

@@ -1,4 +1,4 @@
-import { compressDelta, type DeltaMeta, encodeDelta } from '../../shared/codec/index.ts'
+import { compressDelta, type DeltaMeta, decodeDelta, encodeDelta } from '../../shared/codec/index.ts'
 import type { CrowdtrainConfig } from '../../shared/config/index.ts'
 import { createRng, type Rng } from '../../shared/random.ts'
 import type { NamedTensor } from '../../shared/tensor.ts'
@@ -74,12 +74,11 @@ export function noiseDeltaFile(
   rng: Rng,
 ): Uint8Array {
   const noise = gaussianLike(like, rng, 1)
-  const first = compressDelta(noise, undefined, config.compress).compressed
-  const kept = first.tensors.reduce((s, t) => {
-    for (let j = 0; j < t.values.length; j++) s += (t.values[j] * t.scales[Math.floor(t.indices[j] / first.chunk)]) ** 2
-    return s
-  }, 0)
-  const factor = Math.max(config.outer.clipNorm, 1) / Math.max(Math.sqrt(kept), 1e-12)
+  // The norm of what the file carries (kept values and factors alike), read back by the decoder.
+  const first = encodeDelta(compressDelta(noise, undefined, config.compress).compressed, meta)
+  const shapes = like.map((t) => ({ name: t.name, shape: t.shape }))
+  const kept = decodeDelta(first, { shapes, maxBytes: first.length, maxNorm: Number.POSITIVE_INFINITY }).norm
+  const factor = Math.max(config.outer.clipNorm, 1) / Math.max(kept, 1e-12)
   return encodeDelta(compressDelta(scaled(noise, factor), undefined, config.compress).compressed, meta)
 }
 

@@ -69,16 +69,39 @@ export function aggregateShard(p: AggregateParameters): AggregateReturnType {
   let total = 0
   for (const c of chosen) total = Math.fround(total + Math.fround(c.weight))
   const used = chosen.map((c) => ({ uid: c.uid, weight: div(c.weight, total) }))
+  return { ...outerStep({ ...p, deltas: chosen.map((c, k) => ({ ...c, weight: used[k].weight })) }), used }
+}
 
+/** The inputs of `outerStep`: deltas already chosen, with their normalised weights. */
+export type OuterStepParameters = Pick<
+  AggregateParameters,
+  'params' | 'momentum' | 'lr' | 'momentumCoef' | 'clipNorm'
+> & {
+  /** By ascending uid, each weight normalised (a checkpoint manifest's `deltas` weights). */
+  deltas: readonly WeightedDelta[]
+}
+
+/**
+ * The second half of `aggregateShard`: each delta clipped and summed with its normalised weight in
+ * ascending uid order, then the outer Nesterov step. A miner that follows the network rebuilds θ_{r+1}
+ * with it from θ_r and the manifest's deltas and weights, bit for bit as the validators did.
+ */
+export function outerStep(p: OuterStepParameters): Pick<AggregateReturnType, 'params' | 'momentum'> {
+  checkAligned(p.params, p.momentum, 'momentum does not match the shard')
+  for (let k = 1; k < p.deltas.length; k++)
+    if (p.deltas[k].uid <= p.deltas[k - 1].uid) throw new InvalidAggregationInputError('deltas not by ascending uid')
   const d = p.params.map((t) => new Float32Array(t.data.length))
-  chosen.forEach((c, k) => {
+  for (const c of p.deltas) {
+    checkAligned(p.params, c.delta, `delta of uid ${c.uid} does not match the shard`)
+    if (!Number.isFinite(c.weight) || c.weight < 0)
+      throw new InvalidAggregationInputError(`weight of uid ${c.uid} is ${c.weight}`)
     const n = norm(c.delta.map((t) => t.data))
     const clip = p.clipNorm > 0 && n > p.clipNorm ? div(p.clipNorm, n) : 1
-    const w = Math.fround(used[k].weight * clip)
+    const w = Math.fround(c.weight * clip)
     c.delta.forEach((t, i) => {
       axpy(d[i], w, t.data)
     })
-  })
+  }
 
   const mu = Math.fround(p.momentumCoef)
   const momentum = p.momentum.map((t, i) => {
@@ -94,7 +117,7 @@ export function aggregateShard(p: AggregateParameters): AggregateReturnType {
     axpy(theta, p.lr, step)
     return { name: t.name, shape: [...t.shape], data: theta }
   })
-  return { params, momentum, used }
+  return { params, momentum }
 }
 
 /** θ + η·Δ for one delta: the step a validator evaluates, applied exactly as aggregation would (clipped). */

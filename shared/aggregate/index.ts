@@ -3,6 +3,8 @@ export {
   type AggregateReturnType,
   aggregateShard,
   applyDelta,
+  type OuterStepParameters,
+  outerStep,
   selectTopG,
   type WeightedDelta,
 } from './aggregate.ts'

@@ -20,5 +20,6 @@ export {
   type ParseCheckpointOptions,
   type ParsedCheckpoint,
   parseCheckpoint,
+  parseManifest,
 } from './parseCheckpoint.ts'
 export { REPORT_LOSS_PAGES, reportLoss, reportLossPages } from './reportLoss.ts'

@@ -13,13 +13,14 @@ export type LoadCheckpointOptions = ParseCheckpointOptions & { timeoutMs?: numbe
 
 /**
  * Fetches a checkpoint directory from storage (each file with a size cap, so a hostile CID cannot make
- * the reader buffer more than a model's worth) and parses it strictly (`parseCheckpoint`).
+ * the reader buffer more than a model's worth) and parses it strictly (`parseCheckpoint`); `bytes` is
+ * what was fetched.
  */
 export async function loadCheckpoint(
   storage: Pick<Storage, 'ls' | 'getFile'>,
   cid: string,
   opts: LoadCheckpointOptions,
-): Promise<ParsedCheckpoint & { cid: string }> {
+): Promise<ParsedCheckpoint & { cid: string; bytes: number }> {
   const { timeoutMs, signal } = opts
   const entries = await storage.ls(cid, { timeoutMs, signal })
   const names = entries.map((e) => e.name).sort()
@@ -39,5 +40,6 @@ export async function loadCheckpoint(
     [CHECKPOINT_FILES.outerState, outer],
     [CHECKPOINT_FILES.manifest, manifest],
   ])
-  return { ...parseCheckpoint(files, opts), cid }
+  const bytes = model.length + outer.length + manifest.length
+  return { ...parseCheckpoint(files, opts), cid, bytes }
 }

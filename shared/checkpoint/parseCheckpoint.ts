@@ -34,7 +34,8 @@ export function defaultCheckpointMaxBytes(config: CrowdtrainConfig, task: Task):
 
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
-function parseManifest(bytes: Uint8Array, opts: ParseCheckpointOptions): CheckpointManifest {
+/** Parses manifest.json strictly: size cap, UTF-8 JSON, the schema, the subnet's task and whole config. */
+export function parseManifest(bytes: Uint8Array, opts: ParseCheckpointOptions): CheckpointManifest {
   if (bytes.byteLength > MAX_MANIFEST_BYTES)
     throw new CheckpointTooLargeError(CHECKPOINT_FILES.manifest, bytes.byteLength, MAX_MANIFEST_BYTES)
   let json: unknown
