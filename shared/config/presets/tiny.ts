@@ -4,6 +4,6 @@ import type { PartialConfig } from '../presets.ts'
 export const tiny: PartialConfig = {
   task: { pageTokens: 64, pagesPerMiner: 16, evalPages: 4 },
   model: { context: 32, width: 32, layers: 2, heads: 2, hidden: 32 },
-  train: { innerSteps: 8, batch: 4, warmupSteps: 1, lr: 1e-2 },
+  train: { innerSteps: 8, batch: 4, warmupSteps: 1, lr: 5e-3 },
   outer: { topG: 8 },
 }
