@@ -221,6 +221,52 @@ describe('computeRoundOutcome', () => {
     expect(out.accepted.every((a) => vouched.some((d) => d.uid === a.uid))).toBe(true)
   })
 
+  test('behavior: a delta enters only when validators holding more than half of the stake scored it positive this round', () => {
+    // Two validators of equal stake (the devnet's default set): validator 1 is faulty and puts all its
+    // weight and a positive score on miner 4's noise; the honest validator 0 scored it 0. Half the stake
+    // decides nothing: miner 4 is neither accepted nor paid.
+    const scored = (uid: number, score: number): ScoreRow => ({ ...row(uid, true), score })
+    const out = computeRoundOutcome(
+      params({
+        reports: new Map([
+          [0, report(0, [scored(2, 0.1), scored(3, 0.1), scored(4, 0)])],
+          [1, report(1, [scored(2, 0.1), scored(3, 0.1), scored(4, 0.5)])],
+        ]),
+        weightReveals: [
+          {
+            ...params().weightReveals[0],
+            weights: [
+              [2, 40000],
+              [3, 30000],
+            ],
+          },
+          { ...params().weightReveals[1], weights: [[4, 65535]] },
+        ],
+        stake: new Map([
+          [0, 500n],
+          [1, 500n],
+        ]),
+      }),
+    )
+    expect(out.accepted.map((a) => a.uid)).toEqual([2, 3])
+    expect(out.consensus.incentive[4] ?? 0n).toBe(0n)
+    // The faulty half gave the honest miners no weight either, so consensus gives them none and nothing is
+    // aggregated: one faulty validator of two stalls a round but never lets a bad delta in (three tolerate one).
+    expect(out.used).toEqual([])
+    expect(out.settlePayouts.some((p) => p.address === address(4))).toBe(false)
+    // A valid delta scored zero by everyone (smoothing may still weight it) is not admitted either.
+    const zero = computeRoundOutcome(
+      params({
+        reports: new Map([
+          [0, report(0, [scored(2, 0.1), scored(3, 0), row(4, false)])],
+          [1, report(1, [scored(2, 0.1), scored(3, 0), scored(4, 0.1)])],
+        ]),
+      }),
+    )
+    expect(zero.accepted.map((a) => a.uid)).toEqual([2])
+    expect(zero.consensus.incentive[3] ?? 0n).toBeGreaterThan(0n)
+  })
+
   test('error: an accepted delta that was not given', () => {
     const partial = new Map(deltas)
     partial.delete(cidOf[1])
