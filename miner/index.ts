@@ -26,3 +26,4 @@ export {
   writeAtomic,
 } from './stateStore.ts'
 export { baseCheckpoint, loadSubnetView, type SubnetView } from './subnetView.ts'
+export { restoreUnusedDelta, withUnusedDelta } from './unusedDelta.ts'
