@@ -1,6 +1,7 @@
 import type { DeltaRevealEntry } from '../chain/protocol/index.ts'
-import { applyDelta } from '../shared/aggregate/index.ts'
+import { applyDelta, shardClipNorm } from '../shared/aggregate/index.ts'
 import type { Backend } from '../shared/backend/index.ts'
+import type { DecodedDelta } from '../shared/codec/index.ts'
 import type { CrowdtrainConfig } from '../shared/config/index.ts'
 import { describeError } from '../shared/errors/index.ts'
 import { evaluateLoss } from '../shared/eval/index.ts'
@@ -53,10 +54,12 @@ export function shardParams(params: readonly NamedTensor[], names: readonly stri
 }
 
 /**
- * Fetches, checks and measures every revealed delta of a round, one at a time (memory stays at one
- * dense delta plus θ): loss of θ_base and θ_base + η·Δ on the eval pages, and the same on
- * GATE_PAGES of the miner's assigned pages. A failure of one delta is recorded with its reason and
- * never stops the others.
+ * Fetches and checks every revealed delta of a round, then measures each valid one: loss of θ_base
+ * and θ_base + η·clip(Δ) on the eval pages, and the same on GATE_PAGES of the miner's assigned
+ * pages, where clip scales Δ down to its shard's clip norm (`shardClipNorm`: the lower median of
+ * the norms of the shard's valid deltas this round) — so a delta's size beyond its peers' buys no
+ * score. Memory: every valid dense delta of the round (the near-duplicate check compares them all).
+ * A failure of one delta is recorded with its reason and never stops the others.
  */
 export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMeasurement[]> {
   const log = p.logger.forComponent('validator:evaluate')
@@ -64,6 +67,8 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
   const lossOf = (params: readonly NamedTensor[], pages: readonly number[]) =>
     evaluateLoss({ task: p.task, modelConfig: p.config.model, params, pages, backend: p.backend })
   const out: DeltaMeasurement[] = []
+  // Pass 1: fetch and decode every delta (the shard's clip norm is the median of the valid ones).
+  const fetched: { reveal: DeltaRevealEntry; names: readonly string[]; decoded: DecodedDelta }[] = []
   for (const reveal of p.reveals) {
     p.signal?.throwIfAborted()
     const row = { uid: reveal.uid, hotkey: reveal.hotkey, cid: reveal.cid, shard: reveal.shard }
@@ -86,24 +91,32 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
       logger: p.logger,
       signal: p.signal,
     })
-    if (!got.valid) {
-      out.push({ ...row, fetched: got.fetched, valid: false, reason: got.reason })
-      continue
-    }
+    if (!got.valid) out.push({ ...row, fetched: got.fetched, valid: false, reason: got.reason })
+    else fetched.push({ reveal, names: shard.names, decoded: got.decoded })
+  }
+  const clipOf = new Map<number, number>()
+  for (const s of new Set(fetched.map((f) => f.reveal.shard))) {
+    const norms = fetched.filter((f) => f.reveal.shard === s).map((f) => f.decoded.norm)
+    clipOf.set(s, shardClipNorm(norms, p.config.outer.clipNorm))
+  }
+  // Pass 2: measure each valid delta at its shard's clip norm.
+  for (const { reveal, names, decoded } of fetched) {
+    p.signal?.throwIfAborted()
+    const row = { uid: reveal.uid, hotkey: reveal.hotkey, cid: reveal.cid, shard: reveal.shard }
     try {
-      const base = await p.loadParams(got.decoded.meta.baseCid)
+      const base = await p.loadParams(decoded.meta.baseCid)
       const stepped = applyDelta(
-        shardParams(base, shard.names),
-        got.decoded.delta,
+        shardParams(base, names),
+        decoded.delta,
         p.config.outer.lr,
-        p.config.outer.clipNorm,
+        clipOf.get(reveal.shard) ?? p.config.outer.clipNorm,
       )
       const theta = withShard(base, stepped)
-      const key = got.decoded.meta.baseCid
+      const key = decoded.meta.baseCid
       if (!baseLoss.has(key)) baseLoss.set(key, await lossOf(base, p.evalPages))
       const lossBase = round6(baseLoss.get(key)!)
       const lossStep = round6(await lossOf(theta, p.evalPages))
-      const dense = got.decoded.delta.map((t) => t.data)
+      const dense = decoded.delta.map((t) => t.data)
       // The gate only matters for a delta that lowered the eval loss (scoreRound zeroes the others
       // first): a poison or noise delta costs no gate pages.
       const improved = lossStep < lossBase

@@ -82,6 +82,36 @@ export async function twinDelta(
 }
 
 /**
+ * Recycle: last round's heaviest accepted delta of this shard (another miner's, folded into this
+ * round's base), re-labelled with this round, base and hotkey — no training at all.
+ */
+export async function recycleDelta(ctx: MinerContext, input: RoundInput): Promise<RoundDelta | { skip: string }> {
+  const me = accountId(ctx.pair.address)
+  // The heaviest of this shard; else any (its tensors then do not fit this shard, and validators say so).
+  const others = [...input.aggregated]
+    .filter((d) => accountId(d.hotkey) !== me)
+    .sort((a, b) => (b.weight ?? 0) - (a.weight ?? 0) || a.uid - b.uid)
+  const pick = others.find((d) => d.shard === input.shard) ?? others[0]
+  if (!pick) return { skip: 'adversary recycle: no accepted delta in the base yet' }
+  const like = shardTensors(input.params, ctx.plan, pick.shard)
+  const bytes = await ctx.storage.get(pick.cid, { maxBytes: REPLAY_MAX_BYTES, timeoutMs: 30_000, signal: ctx.signal })
+  const decoded = decodeDelta(bytes, {
+    shapes: like,
+    maxBytes: bytes.length,
+    maxNorm: maxDeltaNorm(ctx.view.config.outer),
+  })
+  const relabelled = encodeDelta(decoded.compressed, {
+    ...decoded.meta,
+    round: input.round,
+    shard: input.shard,
+    baseCid: input.base.cid,
+    hotkey: ctx.pair.address,
+  })
+  ctx.log.info('adversary: recycled an accepted delta', { round: input.round, uid: pick.uid, cid: pick.cid })
+  return storeBytes(ctx, relabelled)
+}
+
+/**
  * Copy-late: commits nothing; in the reveal window, reveals a CID another miner revealed this
  * round. The reveal has no matching commit, so every reader ignores it (`no-commit`).
  */

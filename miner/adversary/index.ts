@@ -1,6 +1,6 @@
 import type { Member } from '../../chain/protocol/index.ts'
 import type { MinerContext } from '../minerContext.ts'
-import { copyLateRound, replayDelta, twinDelta } from './copied.ts'
+import { copyLateRound, recycleDelta, replayDelta, twinDelta } from './copied.ts'
 import { craftedDelta } from './crafted.ts'
 import type { AdversaryBehaviour } from './kinds.ts'
 import { needsShareFile } from './kinds.ts'
@@ -47,10 +47,15 @@ export function createAdversary(p: CreateAdversaryParameters): Adversary {
       }
     case 'replay':
       return { kind, delta: replayDelta }
+    case 'recycle':
+      return { kind, delta: recycleDelta }
     case 'sybil-twin':
     case 'sybil-noisy-twin':
       return { kind, delta: (ctx, input) => twinDelta(ctx, input, p.shareFile as string, kind === 'sybil-noisy-twin') }
     case 'poison':
+    case 'inflate':
+    case 'poison-carried':
+    case 'lazy-scaled':
     case 'wrong-data':
     case 'stale':
     case 'sybil-lead':

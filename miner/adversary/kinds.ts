@@ -18,6 +18,10 @@ export const ADVERSARY_KINDS = [
   'poison',
   'wrong-data',
   'silent',
+  'inflate',
+  'poison-carried',
+  'lazy-scaled',
+  'recycle',
 ] as const
 
 /** A kind of adversary the devnet can add (`--adversary KIND`). */
@@ -59,7 +63,7 @@ export function needsShareFile(b: AdversaryBehaviour): boolean {
 /**
  * What a participant of this behaviour sends in `round`, for the devnet's waiting clock: `commit`
  * (commit, then reveal), `reveal-only` (a reveal without a commit: copy-late) or `none` (silent;
- * stale and replay in the first round, when there is no older checkpoint or earlier delta yet).
+ * stale, replay and recycle in the first round, when there is no older checkpoint or earlier delta yet).
  */
 export function expectedActions(
   b: AdversaryBehaviour | undefined,
@@ -68,6 +72,6 @@ export function expectedActions(
 ): 'commit' | 'reveal-only' | 'none' {
   if (b === 'silent') return 'none'
   if (b === 'copy-late') return 'reveal-only'
-  if ((b === 'stale' || b === 'replay') && round <= firstRound) return 'none'
+  if ((b === 'stale' || b === 'replay' || b === 'recycle') && round <= firstRound) return 'none'
   return 'commit'
 }

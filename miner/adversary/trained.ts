@@ -1,11 +1,22 @@
 import { loadCheckpoint } from '../../shared/checkpoint/index.ts'
 import { assignPages, trainingPages } from '../../shared/tasks/index.ts'
+import type { NamedTensor } from '../../shared/tensor.ts'
 import type { MinerContext } from '../minerContext.ts'
 import { shareDelta } from './shareFile.ts'
 import type { RoundDelta, RoundInput } from './types.ts'
 
 /** Behaviours that train for real and then cheat in one way. */
-export type TrainedKind = 'poison' | 'wrong-data' | 'stale' | 'sybil-lead'
+export type TrainedKind =
+  | 'poison'
+  | 'wrong-data'
+  | 'stale'
+  | 'sybil-lead'
+  | 'inflate'
+  | 'poison-carried'
+  | 'lazy-scaled'
+
+/** How much `inflate` multiplies its honest delta by. */
+export const INFLATE_FACTOR = 10
 
 /** The round's delta of `kind` from real training, or a reason to skip the round. */
 export async function trainedDelta(
@@ -18,6 +29,19 @@ export async function trainedDelta(
   // honest delta is not enough: from the genesis model, a large step either way can lower the loss.)
   if (kind === 'poison') return input.train({ train: { lr: -ctx.view.config.train.lr } })
   if (kind === 'wrong-data') return input.train({ pages: otherPages(ctx, input) })
+  const scale = (k: number) => (delta: NamedTensor[]) => delta.map((t) => ({ ...t, data: t.data.map((x) => x * k) }))
+  // Honest training, the delta multiplied before compression: a bigger step on the same direction.
+  if (kind === 'inflate') return input.train({ transform: scale(INFLATE_FACTOR) })
+  // Honest in even rounds (to build a smoothed score), gradient ascent at the clip norm in odd ones.
+  if (kind === 'poison-carried') {
+    if (input.round % 2 === 0) return input.train()
+    return input.train({ train: { lr: -ctx.view.config.train.lr }, transform: scale(INFLATE_FACTOR) })
+  }
+  // One inner step instead of H, scaled by H: about an honest delta's norm for an H-th of the work.
+  if (kind === 'lazy-scaled') {
+    const H = ctx.view.config.train.innerSteps
+    return input.train({ train: { innerSteps: 1 }, transform: scale(H) })
+  }
   if (kind === 'stale') {
     if (input.base.settledRound === null) return { skip: 'adversary stale: no checkpoint older than the base yet' }
     const genesis = await loadCheckpoint(ctx.storage, ctx.view.genesisCheckpoint, {

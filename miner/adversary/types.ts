@@ -38,7 +38,7 @@ export type RoundInput = {
   /** θ_base of the round, the whole model in spec order. */
   params: readonly NamedTensor[]
   /** The deltas folded into θ_base (its manifest): the previous round's accepted deltas. */
-  aggregated: readonly { uid: number; hotkey: string; shard: number; cid: string }[]
+  aggregated: readonly { uid: number; hotkey: string; shard: number; cid: string; weight?: number }[]
   base: { cid: string; settledRound: number | null }
   /** Hash of the round's first block. */
   blockHash: `0x${string}`

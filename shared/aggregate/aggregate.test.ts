@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import type { NamedTensor } from '../tensor.ts'
-import { aggregateShard, applyDelta, selectTopG } from './aggregate.ts'
+import { aggregateShard, applyDelta, selectTopG, shardClipNorm } from './aggregate.ts'
 import { InvalidAggregationInputError, TensorMismatchError } from './errors.ts'
 
 const t = (data: number[], name = 'w'): NamedTensor => ({ name, shape: [data.length], data: Float32Array.from(data) })
@@ -53,6 +53,27 @@ describe('aggregateShard', () => {
       deltas: [{ uid: 0, weight: 1, delta: [t([3, 4])] }],
     })
     expect([...r.params[0].data]).toEqual([Math.fround(3 * Math.fround(0.2)), Math.fround(4 * Math.fround(0.2))])
+  })
+
+  test('behavior: each delta is clipped to the lower median norm of the shard, so an inflated delta weighs as much as its peers', () => {
+    const honest = [t([0.3, 0.4])] // norm 0.5
+    const r = aggregateShard({
+      ...base,
+      momentumCoef: 0,
+      clipNorm: 10,
+      params: [t([0, 0])],
+      momentum: [t([0, 0])],
+      deltas: [
+        { uid: 1, weight: 1, delta: honest },
+        { uid: 2, weight: 1, delta: [t([6, 8])] }, // norm 10: twenty times the honest one
+      ],
+    })
+    // Both count at norm 0.5: (0.3, 0.4)/2 + (0.3, 0.4)/2.
+    expect([...r.params[0].data].map((x) => Number(x.toFixed(6)))).toEqual([0.3, 0.4])
+    expect(shardClipNorm([3, 1, 2, 100], 10)).toBe(2)
+    expect(shardClipNorm([30, 40], 10)).toBe(10)
+    expect(shardClipNorm([0.5], 10)).toBe(0.5)
+    expect(shardClipNorm([0.5, 4], 0)).toBe(0)
   })
 
   test('behavior: the input order does not change a single bit', () => {

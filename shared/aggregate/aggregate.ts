@@ -18,7 +18,7 @@ export type AggregateParameters = {
   momentumCoef: number
   /** At most this many deltas count, highest weight first, ties by lower uid. */
   topG: number
-  /** Each delta is scaled down to this L2 norm if larger; 0 disables clipping. */
+  /** Cap of the shard's clip norm (`shardClipNorm`: each delta scaled down to the lower median of the deltas' norms, at most this); 0: no cap. */
   clipNorm: number
 }
 
@@ -91,12 +91,16 @@ export function outerStep(p: OuterStepParameters): Pick<AggregateReturnType, 'pa
   for (let k = 1; k < p.deltas.length; k++)
     if (p.deltas[k].uid <= p.deltas[k - 1].uid) throw new InvalidAggregationInputError('deltas not by ascending uid')
   const d = p.params.map((t) => new Float32Array(t.data.length))
-  for (const c of p.deltas) {
+  const norms = p.deltas.map((c) => {
     checkAligned(p.params, c.delta, `delta of uid ${c.uid} does not match the shard`)
     if (!Number.isFinite(c.weight) || c.weight < 0)
       throw new InvalidAggregationInputError(`weight of uid ${c.uid} is ${c.weight}`)
-    const n = norm(c.delta.map((t) => t.data))
-    const clip = p.clipNorm > 0 && n > p.clipNorm ? div(p.clipNorm, n) : 1
+    return norm(c.delta.map((t) => t.data))
+  })
+  const cap = shardClipNorm(norms, p.clipNorm)
+  for (const [k, c] of p.deltas.entries()) {
+    const n = norms[k]
+    const clip = cap > 0 && n > cap ? div(cap, n) : 1
     const w = Math.fround(c.weight * clip)
     c.delta.forEach((t, i) => {
       axpy(d[i], w, t.data)
@@ -118,6 +122,19 @@ export function outerStep(p: OuterStepParameters): Pick<AggregateReturnType, 'pa
     return { name: t.name, shape: [...t.shape], data: theta }
   })
   return { params, momentum }
+}
+
+/**
+ * The norm every delta of a shard is clipped to this round: the lower median of the deltas' norms,
+ * at most the config's `clipNorm` (0 disables clipping, the median included). A delta inflated beyond what the others of its
+ * shard carry is scaled back to the median, so its size buys neither score nor weight; with one
+ * delta nothing is clipped. Validators take the median over the valid deltas they scored,
+ * aggregation over the deltas it uses (design §4: float32 norms, exact selection).
+ */
+export function shardClipNorm(norms: readonly number[], clipNorm: number): number {
+  if (clipNorm <= 0 || norms.length === 0) return clipNorm
+  const sorted = [...norms].sort((a, b) => a - b)
+  return Math.min(sorted[Math.floor((sorted.length - 1) / 2)], Math.fround(clipNorm))
 }
 
 /** θ + η·Δ for one delta: the step a validator evaluates, applied exactly as aggregation would (clipped). */

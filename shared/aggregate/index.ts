@@ -6,6 +6,7 @@ export {
   type OuterStepParameters,
   outerStep,
   selectTopG,
+  shardClipNorm,
   type WeightedDelta,
 } from './aggregate.ts'
 export { InvalidAggregationInputError, TensorMismatchError } from './errors.ts'
