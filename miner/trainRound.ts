@@ -81,7 +81,10 @@ export async function trainRound(ctx: MinerContext, round: number, me: Member): 
     })
   const aggregated = checkpoint.manifest.deltas
   const input = { round, me, shard, pages, params, aggregated, base, blockHash, train }
+  const started = performance.now()
   const out: RoundDelta | { skip: string } = ctx.adversary ? await ctx.adversary.delta(ctx, input) : await train()
+  // Seconds this round's delta took to make (training and compression): the devnet's busy fraction.
+  const trainSeconds = Math.round(performance.now() - started) / 1000
   if ('skip' in out) {
     ctx.memo.skipped.add(round)
     ctx.log.warn('round skipped', { round, reason: out.skip })
@@ -90,7 +93,16 @@ export async function trainRound(ctx: MinerContext, round: number, me: Member): 
   }
   const first = out.losses?.[0]
   const last = out.losses?.at(-1)
-  ctx.log.info('delta stored', { round, shard, cid: out.cid, bytes: out.bytes, ratio: out.ratio, first, last })
+  ctx.log.info('delta stored', {
+    round,
+    shard,
+    cid: out.cid,
+    bytes: out.bytes,
+    ratio: out.ratio,
+    first,
+    last,
+    trainSeconds,
+  })
   ctx.progress({ round, phase: 'upload', cid: out.cid, bytes: out.bytes, ratio: out.ratio, loss: last })
   if (out.trainState) {
     const file = await store.saveTrain(round, out.trainState)

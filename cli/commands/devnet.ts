@@ -103,6 +103,9 @@ export function registerDevnet(program: Command): void {
           say(
             (tty ? '\r\x1b[2K' : '') +
               `${result.rounds.length} rounds settled in ${(result.elapsedMs / 1000).toFixed(1)} s; files in ${result.dir}` +
+              (result.minerBusyFraction !== undefined
+                ? `; miners trained ${(100 * result.minerBusyFraction).toFixed(0)} % of the time`
+                : '') +
               (result.report ? `; report ${result.report}` : ''),
           )
       } finally {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
 import { testDir } from '../../test/helpers/testDir.ts'
-import { formatProgress, readBaseDownloads, readProgress } from './readProgress.ts'
+import { formatProgress, readBaseDownloads, readMinerBusy, readProgress } from './readProgress.ts'
 
 const dir = testDir('devnet-progress-')
 const log = (name: string, lines: unknown[]) => {
@@ -49,4 +49,18 @@ test('behavior: what a miner downloaded for each round, from its training record
     [2, { bytes: 41_000, from: 'deltas' }],
   ])
   expect(readBaseDownloads(join(dir, 'missing.jsonl')).size).toBe(0)
+})
+
+test("behavior: a miner's busy fraction is its training seconds over the wall seconds from its first training to its last commit", () => {
+  const file = log('d.jsonl', [
+    { msg: 'delta stored', round: 0, trainSeconds: 20, time: 30_000 },
+    { msg: 'delta committed', round: 0, time: 31_000 },
+    { msg: 'delta stored', round: 1, trainSeconds: 20, time: 70_000 },
+    { msg: 'delta committed', round: 1, time: 90_000 },
+    'not json',
+  ])
+  // Trained 40 s of the 80 s from 10 s (first training started) to 90 s (last commit).
+  expect(readMinerBusy(file)).toEqual({ trainSeconds: 40, wallSeconds: 80, busyFraction: 0.5 })
+  expect(readMinerBusy(log('e.jsonl', [{ msg: 'delta stored', round: 0, trainSeconds: 5, time: 9_000 }]))).toBeNull()
+  expect(readMinerBusy(join(dir, 'missing.jsonl'))).toBeNull()
 })

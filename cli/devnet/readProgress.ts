@@ -73,3 +73,48 @@ export function readBaseDownloads(logFile: string): Map<number, BaseDownload> {
   }
   return out
 }
+
+/** How busy a miner was, from its log (issue 12): training seconds over wall seconds. */
+export type MinerBusy = {
+  /** Seconds spent making deltas (training and compression), summed over its rounds. */
+  trainSeconds: number
+  /** Seconds from the start of its first training to its last commit. */
+  wallSeconds: number
+  /** trainSeconds ÷ wallSeconds, 0..1 (0 when it committed nothing). */
+  busyFraction: number
+}
+
+/**
+ * A miner's busy fraction from its log: the `delta stored` records (`trainSeconds`, and the time
+ * each training ended) and the last `delta committed` record. Null when the log has no commit.
+ */
+export function readMinerBusy(logFile: string): MinerBusy | null {
+  let text: string
+  try {
+    text = readFileSync(logFile, 'utf8').slice(-MAX_LOG_BYTES)
+  } catch {
+    return null
+  }
+  let trainSeconds = 0
+  let firstStart: number | undefined
+  let lastCommit: number | undefined
+  for (const line of text.split('\n')) {
+    if (!line.includes('"delta stored"') && !line.includes('"delta committed"')) continue
+    let r: Record<string, unknown>
+    try {
+      r = JSON.parse(line) as Record<string, unknown>
+    } catch {
+      continue
+    }
+    if (typeof r.time !== 'number') continue
+    if (r.msg === 'delta stored' && typeof r.trainSeconds === 'number' && r.trainSeconds >= 0) {
+      trainSeconds += r.trainSeconds
+      const start = r.time - r.trainSeconds * 1000
+      firstStart = firstStart === undefined ? start : Math.min(firstStart, start)
+    }
+    if (r.msg === 'delta committed') lastCommit = Math.max(lastCommit ?? r.time, r.time)
+  }
+  if (firstStart === undefined || lastCommit === undefined || lastCommit <= firstStart) return null
+  const wallSeconds = (lastCommit - firstStart) / 1000
+  return { trainSeconds, wallSeconds, busyFraction: Math.min(1, trainSeconds / wallSeconds) }
+}

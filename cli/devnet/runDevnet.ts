@@ -18,7 +18,7 @@ import { ChildCrashedError, DevnetInterruptedError, RegistrationTimeoutError, Ro
 import type { ChaosSpec } from './parseChaos.ts'
 import { prepareRunDir } from './prepareRunDir.ts'
 import { quietly } from './quietly.ts'
-import { readBaseDownloads } from './readProgress.ts'
+import { type MinerBusy, readBaseDownloads, readMinerBusy } from './readProgress.ts'
 import { readSummaries } from './readSummaries.ts'
 import { statusLine } from './renderRound.ts'
 import { tryWriteReport } from './report/index.ts'
@@ -69,6 +69,10 @@ export type DevnetResult = {
   report?: string
   /** The adversarial miners the devnet added, by name, with their kind and behaviour. */
   adversaries?: { name: string; hotkey: string; kind: string; behaviour: string }[]
+  /** Per miner, from its own log: training seconds over wall seconds from its first training to its last commit. */
+  busy?: ({ name: string } & MinerBusy)[]
+  /** The mean busy fraction of the devnet's honest miners. */
+  minerBusyFraction?: number
 }
 
 const BIN = fileURLToPath(new URL('../../bin/crowdtrain.js', import.meta.url))
@@ -351,8 +355,23 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
     }
     if (!allClaimed(claimers(rounds))) log.warn('not every reward was claimed in time', { ms: CLAIM_TIMEOUT_MS })
     if (p.serve) rounds = await summaries(settledRounds(), true)
+    const busy = participants
+      .filter((x) => x.role === 'miner')
+      .flatMap((x) => {
+        const b = readMinerBusy(join(dir, x.name, 'log.jsonl'))
+        return b ? [{ name: x.name, ...b }] : []
+      })
+    const honestBusy = busy.filter((b) => b.name.startsWith('miner-'))
     const result: DevnetResult = {
       rounds,
+      ...(busy.length > 0 ? { busy } : {}),
+      ...(honestBusy.length > 0
+        ? {
+            minerBusyFraction: Number(
+              (honestBusy.reduce((s, b) => s + b.busyFraction, 0) / honestBusy.length).toFixed(3),
+            ),
+          }
+        : {}),
       ...(voidRounds.size > 0 ? { voidRounds: [...voidRounds].map(([round, reason]) => ({ round, reason })) } : {}),
       elapsedMs: Date.now() - started,
       dir,
