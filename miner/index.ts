@@ -26,4 +26,3 @@ export {
   writeAtomic,
 } from './stateStore.ts'
 export { baseCheckpoint, loadSubnetView, type SubnetView } from './subnetView.ts'
-export { restoreUnusedDelta, withUnusedDelta } from './unusedDelta.ts'

@@ -23,8 +23,6 @@ export type RoundEntry = {
   gaveUp?: string
   /** The delta was unpinned (its round settled or went void). */
   unpinned?: boolean
-  /** The checkpoint did not use the delta, and it was added back into the residual of its shard. */
-  restored?: boolean
 }
 
 /** Everything the miner keeps in `<data>/miner-state.json`. */
@@ -77,7 +75,6 @@ const entrySchema = z
     revealedAt: uint.optional(),
     gaveUp: z.string().max(500).optional(),
     unpinned: z.boolean().optional(),
-    restored: z.boolean().optional(),
   })
   .strict()
 

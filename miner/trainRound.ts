@@ -6,7 +6,6 @@ import type { MinerContext } from './minerContext.ts'
 import { produceDelta } from './produceDelta.ts'
 import { type TrainState, withTrainFile } from './stateStore.ts'
 import { baseCheckpoint } from './subnetView.ts'
-import { restoreUnusedDelta } from './unusedDelta.ts'
 
 /**
  * The commit window's work (docs/network.md step 1): base checkpoint as of the round's first block,
@@ -39,8 +38,6 @@ export async function trainRound(ctx: MinerContext, round: number, me: Member): 
     blockHash,
     count: cfg.task.pagesPerMiner,
   })
-  // The previous round's delta, when this checkpoint did not use it, goes back into its residual first.
-  await restoreUnusedDelta(ctx, checkpoint.manifest)
   let carried: TrainState | undefined
   try {
     // The residual and moments of this shard from the last round the miner trained it (docs/network.md).

@@ -3,11 +3,11 @@ import { encodeAddress } from '@polkadot/util-crypto'
 import { bondsFromSparse } from '../../chain/consensus/index.ts'
 import { buildOutcomeCheckpoint, computeRoundOutcome } from '../../chain/ledger/index.ts'
 import { type DeltaRevealEntry, type Member, weightsFromScores } from '../../chain/protocol/index.ts'
-import { produceDelta, type TrainState, withUnusedDelta } from '../../miner/index.ts'
+import { produceDelta, type TrainState } from '../../miner/index.ts'
 import type { Backend } from '../../shared/backend/index.ts'
-import { CHECKPOINT_FILES } from '../../shared/checkpoint/index.ts'
 import type { CrowdtrainConfig } from '../../shared/config/index.ts'
 import type { Logger } from '../../shared/logger/index.ts'
+import { CHECKPOINT_FILES } from '../../shared/checkpoint/index.ts'
 import { createModel } from '../../shared/model/index.ts'
 import { canonicalJson } from '../../shared/p2p/index.ts'
 import { seedBytes } from '../../shared/random.ts'
@@ -74,28 +74,12 @@ type Sim = SimulateNetworkParameters & {
   owner: string
   /** Each miner's training state per shard (`stateKey`). */
   states: Map<string, TrainState>
-  /** Last round's decoded deltas by uid, and the uids its checkpoint used. */
-  lastRound: { deltas: Map<number, { shard: number; delta: NamedTensor[] }>; used: Set<number> }
   smoothed: Map<string, number>
   bondsPrev: bigint[][] | null
   theta: { params: NamedTensor[]; momentum: NamedTensor[] }
 }
 
 const stateKey = (uid: number, shard: number) => `${uid}#${shard}`
-
-// A miner's state for `shard`, after adding back last round's delta when the checkpoint did not use it
-// (as `restoreUnusedDelta` does for a real miner).
-function carriedState(sim: Sim, uid: number, shard: number): TrainState | undefined {
-  const last = sim.lastRound.deltas.get(uid)
-  if (last && !sim.lastRound.used.has(uid)) {
-    const key = stateKey(uid, last.shard)
-    const state = sim.states.get(key)
-    const restored = state && withUnusedDelta(state, last.delta)
-    if (restored) sim.states.set(key, restored)
-    sim.lastRound.deltas.delete(uid)
-  }
-  return sim.states.get(stateKey(uid, shard))
-}
 
 type RoundInput = { round: number; baseCid: string; hash: (what: string) => `0x${string}` }
 
@@ -162,7 +146,6 @@ function createSim(p: SimulateNetworkParameters): Sim {
     minerMembers: Array.from({ length: p.miners }, (_, i) => member(i + 1, 'miner')),
     owner: address(p.miners + 1),
     states: new Map(),
-    lastRound: { deltas: new Map(), used: new Set() },
     smoothed: new Map(),
     bondsPrev: null,
     theta: { params: [...p.genesis.params], momentum: [...p.genesis.momentum] },
@@ -191,7 +174,7 @@ async function mine(sim: Sim, { round, baseCid, hash }: RoundInput) {
       ...{ task: sim.task, config: sim.config, params: sim.theta.params, plan: sim.plan, shard, pages },
       ...{ hotkey: m.hotkey, round, baseCid, backend: sim.backend, storage: sim.storage, logger: sim.logger },
       // As a real miner: the residual and moments of this shard, from the last round it trained it.
-      trainState: carriedState(sim, m.uid, shard),
+      trainState: sim.states.get(stateKey(m.uid, shard)),
     })
     sim.states.set(stateKey(m.uid, shard), delta.trainState)
     deltaBytes += delta.bytes
@@ -237,7 +220,6 @@ async function settle(
   scored: Awaited<ReturnType<typeof score>>,
 ) {
   const { validator } = sim
-  const decoded = await decodedDeltas(sim, reveals, round)
   const outcome = computeRoundOutcome({
     subnet: { netuid: NETUID, config: sim.config, owner: sim.owner },
     round,
@@ -250,15 +232,9 @@ async function settle(
     stake: new Map([[validator.uid, 1_000_000n]]),
     bondsPrev: sim.bondsPrev,
     theta: sim.theta,
-    deltas: decoded,
+    deltas: await decodedDeltas(sim, reveals, round),
     parentCid: baseCid,
   })
-  sim.lastRound = {
-    deltas: new Map(
-      reveals.flatMap((r) => (decoded.has(r.cid) ? [[r.uid, { shard: r.shard, delta: decoded.get(r.cid)! }]] : [])),
-    ),
-    used: new Set(outcome.used.map((u) => u.uid)),
-  }
   const next = await buildOutcomeCheckpoint({ outcome, task: sim.task, config: sim.config, backend: sim.backend })
   sim.bondsPrev = bondsFromSparse(outcome.ledger.bonds, sim.minerMembers.length + 1)
   sim.theta = { params: outcome.params, momentum: outcome.momentum }
