@@ -1,7 +1,8 @@
 import type { DeltaRevealEntry } from '../chain/protocol/index.ts'
 import { applyDelta, shardClipNorm } from '../shared/aggregate/index.ts'
 import type { Backend } from '../shared/backend/index.ts'
-import type { DecodedDelta } from '../shared/codec/index.ts'
+import type { CheckpointDelta } from '../shared/checkpoint/index.ts'
+import { type DecodedDelta, decodeDelta, revealedDeltaExpect } from '../shared/codec/index.ts'
 import type { CrowdtrainConfig } from '../shared/config/index.ts'
 import { describeError } from '../shared/errors/index.ts'
 import { evaluateLoss } from '../shared/eval/index.ts'
@@ -11,7 +12,7 @@ import type { Storage } from '../shared/storage/index.ts'
 import type { Task } from '../shared/tasks/index.ts'
 import type { NamedTensor } from '../shared/tensor.ts'
 import { fetchDelta } from './fetchDelta.ts'
-import { type DeltaMeasurement, REASONS } from './scoreRound.ts'
+import { cosine, DEFAULT_SCORE_OPTIONS, type DeltaMeasurement, REASONS } from './scoreRound.ts'
 
 /** Pages of the miner's assignment used for the gate: few, since each costs two loss evaluations. */
 export const GATE_PAGES = 4
@@ -32,6 +33,11 @@ export type EvaluateRoundParameters = {
   allowedBases: ReadonlySet<string>
   /** The full model θ of a checkpoint (cached by the caller). */
   loadParams: (cid: string) => Promise<NamedTensor[]>
+  /**
+   * The deltas already folded into a checkpoint (its manifest's round and `deltas`): a delta of this
+   * round that repeats one of them (cosine above `duplicateCosine`) is recycled work.
+   */
+  loadSpent?: (cid: string) => Promise<{ round: number; deltas: readonly CheckpointDelta[] }>
   /** This validator's eval pages for the round. */
   evalPages: readonly number[]
   /** The pages a miner was assigned this round (`assignPages`). */
@@ -99,6 +105,17 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
     const norms = fetched.filter((f) => f.reveal.shard === s).map((f) => f.decoded.norm)
     clipOf.set(s, shardClipNorm(norms, p.config.outer.clipNorm))
   }
+  // The deltas each base already holds, decoded once per base (for the recycled check).
+  const spent = new Map<string, Promise<{ uid: number; shard: number; dense: Float32Array[] }[]>>()
+  const spentOf = (baseCid: string) => {
+    if (!p.loadSpent) return Promise.resolve([])
+    let got = spent.get(baseCid)
+    if (!got) {
+      got = decodeSpent(p, baseCid)
+      spent.set(baseCid, got)
+    }
+    return got
+  }
   // Pass 2: measure each valid delta at its shard's clip norm.
   for (const { reveal, names, decoded } of fetched) {
     p.signal?.throwIfAborted()
@@ -117,6 +134,9 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
       const lossBase = round6(baseLoss.get(key)!)
       const lossStep = round6(await lossOf(theta, p.evalPages))
       const dense = decoded.delta.map((t) => t.data)
+      const recycled = (await spentOf(key)).find(
+        (x) => x.shard === reveal.shard && cosine(dense, x.dense) > DEFAULT_SCORE_OPTIONS.duplicateCosine,
+      )
       // The gate only matters for a delta that lowered the eval loss (scoreRound zeroes the others
       // first): a poison or noise delta costs no gate pages.
       const improved = lossStep < lossBase
@@ -129,6 +149,7 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
         lossBase,
         lossStep,
         ...(improved ? { gateBase: await lossOf(base, gatePages), gateStep: await lossOf(theta, gatePages) } : {}),
+        ...(recycled ? { recycledFrom: recycled.uid } : {}),
         dense,
       })
       log.info('delta scored', { uid: reveal.uid, cid: reveal.cid })
@@ -144,4 +165,33 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
 /** Losses in reports are rounded to 1e-6: enough to rank, short to read. */
 function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6
+}
+
+// The dense deltas a checkpoint's manifest lists, decoded as at their own round; one that cannot be
+// fetched or decoded is left out (the check then only misses it).
+async function decodeSpent(p: EvaluateRoundParameters, baseCid: string) {
+  const { round, deltas } = await p.loadSpent!(baseCid)
+  const out: { uid: number; shard: number; dense: Float32Array[] }[] = []
+  for (const d of deltas) {
+    const shard = p.plan.shards[d.shard]
+    if (!shard) continue
+    const expect = revealedDeltaExpect({
+      shapes: shard.names.map((name) => ({ name, shape: p.paramShapes.get(name) ?? [] })),
+      config: p.config,
+      round,
+      shard: d.shard,
+      hotkey: d.hotkey,
+    })
+    try {
+      const bytes = await p.storage.get(d.cid, {
+        maxBytes: expect.maxBytes,
+        timeoutMs: p.fetchTimeoutMs,
+        signal: p.signal,
+      })
+      out.push({ uid: d.uid, shard: d.shard, dense: decodeDelta(bytes, expect).delta.map((t) => t.data) })
+    } catch (err) {
+      if (p.signal?.aborted) throw err
+    }
+  }
+  return out
 }

@@ -120,6 +120,7 @@ export async function evaluateStep(
     reveals: deltaReveals,
     allowedBases: new Set([base.cid]),
     loadParams: async (cid) => (await ctx.checkpoint(cid, signal)).params,
+    loadSpent: async (cid) => (await ctx.checkpoint(cid, signal)).manifest,
     evalPages,
     assignedPages: (hotkey) => assigned.get(hotkey) ?? [],
     fetchTimeoutMs: ctx.fetchTimeoutMs,

@@ -71,6 +71,12 @@ describe('scoreRound', () => {
     expect(rows.map((r) => r.valid)).toEqual([false, false, false, true, true])
   })
 
+  test('behavior: a delta that repeats one already in the base checkpoint scores zero and says whose', () => {
+    const rows = scoreRound([m(1), m(2, { recycledFrom: 7 })])
+    expect(rows.map((r) => r.score > 0)).toEqual([true, false])
+    expect(rows[1].reason).toBe('recycled: repeats the delta of uid 7 already in the base checkpoint')
+  })
+
   test('behavior: the gate passes within the margin and fails beyond it', () => {
     expect(passesGate(0.1, 0.1 - DEFAULT_SCORE_OPTIONS.gateMargin / 2, DEFAULT_SCORE_OPTIONS.gateMargin)).toBe(true)
     expect(passesGate(0.1, 0.1 - DEFAULT_SCORE_OPTIONS.gateMargin * 2, DEFAULT_SCORE_OPTIONS.gateMargin)).toBe(false)

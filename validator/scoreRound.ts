@@ -31,6 +31,8 @@ export const REASONS = {
   noCountedReveal: 'no-counted-reveal',
   /** A near-duplicate of another delta this round: the group shares one reward. */
   duplicate: 'duplicate',
+  /** A near-duplicate of a delta the base checkpoint already holds (`recycled: …`): work paid once already. */
+  recycled: 'recycled',
 } as const
 
 /** What a validator measured for one revealed delta before scoring. */
@@ -50,6 +52,8 @@ export type DeltaMeasurement = {
   /** The same on 2 of the miner's assigned pages (the gate). */
   gateBase?: number
   gateStep?: number
+  /** Uid of a delta already folded into the base that this one nearly repeats (cosine above `duplicateCosine`). */
+  recycledFrom?: number
   /** Dense delta (shard tensors concatenated), for the cosine between deltas of one shard. */
   dense?: readonly Float32Array[]
 }
@@ -167,6 +171,12 @@ function ownScore(
   if (m.lossBase === undefined || m.lossStep === undefined) return { score: 0, reason: m.reason ?? REASONS.evalFailed }
   const improvement = m.lossBase - m.lossStep
   if (!Number.isFinite(improvement)) return { score: 0, reason: REASONS.evalFailed }
+  if (m.recycledFrom !== undefined)
+    return {
+      score: 0,
+      reason: `${REASONS.recycled}: repeats the delta of uid ${m.recycledFrom} already in the base checkpoint`,
+      improvement,
+    }
   if (improvement <= 0) return { score: 0, reason: REASONS.noImprovement, improvement }
   if (m.gateBase !== undefined && m.gateStep !== undefined) {
     if (!passesGate(improvement, m.gateBase - m.gateStep, options.gateMargin, options.gateRelative))

@@ -67,3 +67,33 @@ describe('judgeCases', () => {
     expect(finalLoss(devnet([]))).toBe(3.5)
   })
 })
+
+describe('judgeCases of work that is inflated, lazy or carried', () => {
+  const named = (name: string, hotkey: string, reward: string): MinerSummary => ({ ...miner(hotkey, reward), name })
+  const run = (rounds: { round: number; miners: MinerSummary[] }[]): DevnetResult => ({
+    ...devnet([]),
+    rounds: rounds.map((r) => ({ ...devnet(r.miners).rounds[0], round: r.round })),
+    adversaries: [
+      { name: 'adv-inflate-0', hotkey: 'I', kind: 'inflate', behaviour: 'inflate' },
+      { name: 'adv-poison-carried-0', hotkey: 'C', kind: 'poison-carried', behaviour: 'poison-carried' },
+    ],
+  })
+  const honest = [named('miner-0', 'H0', '10'), named('miner-1', 'H1', '30'), named('miner-2', 'H2', '50')]
+
+  test('behavior: inflate is handled when it never earns more than the median honest miner', () => {
+    const fair = run([{ round: 1, miners: [...honest, named('adv-inflate-0', 'I', '30')] }])
+    expect(judgeCases(fair).find((c) => c.case === 'inflate')?.handled).toBe(true)
+    const greedy = run([{ round: 1, miners: [...honest, named('adv-inflate-0', 'I', '31')] }])
+    expect(judgeCases(greedy).find((c) => c.case === 'inflate')?.handled).toBe(false)
+  })
+
+  test('behavior: poison-carried is handled when none of its ascent (odd) rounds gave its delta weight', () => {
+    const ok = run([
+      { round: 2, miners: [...honest, named('adv-poison-carried-0', 'C', '20')] },
+      { round: 3, miners: [...honest, named('adv-poison-carried-0', 'C', '0')] },
+    ])
+    expect(judgeCases(ok).find((c) => c.case === 'poison-carried')?.handled).toBe(true)
+    const bad = run([{ round: 3, miners: [...honest, named('adv-poison-carried-0', 'C', '5')] }])
+    expect(judgeCases(bad).find((c) => c.case === 'poison-carried')?.handled).toBe(false)
+  })
+})

@@ -23,12 +23,16 @@ export type RobustnessCase = {
 }
 
 const SYBIL = new Set(['sybil', 'sybil-noisy'])
+// Kinds that do real (if inflated or lazy) work: handled when they never earn more than the median honest miner.
+const AT_MOST_HONEST = new Set(['inflate', 'lazy-scaled'])
 
 /**
  * Judges each adversary kind of a devnet run from its summary alone (ledgers and signed score
  * reports, as any user can read them): handled when the kind earned nothing in any round and every
  * report row of it is a zero with a reason; a sybil pair is handled when, in every report that
- * scored it, both its rows are one near-duplicate group (so together they earn one contribution).
+ * scored it, both its rows are one near-duplicate group (so together they earn one contribution);
+ * `inflate` and `lazy-scaled` when no round paid them more than the median honest miner (`miner-…`);
+ * `poison-carried` when none of its ascent rounds (odd) gave its delta weight (its honest rounds may).
  */
 export function judgeCases(result: DevnetResult): RobustnessCase[] {
   const byKind = new Map<string, string[]>()
@@ -39,7 +43,14 @@ export function judgeCases(result: DevnetResult): RobustnessCase[] {
     const reasons = [...new Set(rows.flatMap((m) => (m.reasons ?? []).map((x) => x.reason)))]
     const handled = SYBIL.has(kind)
       ? result.rounds.every((r) => oneContribution(r.miners.filter((m) => hotkeys.includes(m.hotkey))))
-      : reward === 0n && rows.every((m) => (m.reasons ?? []).every((x) => x.score === 0))
+      : AT_MOST_HONEST.has(kind)
+        ? result.rounds.every((r) => atMostMedianHonest(r.miners, hotkeys))
+        : kind === 'poison-carried'
+          ? result.rounds.every(
+              (r) =>
+                r.round % 2 === 0 || !r.miners.some((m) => m.accepted && m.incentive > 0 && hotkeys.includes(m.hotkey)),
+            )
+          : reward === 0n && rows.every((m) => (m.reasons ?? []).every((x) => x.score === 0))
     const aggregatedRounds = result.rounds.filter((r) =>
       r.miners.some((m) => m.accepted && m.incentive > 0 && hotkeys.includes(m.hotkey)),
     ).length
@@ -68,6 +79,17 @@ function oneContribution(pair: DevnetResult['rounds'][number]['miners']): boolea
 function sharedOnly(m: DevnetResult['rounds'][number]['miners'][number]): boolean {
   const scored = (m.reasons ?? []).filter((x) => x.score > 0)
   return (m.reasons ?? []).length > 0 && scored.every((x) => x.reason.startsWith('duplicate'))
+}
+
+// The kind's reward this round is at most the median reward of the honest miners (the devnet's `miner-…`).
+function atMostMedianHonest(miners: DevnetResult['rounds'][number]['miners'], hotkeys: readonly string[]): boolean {
+  const honest = miners
+    .filter((m) => m.name?.startsWith('miner-'))
+    .map((m) => BigInt(m.reward))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  if (honest.length === 0) return false
+  const median = honest[Math.floor((honest.length - 1) / 2)]
+  return miners.filter((m) => hotkeys.includes(m.hotkey)).every((m) => BigInt(m.reward) <= median)
 }
 
 /** Report-split loss after the last settled round, or null when none settled. */
