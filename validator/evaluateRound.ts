@@ -1,4 +1,4 @@
-import type { DeltaRevealEntry } from '../chain/protocol/index.ts'
+import { accountId, type DeltaRevealEntry } from '../chain/protocol/index.ts'
 import { applyDelta, shardClipNorm } from '../shared/aggregate/index.ts'
 import type { Backend } from '../shared/backend/index.ts'
 import type { CheckpointDelta } from '../shared/checkpoint/index.ts'
@@ -106,7 +106,7 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
     clipOf.set(s, shardClipNorm(norms, p.config.outer.clipNorm))
   }
   // The deltas each base already holds, decoded once per base (for the recycled check).
-  const spent = new Map<string, Promise<{ uid: number; shard: number; dense: Float32Array[] }[]>>()
+  const spent = new Map<string, Promise<{ uid: number; hotkey: string; shard: number; dense: Float32Array[] }[]>>()
   const spentOf = (baseCid: string) => {
     if (!p.loadSpent) return Promise.resolve([])
     let got = spent.get(baseCid)
@@ -134,8 +134,12 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
       const lossBase = round6(baseLoss.get(key)!)
       const lossStep = round6(await lossOf(theta, p.evalPages))
       const dense = decoded.delta.map((t) => t.data)
+      // Another miner's delta only: a miner's own consecutive deltas share its carried residual.
       const recycled = (await spentOf(key)).find(
-        (x) => x.shard === reveal.shard && cosine(dense, x.dense) > DEFAULT_SCORE_OPTIONS.duplicateCosine,
+        (x) =>
+          x.shard === reveal.shard &&
+          accountId(x.hotkey) !== accountId(reveal.hotkey) &&
+          cosine(dense, x.dense) > DEFAULT_SCORE_OPTIONS.duplicateCosine,
       )
       // The gate only matters for a delta that lowered the eval loss (scoreRound zeroes the others
       // first): a poison or noise delta costs no gate pages.
@@ -171,7 +175,7 @@ function round6(x: number): number {
 // fetched or decoded is left out (the check then only misses it).
 async function decodeSpent(p: EvaluateRoundParameters, baseCid: string) {
   const { round, deltas } = await p.loadSpent!(baseCid)
-  const out: { uid: number; shard: number; dense: Float32Array[] }[] = []
+  const out: { uid: number; hotkey: string; shard: number; dense: Float32Array[] }[] = []
   for (const d of deltas) {
     const shard = p.plan.shards[d.shard]
     if (!shard) continue
@@ -188,7 +192,12 @@ async function decodeSpent(p: EvaluateRoundParameters, baseCid: string) {
         timeoutMs: p.fetchTimeoutMs,
         signal: p.signal,
       })
-      out.push({ uid: d.uid, shard: d.shard, dense: decodeDelta(bytes, expect).delta.map((t) => t.data) })
+      out.push({
+        uid: d.uid,
+        hotkey: d.hotkey,
+        shard: d.shard,
+        dense: decodeDelta(bytes, expect).delta.map((t) => t.data),
+      })
     } catch (err) {
       if (p.signal?.aborted) throw err
     }
