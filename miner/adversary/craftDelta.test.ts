@@ -29,6 +29,12 @@ describe('crafted adversarial deltas', () => {
     const rng = adversaryRng('t', HOTKEY, 2)
     expect(() => decodeDelta(garbageBytes(rng, 4096), expectOf())).toThrow(CodecError)
     expect(() => decodeDelta(nanDeltaFile(like, meta, config.compress, rng), expectOf())).toThrow(NonFiniteValueError)
+    // A shard of matrices only: every tensor goes as factors, and the NaN goes into a factor scale.
+    const matrices = [like[0], { name: 'c', shape: [32, 64], data: new Float32Array(32 * 64) }]
+    const expectMatrices = revealedDeltaExpect({ shapes: matrices, config, round: 2, shard: 0, hotkey: HOTKEY })
+    expect(() => decodeDelta(nanDeltaFile(matrices, meta, config.compress, rng), expectMatrices)).toThrow(
+      NonFiniteValueError,
+    )
     expect(() => decodeDelta(wrongShapeDeltaFile(like, meta, config.compress, rng), expectOf())).toThrow(
       ShapeMismatchError,
     )

@@ -43,8 +43,13 @@ export function nanDeltaFile(
   rng: Rng,
 ): Uint8Array {
   const { compressed } = compressDelta(gaussianLike(like, rng, 0.01), undefined, compress)
-  compressed.tensors[0].scales[0] = Number.NaN
-  compressed.tensors[compressed.tensors.length - 1].scales[0] = Number.POSITIVE_INFINITY
+  // The first scale of the first and the last tensor: a chunk scale, or a factor column's scale.
+  const poison = (t: (typeof compressed.tensors)[number], x: number) => {
+    if (t.factors) t.factors.pScales[0] = x
+    else t.scales[0] = x
+  }
+  poison(compressed.tensors[0], Number.NaN)
+  poison(compressed.tensors[compressed.tensors.length - 1], Number.POSITIVE_INFINITY)
   return encodeDelta(compressed, meta)
 }
 
