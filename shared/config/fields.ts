@@ -182,10 +182,11 @@ export const configSchema = {
     },
     feedbackDecay: {
       kind: 'number',
-      default: 1,
+      default: 0.5,
       min: 0,
       max: 1,
-      reason: 'β of error feedback: the residual carried to the next round is scaled by β first.',
+      reason:
+        'β of error feedback: the residual carried to the next round is scaled by β first; 0.5 measured best on the default model (bench convergence, 10 rounds: 2.504 vs 2.518 at 0.8 and 2.519 at 1), with fewer honest deltas refused late in the run.',
     },
   },
   outer: {
