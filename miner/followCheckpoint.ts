@@ -119,10 +119,6 @@ export function createCheckpointFollower(p: CheckpointFollowerParameters) {
   }
 
   return {
-    /** The checkpoint the miner holds, if any. */
-    get held(): HeldCheckpoint | undefined {
-      return held
-    },
     /** Checkpoint `cid`: the one held, rebuilt from its parent and deltas, or downloaded whole. */
     async get(cid: string, signal?: AbortSignal): Promise<{ checkpoint: HeldCheckpoint; source: CheckpointSource }> {
       if (held?.cid === cid) return { checkpoint: held, source: { how: 'held', bytes: 0 } }
