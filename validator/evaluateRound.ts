@@ -14,9 +14,6 @@ import type { NamedTensor } from '../shared/tensor.ts'
 import { fetchDelta } from './fetchDelta.ts'
 import { cosine, DEFAULT_SCORE_OPTIONS, type DeltaMeasurement, REASONS } from './scoreRound.ts'
 
-/** Pages of the miner's assignment used for the gate: few, since each costs two loss evaluations. */
-export const GATE_PAGES = 4
-
 /** The inputs of `evaluateRound`. */
 export type EvaluateRoundParameters = {
   task: Task
@@ -40,8 +37,6 @@ export type EvaluateRoundParameters = {
   loadSpent?: (cid: string) => Promise<{ round: number; deltas: readonly CheckpointDelta[] }>
   /** This validator's eval pages for the round. */
   evalPages: readonly number[]
-  /** The pages a miner was assigned this round (`assignPages`). */
-  assignedPages: (hotkey: string) => number[]
   fetchTimeoutMs: number
   logger: Logger
   signal?: AbortSignal
@@ -61,8 +56,7 @@ export function shardParams(params: readonly NamedTensor[], names: readonly stri
 
 /**
  * Fetches and checks every revealed delta of a round, then measures each valid one: loss of θ_base
- * and θ_base + η·clip(Δ) on the eval pages, and the same on GATE_PAGES of the miner's assigned
- * pages, where clip scales Δ down to its shard's clip norm (`shardClipNorm`: the lower median of
+ * and θ_base + η·clip(Δ) on the eval pages, where clip scales Δ down to its shard's clip norm (`shardClipNorm`: the lower median of
  * the norms of the shard's valid deltas this round) — so a delta's size beyond its peers' buys no
  * score. Memory: every valid dense delta of the round (the near-duplicate check compares them all).
  * A failure of one delta is recorded with its reason and never stops the others.
@@ -141,18 +135,12 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
           accountId(x.hotkey) !== accountId(reveal.hotkey) &&
           cosine(dense, x.dense) > DEFAULT_SCORE_OPTIONS.duplicateCosine,
       )
-      // The gate only matters for a delta that lowered the eval loss (scoreRound zeroes the others
-      // first): a poison or noise delta costs no gate pages.
-      const improved = lossStep < lossBase
-      const assigned = improved ? p.assignedPages(reveal.hotkey) : []
-      const gatePages = assigned.slice(0, GATE_PAGES)
       out.push({
         ...row,
         fetched: true,
         valid: true,
         lossBase,
         lossStep,
-        ...(improved ? { gateBase: await lossOf(base, gatePages), gateStep: await lossOf(theta, gatePages) } : {}),
         ...(recycled ? { recycledFrom: recycled.uid } : {}),
         dense,
       })

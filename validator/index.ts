@@ -8,7 +8,7 @@ export {
   NotInValidatorSetError,
   ValidatorStateError,
 } from './errors.ts'
-export { type EvaluateRoundParameters, evaluateRound, GATE_PAGES, shardParams, withShard } from './evaluateRound.ts'
+export { type EvaluateRoundParameters, evaluateRound, shardParams, withShard } from './evaluateRound.ts'
 export { FAULT_KINDS, type FaultKind, parseFaults, type ValidatorFaults } from './faults/index.ts'
 export {
   type FetchDeltaParameters,
@@ -35,7 +35,6 @@ export {
   DEFAULT_SCORE_OPTIONS,
   type DeltaMeasurement,
   duplicateGroups,
-  passesGate,
   REASONS,
   type ScoreRoundOptions,
   type ScoreRow,

@@ -122,7 +122,6 @@ export async function evaluateStep(
     loadParams: async (cid) => (await ctx.checkpoint(cid, signal)).params,
     loadSpent: async (cid) => (await ctx.checkpoint(cid, signal)).manifest,
     evalPages,
-    assignedPages: (hotkey) => assigned.get(hotkey) ?? [],
     fetchTimeoutMs: ctx.fetchTimeoutMs,
     logger: ctx.logger,
     signal,

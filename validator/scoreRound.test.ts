@@ -1,14 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import {
-  cosine,
-  DEFAULT_SCORE_OPTIONS,
-  type DeltaMeasurement,
-  duplicateGroups,
-  passesGate,
-  REASONS,
-  scoreRound,
-  smoothScores,
-} from './scoreRound.ts'
+import { cosine, type DeltaMeasurement, duplicateGroups, REASONS, scoreRound, smoothScores } from './scoreRound.ts'
 
 const v = (...xs: number[]) => [new Float32Array(xs)]
 // Distinct uids get orthogonal deltas unless a test says otherwise.
@@ -24,8 +15,6 @@ function m(uid: number, over: Partial<DeltaMeasurement> = {}): DeltaMeasurement 
     valid: true,
     lossBase: 2,
     lossStep: 1.9,
-    gateBase: 2,
-    gateStep: 1.8,
     dense: [oneHot(uid)],
     ...over,
   }
@@ -33,7 +22,7 @@ function m(uid: number, over: Partial<DeltaMeasurement> = {}): DeltaMeasurement 
 
 describe('scoreRound', () => {
   test('default', () => {
-    const rows = scoreRound([m(2, { lossStep: 1.8, gateStep: 1.7 }), m(1)])
+    const rows = scoreRound([m(2, { lossStep: 1.8 }), m(1)])
     expect(rows.map((r) => r.uid)).toEqual([1, 2])
     expect(rows[0].score).toBeCloseTo(0.1)
     expect(rows[1].score).toBeCloseTo(0.2)
@@ -42,10 +31,10 @@ describe('scoreRound', () => {
 
   test('behavior: a delta far under the best of its shard scores zero, as a random step would; other shards keep their own best', () => {
     const rows = scoreRound([
-      m(1, { lossStep: 1.8, gateStep: 1.7 }),
-      m(2, { lossStep: 1.9, gateStep: 1.85 }),
-      m(3, { lossStep: 1.99, gateStep: 1.98 }),
-      m(4, { shard: 1, lossStep: 1.99, gateStep: 1.98 }),
+      m(1, { lossStep: 1.8 }),
+      m(2, { lossStep: 1.9 }),
+      m(3, { lossStep: 1.99 }),
+      m(4, { shard: 1, lossStep: 1.99 }),
     ])
     expect(rows.map((r) => r.score > 0)).toEqual([true, true, false, true])
     expect(rows[2].reason).toMatch(
@@ -59,36 +48,20 @@ describe('scoreRound', () => {
       m(1, { valid: false, reason: 'The file is truncated: header needs 8 bytes, only 3 are there.' }),
       m(2, { valid: false, reason: REASONS.stale }),
       m(3, { lossStep: 2.1 }),
-      m(4, { gateStep: 1.99 }),
     ])
     expect(rows.map((r) => [r.score, r.reason])).toEqual([
       [0, 'unavailable'],
       [0, 'The file is truncated: header needs 8 bytes, only 3 are there.'],
       [0, 'stale'],
       [0, 'no-improvement'],
-      [0, 'wrong-data'],
     ])
-    expect(rows.map((r) => r.valid)).toEqual([false, false, false, true, true])
+    expect(rows.map((r) => r.valid)).toEqual([false, false, false, true])
   })
 
   test('behavior: a delta that repeats one already in the base checkpoint scores zero and says whose', () => {
     const rows = scoreRound([m(1), m(2, { recycledFrom: 7 })])
     expect(rows.map((r) => r.score > 0)).toEqual([true, false])
     expect(rows[1].reason).toBe('recycled: repeats the delta of uid 7 already in the base checkpoint')
-  })
-
-  test('behavior: the gate passes within the margin and fails beyond it', () => {
-    expect(passesGate(0.1, 0.1 - DEFAULT_SCORE_OPTIONS.gateMargin / 2, DEFAULT_SCORE_OPTIONS.gateMargin)).toBe(true)
-    expect(passesGate(0.1, 0.1 - DEFAULT_SCORE_OPTIONS.gateMargin * 2, DEFAULT_SCORE_OPTIONS.gateMargin)).toBe(false)
-  })
-
-  test('behavior: the gate allows a shortfall in proportion to the improvement, not a miss', () => {
-    const { gateMargin, gateRelative } = DEFAULT_SCORE_OPTIONS
-    // e.g. an honest delta improving unseen pages by 0.47 and 4 of its own (of other difficulty) by 0.44.
-    expect(passesGate(0.47, 0.44, gateMargin, gateRelative)).toBe(true)
-    // A miner whose delta does nothing for its own pages still fails.
-    expect(passesGate(0.47, 0.05, gateMargin, gateRelative)).toBe(false)
-    expect(passesGate(0.1, 0.5, 0)).toBe(true)
   })
 
   test('behavior: two hotkeys submitting one delta share one reward', () => {

@@ -1,7 +1,9 @@
 /**
  * The scoring rules of design §4 as pure functions over the per-delta measurements, so they can be
- * tested on small tensors without a model: staleness, the gate on assigned pages, near-duplicate
- * groups sharing one reward, and a reason for every zero.
+ * tested on small tensors without a model: staleness, eval improvement, the floor, near-duplicate
+ * groups sharing one reward, and a reason for every zero. (An earlier gate compared the improvement
+ * on a miner's assigned pages with the eval pages; on a few pages it refused honest deltas and told
+ * wrong-data apart no better than chance — docs/network.md "Proof of training".)
  */
 
 /**
@@ -17,11 +19,6 @@ export const REASONS = {
   replay: 'replay',
   /** Built on another checkpoint than the round's base. */
   stale: 'stale',
-  /**
-   * Improved the eval pages but not the miner's own assigned pages as much (the gate), or, with
-   * figures (`wrong-data: …`), its kept values do not follow the first batch of its assigned pages.
-   */
-  wrongData: 'wrong-data',
   /** Did not lower the eval loss (noise, poison, or a delta that hurts). */
   noImprovement: 'no-improvement',
   /** Lowered it by less than the floor share of the best delta of its shard: not told apart from a random step (`below-floor: …`). */
@@ -49,9 +46,6 @@ export type DeltaMeasurement = {
   /** Loss on the eval pages before and after the step θ + η·Δ. */
   lossBase?: number
   lossStep?: number
-  /** The same on 2 of the miner's assigned pages (the gate). */
-  gateBase?: number
-  gateStep?: number
   /** Uid of a delta already folded into the base that this one nearly repeats (cosine above `duplicateCosine`). */
   recycledFrom?: number
   /** Dense delta (shard tensors concatenated), for the cosine between deltas of one shard. */
@@ -77,14 +71,6 @@ export type ScoreRow = {
 
 /** Settings of the scoring rules. */
 export type ScoreRoundOptions = {
-  /** Assigned-page improvement may fall short of the eval improvement by this much (nats) and still pass. */
-  gateMargin: number
-  /**
-   * …plus this fraction of the eval improvement: pages differ in difficulty, so the improvement on a
-   * few pages varies in proportion to the improvement itself (an honest miner on the default model
-   * fell 0.01 short on 2 pages in round 0 of a devnet).
-   */
-  gateRelative: number
   /** Two deltas of one shard whose cosine is above this form a group. */
   duplicateCosine: number
   /**
@@ -95,10 +81,8 @@ export type ScoreRoundOptions = {
   floorShare: number
 }
 
-/** Default scoring settings: the margin is above the eval noise measured on the tiny preset (~1e-3 nats). */
+/** Default scoring settings. */
 export const DEFAULT_SCORE_OPTIONS: ScoreRoundOptions = {
-  gateMargin: 0.01,
-  gateRelative: 0.25,
   duplicateCosine: 0.95,
   floorShare: 0.25,
 }
@@ -120,14 +104,6 @@ export function cosine(a: readonly Float32Array[], b: readonly Float32Array[]): 
     }
   }
   return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb)
-}
-
-/**
- * True when a delta improves its miner's assigned pages at least as much as unseen ones, minus the
- * margin and `relative` of the eval improvement.
- */
-export function passesGate(evalImprovement: number, gateImprovement: number, margin: number, relative = 0): boolean {
-  return gateImprovement >= evalImprovement - margin - relative * Math.abs(evalImprovement)
 }
 
 /**
@@ -161,11 +137,8 @@ export function duplicateGroups(rows: readonly DeltaMeasurement[], threshold: nu
   return out
 }
 
-// One delta's own score, before groups: positive eval improvement that passes the gate.
-function ownScore(
-  m: DeltaMeasurement,
-  options: Pick<ScoreRoundOptions, 'gateMargin' | 'gateRelative'>,
-): { score: number; reason?: string; improvement?: number } {
+// One delta's own score, before the floor and groups: its positive eval improvement.
+function ownScore(m: DeltaMeasurement): { score: number; reason?: string; improvement?: number } {
   if (!m.fetched) return { score: 0, reason: m.reason ?? REASONS.unavailable }
   if (!m.valid) return { score: 0, reason: m.reason ?? REASONS.stale }
   if (m.lossBase === undefined || m.lossStep === undefined) return { score: 0, reason: m.reason ?? REASONS.evalFailed }
@@ -178,10 +151,6 @@ function ownScore(
       improvement,
     }
   if (improvement <= 0) return { score: 0, reason: REASONS.noImprovement, improvement }
-  if (m.gateBase !== undefined && m.gateStep !== undefined) {
-    if (!passesGate(improvement, m.gateBase - m.gateStep, options.gateMargin, options.gateRelative))
-      return { score: 0, reason: REASONS.wrongData, improvement }
-  }
   return { score: improvement, improvement }
 }
 
@@ -205,13 +174,12 @@ function applyFloor(
 
 /**
  * The report rows of one round, ascending uid: each delta's own score (zero with a reason when it
- * was not fetched, did not decode, is stale, did not improve, failed the gate or fell under the
- * floor), then each near-duplicate group of valid deltas shares its best score equally among its
+ * was not fetched, did not decode, is stale, did not improve or fell under the floor), then each near-duplicate group of valid deltas shares its best score equally among its
  * scoring members.
  */
 export function scoreRound(measurements: readonly DeltaMeasurement[], options = DEFAULT_SCORE_OPTIONS): ScoreRow[] {
   const sorted = [...measurements].sort((a, b) => a.uid - b.uid)
-  const owns = sorted.map((m) => ownScore(m, options))
+  const owns = sorted.map(ownScore)
   applyFloor(
     owns,
     sorted.map((m) => m.shard),

@@ -196,7 +196,6 @@ async function score(sim: Sim, { round, baseCid, hash }: RoundInput, mined: Awai
     ...{ task: sim.task, config: sim.config, plan: sim.plan, paramShapes: sim.paramShapes, backend: sim.backend },
     ...{ storage: sim.storage, round, reveals: mined.reveals, allowedBases: new Set([baseCid]), evalPages },
     loadParams: async () => sim.theta.params,
-    assignedPages: (hotkey) => mined.assigned.get(hotkey) ?? [],
     fetchTimeoutMs: 10_000,
     logger: sim.logger,
   })
