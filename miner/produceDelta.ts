@@ -27,6 +27,8 @@ export type ProduceDeltaParameters = {
   storage: Storage
   logger: Logger
   onStep?: (info: StepInfo) => void
+  /** Pages of inner step `step` instead of `pages` (adversarial miners only: first-batch-only). */
+  pagesAt?: (step: number) => readonly number[]
   /** Changes the trained delta before compression (adversarial miners only: poison, noise). */
   transform?: (delta: NamedTensor[]) => NamedTensor[]
   signal?: AbortSignal
@@ -68,6 +70,7 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
     plan: p.plan,
     shard: p.shard,
     pages: p.pages,
+    pagesAt: p.pagesAt,
     seed: minerBatchSeed(p.hotkey, p.round),
     train: p.config.train,
     // The network's one schedule: round r's steps are global steps r·H … r·H + H − 1.

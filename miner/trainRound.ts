@@ -74,6 +74,7 @@ export async function trainRound(ctx: MinerContext, round: number, me: Member): 
       logger: ctx.log,
       signal: ctx.signal,
       transform: o.transform,
+      pagesAt: o.pagesAt,
       onStep: (s) => ctx.progress({ round, phase: 'train', step: s.step + 1, steps: s.steps, loss: s.loss }),
     })
   const aggregated = checkpoint.manifest.deltas

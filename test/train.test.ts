@@ -115,6 +115,16 @@ describe('trainShard', () => {
     expect(Array.from(c.delta[0].data)).not.toEqual(Array.from(a.delta[0].data))
   })
 
+  it('behavior: pages per step (the first-batch-only adversary) keep the first batch and change the rest', async () => {
+    const other = evalPages
+    const honest = await train()
+    const firstOnly = await train({ pagesAt: (step) => (step === 0 ? minerPages : other) })
+    const same = await train({ pagesAt: () => minerPages })
+    expect(firstOnly.losses[0]).toBe(honest.losses[0])
+    expect(firstOnly.losses.slice(1)).not.toEqual(honest.losses.slice(1))
+    expect(same.losses).toEqual(honest.losses)
+  })
+
   it("behavior: an honest miner's delta lowers the loss on eval pages it never saw", async () => {
     expect(evalPages.some((p) => minerPages.includes(p))).toBe(false)
     const before = await evaluateLoss({ task, modelConfig: cfg.model, params: base, pages: evalPages, backend })

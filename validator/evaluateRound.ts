@@ -95,9 +95,11 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
     else fetched.push({ reveal, names: shard.names, decoded: got.decoded })
   }
   const clipOf = new Map<number, number>()
+  const countOf = new Map<number, number>()
   for (const s of new Set(fetched.map((f) => f.reveal.shard))) {
     const norms = fetched.filter((f) => f.reveal.shard === s).map((f) => f.decoded.norm)
     clipOf.set(s, shardClipNorm(norms, p.config.outer.clipNorm))
+    countOf.set(s, norms.length)
   }
   // The deltas each base already holds, decoded once per base (for the recycled check).
   const spent = new Map<string, Promise<{ uid: number; hotkey: string; shard: number; dense: Float32Array[] }[]>>()
@@ -119,7 +121,7 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
       const stepped = applyDelta(
         shardParams(base, names),
         decoded.delta,
-        p.config.outer.lr,
+        p.config.outer.lr / (countOf.get(reveal.shard) ?? 1),
         clipOf.get(reveal.shard) ?? p.config.outer.clipNorm,
       )
       const theta = withShard(base, stepped)

@@ -57,6 +57,7 @@ export function createAdversary(p: CreateAdversaryParameters): Adversary {
     case 'poison-carried':
     case 'lazy-scaled':
     case 'wrong-data':
+    case 'first-batch-only':
     case 'stale':
     case 'sybil-lead':
       return { kind, delta: (ctx, input) => trainedDelta(ctx, kind, input, p.shareFile) }

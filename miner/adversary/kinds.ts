@@ -22,6 +22,7 @@ export const ADVERSARY_KINDS = [
   'poison-carried',
   'lazy-scaled',
   'recycle',
+  'first-batch-only',
 ] as const
 
 /** A kind of adversary the devnet can add (`--adversary KIND`). */

@@ -14,6 +14,7 @@ export type TrainedKind =
   | 'inflate'
   | 'poison-carried'
   | 'lazy-scaled'
+  | 'first-batch-only'
 
 /** How much `inflate` multiplies its honest delta by. */
 export const INFLATE_FACTOR = 10
@@ -29,6 +30,11 @@ export async function trainedDelta(
   // honest delta is not enough: from the genesis model, a large step either way can lower the loss.)
   if (kind === 'poison') return input.train({ train: { lr: -ctx.view.config.train.lr } })
   if (kind === 'wrong-data') return input.train({ pages: otherPages(ctx, input) })
+  // The first batch from its assigned pages (what the old first-batch check looked at), the rest from others.
+  if (kind === 'first-batch-only') {
+    const other = otherPages(ctx, input)
+    return input.train({ pagesAt: (step) => (step === 0 ? input.pages : other) })
+  }
   const scale = (k: number) => (delta: NamedTensor[]) => delta.map((t) => ({ ...t, data: t.data.map((x) => x * k) }))
   // Honest training, the delta multiplied before compression: a bigger step on the same direction.
   if (kind === 'inflate') return input.train({ transform: scale(INFLATE_FACTOR) })

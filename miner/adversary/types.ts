@@ -11,6 +11,8 @@ export type HonestOverrides = {
   params?: readonly NamedTensor[]
   baseCid?: string
   pages?: readonly number[]
+  /** Pages per inner step (first-batch-only: the assigned pages for step 0, others after). */
+  pagesAt?: (step: number) => readonly number[]
   transform?: (delta: NamedTensor[]) => NamedTensor[]
   /** Inner-loop settings changed for this run (a negative learning rate climbs the loss). */
   train?: Partial<CrowdtrainConfig['train']>

@@ -24,6 +24,8 @@ export type TrainShardParameters = {
   shard: number
   /** Pages the batches are drawn from (the miner's assigned pages). */
   pages: readonly number[]
+  /** Pages of inner step `step` when they are not `pages` (adversarial miners only: first-batch-only). */
+  pagesAt?: (step: number) => readonly number[]
   /** Seeds the batch stream, e.g. seedBytes(hotkey, round): the same seed gives the same delta. */
   seed: Seed
   train: CrowdtrainConfig['train']
@@ -123,7 +125,7 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
       // 1. learning rate of this step: warm-up, then cosine over the network's global steps.
       const lr = learningRate(schedule, firstStep + step)
       // 2. the batch, from the seeded stream: the same seed gives the same batches.
-      const b = sampleBatch(p.task, p.pages, rng, batch, context)
+      const b = sampleBatch(p.task, p.pagesAt?.(step) ?? p.pages, rng, batch, context)
       t += 1
       const out = tf.tidy(() => {
         // 3. loss and gradients of the shard's variables only.
