@@ -42,7 +42,7 @@ export type FetchDeltaParameters = {
   shard: number
   /** The shard's tensors (names and shapes, in shard order). */
   shapes: readonly ShapeSpec[]
-  config: Pick<CrowdtrainConfig, 'task' | 'compress' | 'outer'>
+  config: Pick<CrowdtrainConfig, 'task' | 'compress' | 'outer' | 'train'>
   /** The checkpoint CIDs a delta of this round may be built on; any other base is stale. Not checked when absent. */
   allowedBases?: ReadonlySet<string>
   timeoutMs: number

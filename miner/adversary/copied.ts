@@ -65,7 +65,7 @@ export async function twinDelta(
   const decoded = decodeDelta(shared.bytes, {
     shapes: like,
     maxBytes: shared.bytes.length,
-    maxNorm: maxDeltaNorm(cfg.outer),
+    maxNorm: maxDeltaNorm(cfg, like),
   })
   let compressed = decoded.compressed
   if (noisy) {
@@ -98,7 +98,7 @@ export async function recycleDelta(ctx: MinerContext, input: RoundInput): Promis
   const decoded = decodeDelta(bytes, {
     shapes: like,
     maxBytes: bytes.length,
-    maxNorm: maxDeltaNorm(ctx.view.config.outer),
+    maxNorm: maxDeltaNorm(ctx.view.config, like),
   })
   const relabelled = encodeDelta(decoded.compressed, {
     ...decoded.meta,

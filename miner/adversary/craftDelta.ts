@@ -1,4 +1,4 @@
-import { compressDelta, type DeltaMeta, decodeDelta, encodeDelta } from '../../shared/codec/index.ts'
+import { compressDelta, type DeltaMeta, decodeDelta, encodeDelta, maxDeltaNorm } from '../../shared/codec/index.ts'
 import type { CrowdtrainConfig } from '../../shared/config/index.ts'
 import { createRng, type Rng } from '../../shared/random.ts'
 import type { NamedTensor } from '../../shared/tensor.ts'
@@ -70,12 +70,13 @@ export function wrongShapeDeltaFile(
 
 /**
  * Random noise in place of training, with the norm of a large but allowed step (the aggregation's
- * clip norm after compression): it passes every decode check and can only be judged by its effect.
+ * clip norm after compression, or the decoder's norm bound where that is lower): it passes every
+ * decode check and can only be judged by its effect.
  */
 export function noiseDeltaFile(
   like: readonly NamedTensor[],
   meta: DeltaMeta,
-  config: Pick<CrowdtrainConfig, 'compress' | 'outer'>,
+  config: Pick<CrowdtrainConfig, 'compress' | 'outer' | 'train'>,
   rng: Rng,
 ): Uint8Array {
   const noise = gaussianLike(like, rng, 1)
@@ -83,7 +84,8 @@ export function noiseDeltaFile(
   const first = encodeDelta(compressDelta(noise, undefined, config.compress).compressed, meta)
   const shapes = like.map((t) => ({ name: t.name, shape: t.shape }))
   const kept = decodeDelta(first, { shapes, maxBytes: first.length, maxNorm: Number.POSITIVE_INFINITY }).norm
-  const factor = Math.max(config.outer.clipNorm, 1) / Math.max(kept, 1e-12)
+  const target = Math.min(Math.max(config.outer.clipNorm, 1), 0.99 * maxDeltaNorm(config, shapes))
+  const factor = target / Math.max(kept, 1e-12)
   return encodeDelta(compressDelta(scaled(noise, factor), undefined, config.compress).compressed, meta)
 }
 

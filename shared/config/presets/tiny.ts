@@ -6,4 +6,6 @@ export const tiny: PartialConfig = {
   model: { context: 32, width: 32, layers: 2, heads: 2, hidden: 32 },
   train: { innerSteps: 8, batch: 4, warmupSteps: 1, lr: 5e-3 },
   outer: { topG: 8 },
+  // Two shards (the default is one) so the tests cover shard rotation, per-shard state and aggregation.
+  shards: { count: 2 },
 }
