@@ -1,12 +1,21 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { DevnetDirError } from './errors.ts'
 
-/** `<parent>/<UTC timestamp>`: each run has its own folder, so nothing of an earlier run is reused. */
+/** The name of a run folder: its start as a UTC timestamp, `-N` when two runs start in one second. */
+const RUN_FOLDER = /^\d{8}T\d{6}(-\d+)?$/
+
+/**
+ * `<parent>/<UTC timestamp>`: each run has its own folder, so nothing of an earlier run is reused.
+ * `fresh` deletes the earlier runs — only folders named like a run — and nothing else in `parent`.
+ */
 export function prepareRunDir(parent: string, fresh: boolean): string {
   const root = resolve(parent)
   try {
-    if (fresh) for (const entry of safeList(root)) rmSync(join(root, entry), { recursive: true, force: true })
+    if (fresh)
+      for (const entry of safeList(root))
+        if (RUN_FOLDER.test(entry) && isDirectory(join(root, entry)))
+          rmSync(join(root, entry), { recursive: true, force: true })
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')
     let dir = join(root, stamp)
     for (let i = 1; safeList(root).includes(dir.slice(root.length + 1)); i++) dir = join(root, `${stamp}-${i}`)
@@ -14,6 +23,14 @@ export function prepareRunDir(parent: string, fresh: boolean): string {
     return dir
   } catch (err) {
     throw new DevnetDirError(root, (err as Error).message, err)
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
   }
 }
 
