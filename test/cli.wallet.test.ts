@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { runCli } from './helpers/cli.ts'
+import { runCli, runCliAsync } from './helpers/cli.ts'
 import { testDir } from './helpers/testDir.ts'
 
 describe('crowdtrain wallet', () => {
@@ -28,6 +28,18 @@ describe('crowdtrain wallet', () => {
     const shown = runCli(['wallet', 'show', '--name', 'alice', '--wallet-dir', dir])
     expect(shown.stdout).toContain(address)
     expect(shown.stdout + shown.stderr).not.toContain('s3cret-pass')
+  })
+
+  test('behavior: of two wallet create --name x at once, exactly one succeeds; the other refuses to overwrite', async () => {
+    const args = ['wallet', 'create', '--name', 'race', '--wallet-dir', dir, '--password-file', pwFile, '--json']
+    const [a, b] = await Promise.all([runCliAsync(args), runCliAsync(args)])
+    expect([a.code, b.code].sort()).toEqual([0, 1])
+    const won = a.code === 0 ? a : b
+    const lost = a.code === 0 ? b : a
+    expect(lost.stderr).toMatch(/already exists; refusing to overwrite/)
+    const { address } = won.lastJson() as { address: string }
+    const shown = runCli(['wallet', 'show', '--name', 'race', '--wallet-dir', dir, '--json'])
+    expect((shown.lastJson() as { address: string }).address).toBe(address)
   })
 
   test('error: no password without a terminal is a usage error (exit 2)', () => {

@@ -5,7 +5,8 @@ export class WrongPasswordError extends BaseError {
   override name = 'WrongPasswordError'
   constructor(wallet: string) {
     super('keys.wrong-password', `Wrong password for wallet "${wallet}".`, {
-      details: 'The keystore could not be decrypted with the password given.',
+      details:
+        'The keystore could not be decrypted with the password given. (An encrypted key altered inside the file fails the same authentication check; a file damaged in any other way is reported as invalid.)',
     })
   }
 }

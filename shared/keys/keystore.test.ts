@@ -2,7 +2,13 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { testDir } from '../../test/helpers/testDir.ts'
-import { InvalidWalletNameError, WalletExistsError, WalletNotFoundError, WrongPasswordError } from '../errors/index.ts'
+import {
+  InvalidKeystoreError,
+  InvalidWalletNameError,
+  WalletExistsError,
+  WalletNotFoundError,
+  WrongPasswordError,
+} from '../errors/index.ts'
 import { createWallet, listWallets, showWallet, unlockWallet } from './keystore.ts'
 
 const fresh = () => testDir('ct-keys-')
@@ -53,5 +59,28 @@ describe('keystore', () => {
     const { wallets, invalid } = await listWallets(dir)
     expect(wallets.map((w) => w.name)).toEqual(['w'])
     expect(invalid[0].reason).toMatch(/not valid/)
+  })
+
+  test('error: a damaged keystore is reported as damaged, not as a wrong password', async () => {
+    const dir = fresh()
+    const w = await createWallet({ dir, name: 'w', password: 'right' })
+    const json = JSON.parse(readFileSync(w.file, 'utf8'))
+    writeFileSync(w.file, JSON.stringify({ ...json, encoded: json.encoded.slice(0, -12) }))
+    await expect(unlockWallet(dir, 'w', 'right')).rejects.toThrow(InvalidKeystoreError)
+    await expect(unlockWallet(dir, 'w', 'right')).rejects.toThrow(/encrypted key is damaged/)
+    writeFileSync(w.file, JSON.stringify({ ...json, address: 'not-an-address' }))
+    await expect(showWallet(dir, 'w')).rejects.toThrow(/not an SS58 address/)
+  })
+
+  test('error: a keystore whose address was edited is refused when unlocked, naming both addresses', async () => {
+    const dir = fresh()
+    const w = await createWallet({ dir, name: 'w', password: 'right' })
+    const other = await createWallet({ dir, name: 'o', password: 'x' })
+    const json = JSON.parse(readFileSync(w.file, 'utf8'))
+    writeFileSync(w.file, JSON.stringify({ ...json, address: other.address }))
+    const err = await unlockWallet(dir, 'w', 'right').catch((e) => e)
+    expect(err).toBeInstanceOf(InvalidKeystoreError)
+    expect(err.message).toContain(other.address)
+    expect(err.message).toContain(w.address)
   })
 })

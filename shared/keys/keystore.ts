@@ -1,9 +1,18 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { Keyring } from '@polkadot/keyring'
 import type { KeyringPair, KeyringPair$Json } from '@polkadot/keyring/types'
-import { cryptoWaitReady, mnemonicGenerate, mnemonicValidate } from '@polkadot/util-crypto'
+import { cryptoWaitReady, decodeAddress, mnemonicGenerate, mnemonicValidate } from '@polkadot/util-crypto'
 import {
   InvalidKeystoreError,
   InvalidWalletNameError,
@@ -26,6 +35,12 @@ export function defaultWalletDir(): string {
 export type WalletInfo = { name: string; address: string; publicKey: string; type: 'sr25519'; file: string }
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/
+
+/**
+ * Bytes of `encoded` in a v3 sr25519 keystore: scrypt salt 32 + N, p, r 12 + nonce 24 + the sealed
+ * PKCS8 (header 16 + secret 64 + divider 5 + public key 32, plus the 16-byte MAC).
+ */
+const ENCODED_BYTES = 201
 
 function fileOf(dir: string, name: string): string {
   if (!NAME.test(name)) throw new InvalidWalletNameError(name)
@@ -54,6 +69,18 @@ function readKeystore(path: string): KeyringPair$Json {
   }
   if (!Array.isArray(enc.content) || enc.content[1] !== 'sr25519')
     throw new InvalidKeystoreError(path, 'not an sr25519 key')
+  if (enc.version !== '3') throw new InvalidKeystoreError(path, `keystore version ${String(enc.version)}, not 3`)
+  const sealed = Buffer.from(j.encoded, 'base64')
+  if (sealed.length !== ENCODED_BYTES || sealed.toString('base64') !== j.encoded.replace(/\s/g, ''))
+    throw new InvalidKeystoreError(
+      path,
+      `the encrypted key is damaged (${sealed.length} bytes, ${ENCODED_BYTES} expected)`,
+    )
+  try {
+    decodeAddress(j.address)
+  } catch {
+    throw new InvalidKeystoreError(path, `the address "${j.address}" is not an SS58 address`)
+  }
   return j as KeyringPair$Json
 }
 
@@ -84,9 +111,17 @@ export async function createWallet(params: CreateWalletParameters): Promise<Wall
   const pair = keyring().addFromUri(mnemonic, { name: params.name }, 'sr25519')
   const json = pair.toJson(params.password)
   mkdirSync(params.dir, { recursive: true, mode: 0o700 })
-  const tmp = `${file}.tmp-${process.pid}`
+  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`
   writeFileSync(tmp, JSON.stringify(json, null, 2), { mode: 0o600, flag: 'wx' })
-  renameSync(tmp, file)
+  // A hard link never replaces an existing file: of two concurrent creates, exactly one gets the name.
+  try {
+    linkSync(tmp, file)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new WalletExistsError(params.name)
+    throw err
+  } finally {
+    unlinkSync(tmp)
+  }
   chmodSync(file, 0o600)
   return { ...info(params.name, file, json), mnemonic }
 }
@@ -124,11 +159,18 @@ export async function unlockWallet(dir: string, name: string, password: string):
   await cryptoWaitReady()
   const file = fileOf(dir, name)
   if (!existsSync(file)) throw new WalletNotFoundError(name, dir)
-  const pair = keyring().addFromJson(readKeystore(file))
+  const json = readKeystore(file)
+  const pair = keyring().addFromJson(json)
   try {
     pair.decodePkcs8(password)
   } catch {
     throw new WrongPasswordError(name)
   }
+  // The key signs as the public key inside the sealed PKCS8; the file's plain `address` must be it.
+  if (Buffer.compare(Buffer.from(pair.publicKey), Buffer.from(decodeAddress(json.address))) !== 0)
+    throw new InvalidKeystoreError(
+      file,
+      `its address ${json.address} is not the address of the key it holds (${pair.address}): the file was edited`,
+    )
   return pair
 }
