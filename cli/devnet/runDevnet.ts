@@ -10,6 +10,7 @@ import { createHeliaStorage, type HeliaStorage, identityPeerId } from '../../sha
 import { adversaryExpects, planAdversaries } from './adversaries.ts'
 import { ChainWatcher } from './ChainWatcher.ts'
 import { type ChildExit, ChildProcesses, logTail } from './ChildProcesses.ts'
+import { checkParticipants } from './checkParticipants.ts'
 import { createDevnetSubnet, loadDevnetLedger } from './createDevnetSubnet.ts'
 import { DevnetChaos } from './DevnetChaos.ts'
 import { DevnetClock, type Participant, type TickResult } from './DevnetClock.ts'
@@ -90,6 +91,7 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
   const started = Date.now()
   const log = p.logger.forComponent('devnet')
   const config = devnetConfig({ preset: p.preset, task: p.task, sets: p.sets, rounds: p.rounds })
+  checkParticipants(p, config.subnet.maxUids)
   const dir = prepareRunDir(p.dir, p.fresh)
   const participants: Participant[] = []
   const cleanups: (() => Promise<unknown>)[] = []
@@ -105,7 +107,7 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
       ...Array.from({ length: p.validators }, (_, i) => `validator-${i}`),
       ...adversaries.map((a) => a.name),
     ]
-    const wallets = await setupWallets({ dir, names })
+    const wallets = await setupWallets({ dir, names, signal: p.signal })
     for (const name of names) {
       const adv = adversaries.find((a) => a.name === name)
       participants.push({

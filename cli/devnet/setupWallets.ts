@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createWallet } from '../../shared/keys/index.ts'
+import { DevnetInterruptedError } from './errors.ts'
 
 /** The inputs of `setupWallets`. */
 export type SetupWalletsParameters = {
@@ -9,6 +10,8 @@ export type SetupWalletsParameters = {
   dir: string
   /** Wallet names, e.g. `miner-0`. */
   names: readonly string[]
+  /** Ctrl-C: stops between two wallets with `DevnetInterruptedError`. */
+  signal?: AbortSignal
 }
 
 /** Where the wallets are and their addresses by name. */
@@ -32,6 +35,7 @@ export async function setupWallets(p: SetupWalletsParameters): Promise<SetupWall
   chmodSync(passwordFile, 0o600)
   const addresses = new Map<string, string>()
   for (const name of p.names) {
+    if (p.signal?.aborted) throw new DevnetInterruptedError()
     const w = await createWallet({ dir: walletDir, name, password })
     addresses.set(name, w.address)
     // scrypt runs synchronously: let the in-process chain answer its connections between two wallets,
