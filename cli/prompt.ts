@@ -8,7 +8,7 @@ import { UsageError } from '../shared/errors/index.ts'
  */
 export async function readPassword(opts: { passwordFile?: string; confirm?: boolean }): Promise<string> {
   if (opts.passwordFile) {
-    const text = readFileSync(opts.passwordFile, 'utf8').replace(/\r?\n$/, '')
+    const text = readPasswordFile(opts.passwordFile)
     if (text.length === 0) throw new UsageError(`Password file ${opts.passwordFile} is empty.`)
     return text
   }
@@ -44,4 +44,24 @@ function ask(question: string): Promise<string> {
       resolve(answer)
     })
   })
+}
+
+const FILE_PROBLEMS: Record<string, string> = {
+  ENOENT: 'there is no such file',
+  EISDIR: 'it is a folder, not a file',
+  EACCES: 'this user may not read it',
+  EPERM: 'this user may not read it',
+}
+
+// The password file's text without its final newline; a file that cannot be read is a usage error.
+function readPasswordFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').replace(/\r?\n$/, '')
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? ''
+    throw new UsageError(
+      `Cannot read the password file ${path}: ${FILE_PROBLEMS[code] ?? (err as Error).message}.`,
+      'Pass --password-file with a readable file holding the password (one line).',
+    )
+  }
 }
