@@ -94,3 +94,14 @@ export class NoReachablePeerError extends BaseError {
     )
   }
 }
+
+/** The folder `checkpoint pull --out` names cannot take the checkpoint. */
+export class OutputFolderError extends BaseError {
+  override name = 'OutputFolderError'
+  constructor(out: string, reason: string, cause?: unknown) {
+    super('checkpoint.out', `Cannot write the checkpoint into ${out}: ${reason}.`, {
+      details: 'Pass --out with a folder this user can write (it is created when missing).',
+      cause,
+    })
+  }
+}

@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { access, mkdir, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { encodeLedger, type RoundLedger } from '../../chain/ledger/index.ts'
 import {
@@ -13,6 +14,7 @@ import type { CrowdtrainConfig } from '../../shared/config/index.ts'
 import type { FileEntry, ReadProgress } from '../../shared/storage/index.ts'
 import { loadTask, type Task } from '../../shared/tasks/index.ts'
 import { cidOf } from './cidOf.ts'
+import { OutputFolderError } from './errors.ts'
 import { fetchOrExplain, type OpenSubnet, type SettledRound } from './openSubnet.ts'
 import { buildTfjsModel, writeTfjsModel } from './tfjsModel.ts'
 
@@ -102,6 +104,8 @@ export async function pullCheckpoint(
   net: OpenSubnet,
   p: { round?: number; out: string; onProgress?: (p: PullProgress) => void },
 ): Promise<PullReturnType> {
+  // Checked before anything is fetched: a download that cannot be written is time lost.
+  await prepareOut(p.out)
   const got = await fetchSettledCheckpoint(net, p)
   const tfjs = buildTfjsModel({
     tensors: got.checkpoint.params,
@@ -114,13 +118,16 @@ export async function pullCheckpoint(
       source: 'model.safetensors of the checkpoint; linear weights are [in, out]',
     },
   })
-  await mkdir(p.out, { recursive: true })
   const written: { path: string; content: Uint8Array }[] = [
     ...got.files,
     { path: LEDGER_FILE, content: encodeLedger(got.ledger) },
   ]
-  for (const f of written) await writeFile(join(p.out, f.path), f.content)
-  await writeTfjsModel(join(p.out, TFJS_DIR), tfjs)
+  try {
+    for (const f of written) await writeFile(join(p.out, f.path), f.content)
+    await writeTfjsModel(join(p.out, TFJS_DIR), tfjs)
+  } catch (err) {
+    throw new OutputFolderError(p.out, fileProblem(err), err)
+  }
   return {
     round: got.round.round,
     ledgerCid: got.round.ledgerCid,
@@ -132,5 +139,30 @@ export async function pullCheckpoint(
       ...written.map((f) => ({ path: f.path, bytes: f.content.byteLength })),
       ...tfjs.map((f) => ({ path: join(TFJS_DIR, f.path), bytes: f.content.byteLength })),
     ],
+  }
+}
+
+const FILE_PROBLEMS: Record<string, string> = {
+  EEXIST: 'a file of that name is in the way',
+  ENOTDIR: 'a file of that name is in the way',
+  EACCES: 'this user may not write there',
+  EPERM: 'this user may not write there',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+}
+
+function fileProblem(err: unknown): string {
+  return FILE_PROBLEMS[(err as NodeJS.ErrnoException).code ?? ''] ?? (err as Error).message
+}
+
+/** Creates `out` when missing; refuses a file in its place or a folder this user cannot write. */
+export async function prepareOut(out: string): Promise<void> {
+  try {
+    await mkdir(out, { recursive: true })
+    if (!(await stat(out)).isDirectory()) throw new OutputFolderError(out, 'it is a file, not a folder')
+    await access(out, constants.W_OK)
+  } catch (err) {
+    if (err instanceof OutputFolderError) throw err
+    throw new OutputFolderError(out, fileProblem(err), err)
   }
 }
