@@ -15,3 +15,6 @@ process.on('warning', (w) => {
 })
 const { main } = await import('../cli/main.ts')
 process.exitCode = await main(process.argv.slice(2))
+// The command is over. Whatever it opened and did not close (a socket, a libp2p node after an error)
+// must not keep the process alive: a service manager waits for the exit to restart it.
+setTimeout(() => process.exit(), 10_000).unref()

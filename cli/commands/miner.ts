@@ -73,15 +73,28 @@ export function registerMiner(program: Command): void {
       const logger = cliLogger(opts)
       const dataDir = resolve(opts.data ?? opts.dataDir ?? join(homedir(), '.crowdtrain', 'miners', pair.address))
       const backend = await initBackend(opts.backend, logger)
-      const storage: Storage = opts.ipfsApi
-        ? createKuboStorage({ url: opts.ipfsApi })
-        : await createHeliaStorage({
-            ...{ dir: join(dataDir, 'ipfs'), listen: [opts.listen], peers: opts.peer, logger },
-            allowPeers: opts.serveOnlyTo,
-          })
-      await storage.start()
-      if ('dial' in storage) await redialPeers(storage as HeliaStorage, opts.peer, logger)
+      // The chain first: when it cannot be reached, no IPFS node is left running behind the error.
       const client = await connect({ url: opts.chain, logger })
+      let storage: Storage
+      try {
+        storage = opts.ipfsApi
+          ? createKuboStorage({ url: opts.ipfsApi })
+          : await createHeliaStorage({
+              ...{ dir: join(dataDir, 'ipfs'), listen: [opts.listen], peers: opts.peer, logger },
+              allowPeers: opts.serveOnlyTo,
+            })
+      } catch (err) {
+        await client.disconnect()
+        throw err
+      }
+      try {
+        await storage.start()
+        if ('dial' in storage) await redialPeers(storage as HeliaStorage, opts.peer, logger)
+      } catch (err) {
+        await storage.stop().catch(() => undefined)
+        await client.disconnect()
+        throw err
+      }
       const status = process.stderr.isTTY && !opts.json ? statusLine() : undefined
       const service = createMiner({
         client,

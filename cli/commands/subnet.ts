@@ -117,11 +117,13 @@ export function registerSubnet(program: Command): void {
       const owner = await ownerKey(opts)
       const logger = cliLogger(opts)
       const backend = await initBackend(opts.backend ?? config.train.backend, logger)
-      const storage: Storage = opts.ipfsApi
-        ? createKuboStorage({ url: opts.ipfsApi })
-        : await createHeliaStorage({ dir: resolve(opts.ipfsDir), listen: [opts.listen], logger })
+      // The chain first: when it cannot be reached, no IPFS node is left running behind the error.
       const client = await connect({ url: opts.chain, logger })
+      let storage: Storage | undefined
       try {
+        storage = opts.ipfsApi
+          ? createKuboStorage({ url: opts.ipfsApi })
+          : await createHeliaStorage({ dir: resolve(opts.ipfsDir), listen: [opts.listen], logger })
         const out = await createNetworkSubnet({
           client,
           storage,
@@ -171,7 +173,7 @@ export function registerSubnet(program: Command): void {
         }
       } finally {
         await client.disconnect()
-        await storage.stop().catch(() => undefined)
+        await storage?.stop().catch(() => undefined)
       }
     })
 
@@ -190,16 +192,17 @@ export function registerSubnet(program: Command): void {
       if (!/^wss?:\/\//.test(opts.chain))
         throw new UsageError(`--chain must be a ws:// or wss:// URL, got "${opts.chain}".`)
       const logger = cliLogger(opts)
-      const storage: Storage = opts.ipfsApi
-        ? createKuboStorage({ url: opts.ipfsApi })
-        : await createHeliaStorage({
-            dir: resolve(opts.ipfsDir),
-            listen: ['/ip4/127.0.0.1/tcp/0'],
-            peers: opts.peer,
-            logger,
-          })
       const client = await connect({ url: opts.chain, logger })
+      let storage: Storage | undefined
       try {
+        storage = opts.ipfsApi
+          ? createKuboStorage({ url: opts.ipfsApi })
+          : await createHeliaStorage({
+              dir: resolve(opts.ipfsDir),
+              listen: ['/ip4/127.0.0.1/tcp/0'],
+              peers: opts.peer,
+              logger,
+            })
         const s = await loadSubnet(client, storage, netuid)
         const head = await client.finalizedHead()
         const now = s.schedule.windowAt(head.number)
@@ -239,7 +242,7 @@ export function registerSubnet(program: Command): void {
         )
       } finally {
         await client.disconnect()
-        await storage.stop().catch(() => undefined)
+        await storage?.stop().catch(() => undefined)
       }
     })
 }
