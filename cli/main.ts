@@ -15,8 +15,27 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' })
     return 0
   } catch (err) {
-    return exitCodeOf(err)
+    const code = exitCodeOf(err)
+    // With --json, a failure is one JSON object too, the last line on stdout, for scripts.
+    if (code !== 0 && argv.includes('--json') && !(err instanceof CliExit)) printErrorJson(err)
+    return code
   }
+}
+
+/**
+ * Errors from what the user typed or wrote as settings — an unknown preset or config key, a value
+ * out of range — are usage mistakes (exit 2), like a bad flag.
+ */
+const USAGE_CODES = new Set(['usage', 'config.unknown-preset', 'config.unknown-key', 'config.invalid-value'])
+
+function printErrorJson(err: unknown): void {
+  const error =
+    err instanceof BaseError
+      ? { code: err.code, message: err.shortMessage, hint: err.details ?? null }
+      : err instanceof CommanderError
+        ? { code: 'usage', message: err.message.replace(/^error: /, ''), hint: null }
+        : { code: 'unexpected', message: describeError(err), hint: null }
+  process.stdout.write(`${JSON.stringify({ error })}\n`)
 }
 
 function exitCodeOf(err: unknown): number {
@@ -25,7 +44,7 @@ function exitCodeOf(err: unknown): number {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0
     return 2
   }
-  if (err instanceof UsageError) {
+  if (err instanceof UsageError || (err instanceof BaseError && USAGE_CODES.has(err.code))) {
     process.stderr.write(`error: ${describeError(err)}\n`)
     return 2
   }

@@ -1,4 +1,5 @@
-import { createLogger, type Logger, type LogLevel } from '../shared/logger/index.ts'
+import { UsageError } from '../shared/errors/index.ts'
+import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../shared/logger/index.ts'
 
 /** Thrown by a command to end with a given exit code after it has printed its own message. */
 export class CliExit extends Error {
@@ -21,6 +22,8 @@ export function say(line = ''): void {
 
 /** The CLI's logger: quiet by default with --json so stdout stays machine-readable. */
 export function cliLogger(opts: { json?: boolean; logLevel?: string }): Logger {
+  if (opts.logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(opts.logLevel))
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${opts.logLevel}".`)
   const level = (opts.logLevel ?? (opts.json ? 'warn' : 'info')) as LogLevel
   return createLogger({ level })
 }

@@ -10,7 +10,7 @@ const BIN = fileURLToPath(new URL('../bin/crowdtrain.js', import.meta.url))
 // Runs the CLI with a generous kill timer: a command that hangs after its error is killed (signal set).
 function run(args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, stdio: 'pipe' })
-  return { code: r.status, signal: r.signal, stderr: r.stderr ?? '' }
+  return { code: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '' }
 }
 
 // A service manager restarts a command only when it exits: after an error nothing may keep it alive.
@@ -30,5 +30,27 @@ describe('commands exit by themselves after an error', () => {
     expect(r.signal).toBeNull()
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/SQLITE_NOTADB: file is not a database/)
+  })
+})
+
+describe('one rule for errors: usage mistakes exit 2, failures 1; with --json the error is the last stdout line', () => {
+  test('error: an unknown preset is a usage mistake in every command, and --json prints it as an object', () => {
+    const devnet = run(['devnet', '--preset', 'bogus', '--json'])
+    const bench = run(['bench', 'convergence', '--preset', 'bogus'])
+    expect([devnet.code, bench.code]).toEqual([2, 2])
+    const last = JSON.parse(devnet.stdout.trim().split('\n').at(-1) ?? '{}')
+    expect(last).toEqual({
+      error: {
+        code: 'config.unknown-preset',
+        message: 'Unknown preset "bogus".',
+        hint: 'Known presets: devnet, laptop, tiny',
+      },
+    })
+  })
+
+  test('error: a log level that does not exist is refused, not ignored', () => {
+    const r = run(['subnet', 'show', '--chain', 'ws://127.0.0.1:1', '--netuid', '1', '--log-level', 'loud'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/--log-level must be one of debug, info, warn, error, silent, got "loud"/)
   })
 })
