@@ -92,6 +92,12 @@ export function registerMetagraph(program: Command): void {
     .option('--ipfs-api <url>', 'Kubo RPC URL to read the round ledger (default: a temporary embedded node)')
     .option('--no-ledger', 'skip the round ledger: incentive and dividends show "-"')
     .option('--ledger-timeout <s>', 'seconds allowed for fetching the round ledger', '30')
+    .option(
+      '--peer <multiaddr>',
+      'an IPFS peer that holds the ledger, e.g. a served devnet\'s owner node (repeatable; the registered peers are dialled too)',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
     .option('--json', 'print one JSON object')
     .option('--log-level <level>', 'debug|info|warn|error|silent')
     .action(
@@ -102,6 +108,7 @@ export function registerMetagraph(program: Command): void {
         ipfsApi?: string
         ledger: boolean
         ledgerTimeout: string
+        peer: string[]
         json?: boolean
         logLevel?: string
       }) => {
@@ -120,7 +127,7 @@ export function registerMetagraph(program: Command): void {
               client,
               netuid,
               hotkeys: new Map(mg.rows.map((r) => [r.uid, r.hotkey])),
-              peers: mg.rows.flatMap((r) => r.multiaddrs),
+              peers: [...opts.peer, ...mg.rows.flatMap((r) => r.multiaddrs)],
               ipfsApi: opts.ipfsApi,
               timeoutMs,
               // The temporary node's start/stop lines are noise here; warnings still show.
