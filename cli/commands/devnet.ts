@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { ADVERSARY_KINDS } from '../../miner/index.ts'
 import { UsageError } from '../../shared/errors/index.ts'
 import { FAULT_KINDS, parseFaults } from '../../validator/index.ts'
-import { parseAdversaries, parseChaos, renderRound, runDevnet } from '../devnet/index.ts'
+import { claimCount, type DevnetResult, parseAdversaries, parseChaos, renderRound, runDevnet } from '../devnet/index.ts'
 import { cliLogger, printJson, say } from '../output.ts'
 
 const collect = (value: string, prev: string[]) => [...prev, value]
@@ -103,6 +103,7 @@ export function registerDevnet(program: Command): void {
           say(
             (tty ? '\r\x1b[2K' : '') +
               `${result.rounds.length} rounds settled in ${(result.elapsedMs / 1000).toFixed(1)} s; files in ${result.dir}` +
+              `; ${claimLine(result.rounds)}` +
               (result.minerBusyFraction !== undefined
                 ? `; miners trained ${(100 * result.minerBusyFraction).toFixed(0)} % of the time`
                 : '') +
@@ -119,4 +120,9 @@ function count(flag: string, value: string, min: number): number {
   const n = Number(value)
   if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} must be an integer ≥ ${min}, got "${value}".`)
   return n
+}
+
+function claimLine(rounds: DevnetResult['rounds']): string {
+  const { claimed, rewards } = claimCount(rounds)
+  return `${claimed} of ${rewards} rewards claimed`
 }

@@ -94,7 +94,7 @@ export function registerMetagraph(program: Command): void {
     .option('--ledger-timeout <s>', 'seconds allowed for fetching the round ledger', '30')
     .option(
       '--peer <multiaddr>',
-      'an IPFS peer that holds the ledger, e.g. a served devnet\'s owner node (repeatable; the registered peers are dialled too)',
+      "an IPFS peer that holds the ledger, e.g. a served devnet's owner node (repeatable; the registered peers are dialled too)",
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )

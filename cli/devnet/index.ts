@@ -13,7 +13,7 @@ export {
   RoundFailedError,
 } from './errors.ts'
 export { type ChaosSpec, parseChaos } from './parseChaos.ts'
-export { renderRound, statusLine, tokens } from './renderRound.ts'
+export { claimCount, renderRound, statusLine, tokens } from './renderRound.ts'
 export { type DevnetResult, type RunDevnetParameters, runDevnet } from './runDevnet.ts'
 export { setupWallets } from './setupWallets.ts'
 export {

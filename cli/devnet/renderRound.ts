@@ -22,7 +22,7 @@ export function renderRound(s: RoundSummary, elapsedMs: number): string {
       m.score.toFixed(4),
       m.incentive.toFixed(4),
       tokens(m.reward),
-      yes(m.claimed),
+      claimState(m.reward, m.claimed),
     ]),
   )
   const validators = table(
@@ -33,7 +33,7 @@ export function renderRound(s: RoundSummary, elapsedMs: number): string {
       yes(v.revealed),
       v.dividends.toFixed(4),
       tokens(v.reward),
-      yes(v.claimed),
+      claimState(v.reward, v.claimed),
     ]),
   )
   return `${head}\n${miners}\n${validators}\n`
@@ -65,4 +65,17 @@ function short(hotkey: string): string {
 
 function yes(b: boolean): string {
   return b ? 'yes' : 'no'
+}
+
+// The table is printed as the round settles, before anyone could claim: an unclaimed reward is
+// `pending` (claims follow; the closing line and report.json say how many were claimed).
+function claimState(reward: string, claimed: boolean): string {
+  if (reward === '0') return '-'
+  return claimed ? 'yes' : 'pending'
+}
+
+/** How many positive rewards of the settled rounds were claimed, for the devnet's closing line. */
+export function claimCount(rounds: readonly RoundSummary[]): { claimed: number; rewards: number } {
+  const all = rounds.flatMap((r) => [...r.miners, ...r.validators]).filter((x) => x.reward !== '0')
+  return { claimed: all.filter((x) => x.claimed).length, rewards: all.length }
 }
