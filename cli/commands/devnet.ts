@@ -1,8 +1,18 @@
+import { join } from 'node:path'
 import type { Command } from 'commander'
 import { ADVERSARY_KINDS } from '../../miner/index.ts'
 import { UsageError } from '../../shared/errors/index.ts'
+import { createLogger } from '../../shared/logger/index.ts'
 import { FAULT_KINDS, parseFaults } from '../../validator/index.ts'
-import { claimCount, type DevnetResult, parseAdversaries, parseChaos, renderRound, runDevnet } from '../devnet/index.ts'
+import {
+  claimCount,
+  type DevnetResult,
+  parseAdversaries,
+  parseChaos,
+  renderRound,
+  runDevnet,
+  TerminalView,
+} from '../devnet/index.ts'
 import { cliLogger, printJson, say } from '../output.ts'
 
 const collect = (value: string, prev: string[]) => [...prev, value]
@@ -58,8 +68,14 @@ export function registerDevnet(program: Command): void {
           `--faulty-validator given ${opts.faultyValidator.length} times for ${validators} validators.`,
         )
       const adversaries = parseAdversaries(opts.adversary)
-      const logger = cliLogger({ json: opts.json, logLevel: opts.logLevel })
       const tty = process.stdout.isTTY && !opts.json
+      // On a terminal, one clean live view; the info log goes to <run folder>/devnet.log. An explicit
+      // --log-level keeps the structured lines on stderr, as without a terminal.
+      const view = tty && opts.logLevel === undefined ? new TerminalView() : undefined
+      const logger = view
+        ? createLogger({ level: 'info', sink: view.sink })
+        : cliLogger({ json: opts.json, logLevel: opts.logLevel })
+      const show = (text: string) => (view ? view.print(text) : say(`${tty ? '\r\x1b[2K' : ''}${text}`))
       const stop = new AbortController()
       const onSignal = () => stop.abort()
       process.once('SIGINT', onSignal)
@@ -80,10 +96,13 @@ export function registerDevnet(program: Command): void {
           faultyValidators: opts.faultyValidator,
           logger,
           signal: stop.signal,
-          onRound: opts.json ? undefined : (s, ms) => say(`${tty ? '\r\x1b[2K' : ''}${renderRound(s, ms)}`),
-          onStatus: tty
-            ? (line) => process.stdout.write(`\r\x1b[2K${line.slice(0, (process.stdout.columns || 120) - 1)}`)
-            : undefined,
+          onRound: opts.json ? undefined : (s, ms) => show(renderRound(s, ms)),
+          onStatus: view
+            ? (line) => view.status(line)
+            : tty
+              ? (line) => process.stdout.write(`\r\x1b[2K${line.slice(0, (process.stdout.columns || 120) - 1)}`)
+              : undefined,
+          onDir: view ? (dir) => view.logTo(join(dir, 'devnet.log')) : undefined,
           serve: opts.serve
             ? {
                 signal: stop.signal,
@@ -91,17 +110,18 @@ export function registerDevnet(program: Command): void {
                   const ready = { ready: true, ...r, ipfs: addrs }
                   if (opts.json) printJson(ready)
                   else
-                    say(
+                    show(
                       `devnet serving: chain ${r.chainUrl}, netuid ${r.netuid}, IPFS ${addrs.join(' ')}; Ctrl-C stops it`,
                     )
                 },
               }
             : undefined,
         })
+        view?.end()
         if (opts.json) printJson(result)
         else
           say(
-            (tty ? '\r\x1b[2K' : '') +
+            (tty && !view ? '\r\x1b[2K' : '') +
               `${result.rounds.length} rounds settled in ${(result.elapsedMs / 1000).toFixed(1)} s; files in ${result.dir}` +
               `; ${claimLine(result.rounds)}` +
               (result.minerBusyFraction !== undefined
@@ -110,6 +130,7 @@ export function registerDevnet(program: Command): void {
               (result.report ? `; report ${result.report}` : ''),
           )
       } finally {
+        view?.end()
         process.off('SIGINT', onSignal)
         process.off('SIGTERM', onSignal)
       }

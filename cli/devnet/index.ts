@@ -24,3 +24,4 @@ export {
   summarizeRound,
   type ValidatorSummary,
 } from './summarizeRound.ts'
+export { type TerminalStreams, TerminalView } from './TerminalView.ts'

@@ -54,6 +54,8 @@ export type RunDevnetParameters = {
   onRound?: (summary: RoundSummary, elapsedMs: number) => void
   /** Called about once a second with a status line while the clock runs. */
   onStatus?: (line: string) => void
+  /** The run folder, as soon as it exists (the terminal view writes its log file there). */
+  onDir?: (dir: string) => void
   /** With `serve`, resolves the result first and keeps the network up until `signal` aborts. */
   serve?: { onReady: (result: DevnetResult, ownerAddrs: string[]) => void; signal: AbortSignal }
 }
@@ -93,6 +95,7 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
   const config = devnetConfig({ preset: p.preset, task: p.task, sets: p.sets, rounds: p.rounds })
   checkParticipants(p, config.subnet.maxUids)
   const dir = prepareRunDir(p.dir, p.fresh)
+  p.onDir?.(dir)
   const participants: Participant[] = []
   const cleanups: (() => Promise<unknown>)[] = []
   let devchain: Devchain | undefined

@@ -1,6 +1,7 @@
 export {
   type CreateLoggerParameters,
   createLogger,
+  jsonLine,
   jsonSink,
   LOG_LEVELS,
   type LogFields,
@@ -9,6 +10,7 @@ export {
   type LogRecord,
   type LogSink,
   memoryLogger,
+  prettyLine,
   prettySink,
   silentLogger,
 } from './logger.ts'

@@ -45,17 +45,27 @@ function jsonReplacer(_key: string, value: unknown): unknown {
   return value
 }
 
+/** A record as one JSON line (no newline): BigInts as strings, errors as name and message. */
+export function jsonLine(record: LogRecord): string {
+  return JSON.stringify(record, jsonReplacer)
+}
+
+/** A record as a short line for a person (no newline). */
+export function prettyLine(record: LogRecord): string {
+  const { time, level, component, msg, ...rest } = record
+  const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest, jsonReplacer)}` : ''
+  const t = new Date(time).toISOString().slice(11, 23)
+  return `${t} ${level.padEnd(5)} ${component}: ${msg}${extra}`
+}
+
 /** JSON lines on stderr. */
 export const jsonSink: LogSink = (record) => {
-  process.stderr.write(`${JSON.stringify(record, jsonReplacer)}\n`)
+  process.stderr.write(`${jsonLine(record)}\n`)
 }
 
 /** Short lines for a person at a terminal. */
 export const prettySink: LogSink = (record) => {
-  const { time, level, component, msg, ...rest } = record
-  const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest, jsonReplacer)}` : ''
-  const t = new Date(time).toISOString().slice(11, 23)
-  process.stderr.write(`${t} ${level.padEnd(5)} ${component}: ${msg}${extra}\n`)
+  process.stderr.write(`${prettyLine(record)}\n`)
 }
 
 /** A logger writing records at or above `level` to `sink`. */
