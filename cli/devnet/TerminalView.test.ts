@@ -7,13 +7,7 @@ import { TerminalView } from './TerminalView.ts'
 
 // What a terminal shows: the written text with each "\r + clear line" erasing the current line.
 function screen(raw: string): string[] {
-  const lines: string[] = ['']
-  for (const part of raw.split(/(\r\x1b\[2K|\n)/)) {
-    if (part === '\n') lines.push('')
-    else if (part === '\r\x1b[2K') lines[lines.length - 1] = ''
-    else lines[lines.length - 1] += part
-  }
-  return lines
+  return raw.split('\n').map((line) => line.split('\r\x1b[2K').at(-1) ?? '')
 }
 
 function fakeTerminal() {
