@@ -56,9 +56,10 @@ export function shardParams(params: readonly NamedTensor[], names: readonly stri
 
 /**
  * Fetches and checks every revealed delta of a round, then measures each valid one: loss of θ_base
- * and θ_base + η·clip(Δ) on the eval pages, where clip scales Δ down to its shard's clip norm (`shardClipNorm`: the lower median of
- * the norms of the shard's valid deltas this round) — so a delta's size beyond its peers' buys no
- * score. Memory: every valid dense delta of the round (the near-duplicate check compares them all).
+ * and θ_base + (η/n_s)·clip(Δ) on the eval pages, n_s the number of valid deltas of its shard (the
+ * delta's share of the shard's mean step), where clip scales Δ down to its shard's clip norm
+ * (`shardClipNorm`: the lower median of the norms of the shard's valid deltas this round) — so a
+ * delta's size beyond its peers' buys no score. Memory: every valid dense delta of the round (the near-duplicate check compares them all).
  * A failure of one delta is recorded with its reason and never stops the others.
  */
 export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMeasurement[]> {
