@@ -14,6 +14,7 @@ export {
 export { type CreateMinerParameters, createMiner, type Miner } from './createMiner.ts'
 export { InvalidLedgerError, MinerStateError } from './errors.ts'
 export type { MinerProgress } from './minerContext.ts'
+export { createMinerMetrics, type MinerMetrics } from './minerMetrics.ts'
 export { type MinerAction, type NextActionParameters, nextAction } from './nextAction.ts'
 export { type ProduceDeltaParameters, produceDelta } from './produceDelta.ts'
 export {

@@ -19,6 +19,8 @@ export type MinerProgress = {
   phase: 'register' | 'wait' | 'train' | 'upload' | 'commit' | 'reveal' | 'settled' | 'claim' | 'give-up'
   step?: number
   steps?: number
+  /** Tokens (examples for classification) one inner step trains on; on the round's first train event. */
+  tokensPerStep?: number
   loss?: number
   cid?: string
   bytes?: number

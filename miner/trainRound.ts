@@ -56,7 +56,8 @@ export async function trainRound(ctx: MinerContext, round: number, me: Member): 
     downloadBytes: source.bytes,
     ...(source.reason ? { downloadReason: source.reason } : {}),
   })
-  ctx.progress({ round, phase: 'train', step: 0, steps: cfg.train.innerSteps })
+  const tokensPerStep = cfg.train.batch * (task.kind === 'lm' ? cfg.model.context : 1)
+  ctx.progress({ round, phase: 'train', step: 0, steps: cfg.train.innerSteps, tokensPerStep })
   const train = (o: HonestOverrides = {}) =>
     produceDelta({
       task,

@@ -7,7 +7,9 @@ import {
   ADVERSARY_BEHAVIOURS,
   createAdversary,
   createMiner,
+  createMinerMetrics,
   isAdversaryBehaviour,
+  type MinerMetrics,
   type MinerProgress,
   needsShareFile,
 } from '../../miner/index.ts'
@@ -15,6 +17,7 @@ import { BACKEND_NAMES, initBackend } from '../../shared/backend/index.ts'
 import { UsageError } from '../../shared/errors/index.ts'
 import { defaultWalletDir } from '../../shared/keys/index.ts'
 import { LOG_LEVELS, type Logger } from '../../shared/logger/index.ts'
+import { type MetricsServer, parseMetricsListen, serveMetrics } from '../../shared/metrics/index.ts'
 import { createHeliaStorage, createKuboStorage, type HeliaStorage, type Storage } from '../../shared/storage/index.ts'
 import { cliLogger, printJson } from '../output.ts'
 import { intFlag } from './chain.ts'
@@ -41,6 +44,7 @@ export function registerMiner(program: Command): void {
     .option('--peer <multiaddr>', 'a peer to dial at start, e.g. the subnet owner (repeatable)', collect, [])
     .option('--backend <name>', `compute backend: ${BACKEND_NAMES.join('|')}`, 'wasm')
     .option('--rounds <n>', 'stop after this many rounds are revealed and settled (or void)')
+    .option('--metrics <host:port>', 'serve Prometheus metrics at http://host:port/metrics (e.g. 127.0.0.1:9464)')
     .option('--json', 'print one JSON object when stopping')
     .option('--log-level <level>', 'debug|info|warn|error|silent')
     // Robustness tests and benchmarks only: behave as an adversarial miner (README "Security").
@@ -68,6 +72,7 @@ export function registerMiner(program: Command): void {
         throw new UsageError(`--chain must be a ws:// or wss:// URL, got "${opts.chain}".`)
       if (opts.logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(opts.logLevel))
         throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${opts.logLevel}".`)
+      if (opts.metrics !== undefined) parseMetricsListen(opts.metrics)
       const adversary = adversaryOf(opts)
       const pair = await loadSigner(opts)
       const logger = cliLogger(opts)
@@ -96,6 +101,18 @@ export function registerMiner(program: Command): void {
         throw err
       }
       const status = process.stderr.isTTY && !opts.json ? statusLine() : undefined
+      let metrics: { m: MinerMetrics; server: MetricsServer } | undefined
+      if (opts.metrics !== undefined) {
+        const m = createMinerMetrics()
+        try {
+          metrics = { m, server: await serveMetrics({ listen: opts.metrics, registry: m.registry }) }
+        } catch (err) {
+          await storage.stop().catch(() => undefined)
+          await client.disconnect()
+          throw new UsageError(`Cannot serve metrics at ${opts.metrics}: ${(err as Error).message}.`)
+        }
+        logger.info('metrics served', { url: metrics.server.url })
+      }
       const service = createMiner({
         client,
         netuid,
@@ -107,7 +124,10 @@ export function registerMiner(program: Command): void {
         rounds,
         adversary,
         redial: 'dial' in storage ? () => redialPeers(storage as HeliaStorage, opts.peer, logger, true) : undefined,
-        onProgress: status?.update,
+        onProgress: (x) => {
+          status?.update(x)
+          metrics?.m.onProgress(x)
+        },
       })
       const onSignal = () => void service.stop()
       process.once('SIGINT', onSignal)
@@ -120,6 +140,7 @@ export function registerMiner(program: Command): void {
         process.off('SIGTERM', onSignal)
         status?.end()
         await service.stop()
+        await metrics?.server.close()
         await storage.stop().catch(() => undefined)
         await client.disconnect()
       }

@@ -1,0 +1,1 @@
+export { type MetricsServer, parseMetricsListen, serveMetrics } from './serveMetrics.ts'
