@@ -41,3 +41,19 @@ export function table(headers: string[], rows: (string | number)[][]): string {
     )
     .join('\n')
 }
+
+const FILE_PROBLEMS: Record<string, { read: string; write: string }> = {
+  ENOENT: { read: 'there is no such file', write: 'a folder above it does not exist' },
+  EISDIR: { read: 'it is a folder, not a file', write: 'it is a folder, not a file' },
+  EEXIST: { read: 'a file of that name is in the way', write: 'a file of that name is in the way' },
+  ENOTDIR: { read: 'a file of that name is in the way', write: 'a file of that name is in the way' },
+  EACCES: { read: 'this user may not read it', write: 'this user may not write there' },
+  EPERM: { read: 'this user may not read it', write: 'this user may not write there' },
+  EROFS: { read: 'the file system is read-only', write: 'the file system is read-only' },
+  ENOSPC: { read: 'the disk is full', write: 'the disk is full' },
+}
+
+/** A file-system error as a reason a person can read (the errno's meaning, else its message). */
+export function fileProblem(err: unknown, doing: 'read' | 'write'): string {
+  return FILE_PROBLEMS[(err as NodeJS.ErrnoException).code ?? '']?.[doing] ?? (err as Error).message
+}

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { UsageError } from '../shared/errors/index.ts'
+import { fileProblem } from './output.ts'
 
 /**
  * The wallet password: from `--password-file`, else CROWDTRAIN_PASSWORD, else asked on the terminal
@@ -46,21 +47,13 @@ function ask(question: string): Promise<string> {
   })
 }
 
-const FILE_PROBLEMS: Record<string, string> = {
-  ENOENT: 'there is no such file',
-  EISDIR: 'it is a folder, not a file',
-  EACCES: 'this user may not read it',
-  EPERM: 'this user may not read it',
-}
-
 // The password file's text without its final newline; a file that cannot be read is a usage error.
 function readPasswordFile(path: string): string {
   try {
     return readFileSync(path, 'utf8').replace(/\r?\n$/, '')
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? ''
     throw new UsageError(
-      `Cannot read the password file ${path}: ${FILE_PROBLEMS[code] ?? (err as Error).message}.`,
+      `Cannot read the password file ${path}: ${fileProblem(err, 'read')}.`,
       'Pass --password-file with a readable file holding the password (one line).',
     )
   }

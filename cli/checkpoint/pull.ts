@@ -13,6 +13,7 @@ import {
 import type { CrowdtrainConfig } from '../../shared/config/index.ts'
 import type { FileEntry, ReadProgress } from '../../shared/storage/index.ts'
 import { loadTask, type Task } from '../../shared/tasks/index.ts'
+import { fileProblem } from '../output.ts'
 import { cidOf } from './cidOf.ts'
 import { OutputFolderError } from './errors.ts'
 import { fetchOrExplain, type OpenSubnet, type SettledRound } from './openSubnet.ts'
@@ -126,7 +127,7 @@ export async function pullCheckpoint(
     for (const f of written) await writeFile(join(p.out, f.path), f.content)
     await writeTfjsModel(join(p.out, TFJS_DIR), tfjs)
   } catch (err) {
-    throw new OutputFolderError(p.out, fileProblem(err), err)
+    throw new OutputFolderError(p.out, fileProblem(err, 'write'), err)
   }
   return {
     round: got.round.round,
@@ -142,19 +143,6 @@ export async function pullCheckpoint(
   }
 }
 
-const FILE_PROBLEMS: Record<string, string> = {
-  EEXIST: 'a file of that name is in the way',
-  ENOTDIR: 'a file of that name is in the way',
-  EACCES: 'this user may not write there',
-  EPERM: 'this user may not write there',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'the disk is full',
-}
-
-function fileProblem(err: unknown): string {
-  return FILE_PROBLEMS[(err as NodeJS.ErrnoException).code ?? ''] ?? (err as Error).message
-}
-
 /** Creates `out` when missing; refuses a file in its place or a folder this user cannot write. */
 export async function prepareOut(out: string): Promise<void> {
   try {
@@ -163,6 +151,6 @@ export async function prepareOut(out: string): Promise<void> {
     await access(out, constants.W_OK)
   } catch (err) {
     if (err instanceof OutputFolderError) throw err
-    throw new OutputFolderError(out, fileProblem(err), err)
+    throw new OutputFolderError(out, fileProblem(err, 'write'), err)
   }
 }
