@@ -122,30 +122,32 @@ describe('chain: CLI', () => {
     ])
   })
 
-  it('behavior: metagraph shows incentive and dividends from the newest ledger, fetched from a registered peer', async () => {
+  // A subnet whose round 0 is settled, its ledger held only by `peer` (registered by the miner or not);
+  // then `metagraph` with `extra` flags must read incentive 0.5 from that ledger.
+  async function metagraphFromPeer(netuid: number, registerPeer: boolean, extra: (peerAddr: string) => string[]) {
     const [owner, a, b, miner] = await Promise.all(['//Dave', '//Alice', '//Bob', '//Ferdie'].map(devKeypair))
     const dir = testDir('ct-metagraph-')
     const peer = await createHeliaStorage({ dir, listen: ['/ip4/127.0.0.1/tcp/0'], logger: silentLogger })
     try {
       const subnet = await createSubnet(client, {
         owner,
-        netuid: 3,
+        netuid,
         documentCid: DOC_CID,
         validators: [a.address, b.address],
         threshold: 2,
       })
       await register(client, {
         signer: miner,
-        netuid: 3,
+        netuid,
         role: 'miner',
-        multiaddrs: peer.multiaddrs().slice(0, 1),
+        multiaddrs: registerPeer ? peer.multiaddrs().slice(0, 1) : [],
         treasury: subnet.treasury,
         fee: 10n ** 10n,
       })
       const member = { uid: 0, hotkey: miner.address, role: 'miner' as const, multiaddrs: [], registeredAt: 0 }
       const ledger: RoundLedger = {
         v: 1,
-        netuid: 3,
+        netuid,
         round: 0,
         checkpoint: DOC_CID,
         parent: DOC_CID,
@@ -166,13 +168,14 @@ describe('chain: CLI', () => {
       }
       const ledgerCid = (await peer.add(encodeLedger(ledger))).toString()
       const payouts = [{ address: miner.address, amount: 5n }]
-      const built = { api: client.api, netuid: 3, round: 0, ledgerCid, treasury: subnet.treasury, payouts }
+      const built = { api: client.api, netuid, round: 0, ledgerCid, treasury: subnet.treasury, payouts }
       const { call } = buildSettleCall({ ...built, assetId: subnet.assetId })
-      const p = { signatories: [a.address, b.address], threshold: 2, netuid: 3, round: 0, call }
+      const p = { signatories: [a.address, b.address], threshold: 2, netuid, round: 0, call }
       await settle(client, { ...p, signer: a })
       await settle(client, { ...p, signer: b })
 
-      const mg = await cli(['metagraph', '--chain', ready.url, '--netuid', '3', '--json', '--ledger-timeout', '30'])
+      const args = ['metagraph', '--chain', ready.url, '--netuid', String(netuid), '--json', '--ledger-timeout', '30']
+      const mg = await cli([...args, ...extra(peer.multiaddrs()[0])])
       expect(mg.code).toBe(0)
       const out = JSON.parse(mg.stdout.trim().split('\n').pop() as string)
       expect(out.ledger).toEqual({ round: 0, cid: ledgerCid })
@@ -182,79 +185,14 @@ describe('chain: CLI', () => {
       await peer.stop()
       rmSync(dir, { recursive: true, force: true })
     }
+  }
+
+  it('behavior: metagraph shows incentive and dividends from the newest ledger, fetched from a registered peer', async () => {
+    await metagraphFromPeer(3, true, () => [])
   })
 
   it("behavior: metagraph shows incentive and dividends from the newest ledger, fetched from a --peer nobody registered (a served devnet's owner node)", async () => {
-    const [owner, a, b, miner] = await Promise.all(['//Dave', '//Alice', '//Bob', '//Ferdie'].map(devKeypair))
-    const dir = testDir('ct-metagraph-')
-    const peer = await createHeliaStorage({ dir, listen: ['/ip4/127.0.0.1/tcp/0'], logger: silentLogger })
-    try {
-      const subnet = await createSubnet(client, {
-        owner,
-        netuid: 4,
-        documentCid: DOC_CID,
-        validators: [a.address, b.address],
-        threshold: 2,
-      })
-      await register(client, {
-        signer: miner,
-        netuid: 4,
-        role: 'miner',
-        multiaddrs: [],
-        treasury: subnet.treasury,
-        fee: 10n ** 10n,
-      })
-      const member = { uid: 0, hotkey: miner.address, role: 'miner' as const, multiaddrs: [], registeredAt: 0 }
-      const ledger: RoundLedger = {
-        v: 1,
-        netuid: 4,
-        round: 0,
-        checkpoint: DOC_CID,
-        parent: DOC_CID,
-        reportLoss: { before: 1, after: 1 },
-        metagraph: [member],
-        stake: [],
-        deltaReveals: [],
-        revealed: [],
-        weights: [],
-        consensus: { consensus: [], incentive: [[0, 32768]], dividends: [], trust: [], validatorTrust: [] },
-        bonds: [],
-        accepted: [],
-        reports: [],
-        payouts: [{ uid: 0, address: miner.address, amount: '5' }],
-        owner: '0',
-        emission: '5',
-        unallocated: '0',
-      }
-      const ledgerCid = (await peer.add(encodeLedger(ledger))).toString()
-      const payouts = [{ address: miner.address, amount: 5n }]
-      const built = { api: client.api, netuid: 4, round: 0, ledgerCid, treasury: subnet.treasury, payouts }
-      const { call } = buildSettleCall({ ...built, assetId: subnet.assetId })
-      const p = { signatories: [a.address, b.address], threshold: 2, netuid: 4, round: 0, call }
-      await settle(client, { ...p, signer: a })
-      await settle(client, { ...p, signer: b })
-
-      const mg = await cli([
-        'metagraph',
-        '--chain',
-        ready.url,
-        '--netuid',
-        '4',
-        '--json',
-        '--ledger-timeout',
-        '30',
-        '--peer',
-        peer.multiaddrs()[0],
-      ])
-      expect(mg.code).toBe(0)
-      const out = JSON.parse(mg.stdout.trim().split('\n').pop() as string)
-      expect(out.ledger).toEqual({ round: 0, cid: ledgerCid })
-      expect(out.rows).toEqual([expect.objectContaining({ uid: 0, hotkey: miner.address, dividends: 0 })])
-      expect(out.rows[0].incentive).toBeCloseTo(0.5, 4)
-    } finally {
-      await peer.stop()
-      rmSync(dir, { recursive: true, force: true })
-    }
+    await metagraphFromPeer(4, false, (addr) => ['--peer', addr])
   })
 
   it('error: metagraph of a subnet that does not exist fails with a reason', async () => {
