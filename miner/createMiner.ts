@@ -94,6 +94,7 @@ export function createMiner(p: CreateMinerParameters): Miner {
       resumedRounds: ctx.state.rounds.filter((e) => e.revealedAt === undefined && !e.gaveUp).map((e) => e.round),
     })
     const heads = headWaiter()
+    ctx.wake = () => heads.notify()
     const unsub = await client.api.rpc.chain.subscribeFinalizedHeads((h) => {
       const n = h.number.toNumber()
       if (n > ctx.head) ctx.head = n
@@ -120,6 +121,8 @@ export function createMiner(p: CreateMinerParameters): Miner {
         }
         if (ctx.head === seen) await heads.wait(p.pollMs ?? 2000, abort.signal)
       }
+      // A training in the background ends at its next step once the signal is aborted.
+      await ctx.memo.training?.done
     })()
     loop.finally(() => void stop())
   }
@@ -209,6 +212,7 @@ async function buildContext(
     signal,
     head: (await client.finalizedHead()).number,
     progress: (x) => p.onProgress?.(x),
+    wake: () => {},
     roundsLimit: p.rounds,
     adversary: p.adversary,
     memo: { dialedAt: new Map(), registerSentAt: undefined, skipped: new Set(), checkedOnChain: new Set() },
@@ -235,14 +239,22 @@ async function loadViewPatiently(
   }
 }
 
-/** Lets the loop sleep until the next finalized head, a poll interval, or the stop signal. */
+/** Lets the loop sleep until the next finalized head, a wake-up, a poll interval, or the stop signal. */
 function headWaiter(): { notify(): void; wait(ms: number, signal: AbortSignal): Promise<void> } {
   let wake: (() => void) | undefined
+  // A notice given while the loop was busy is kept, so the next wait returns at once.
+  let missed = false
   return {
-    notify: () => wake?.(),
+    notify: () => {
+      if (wake) wake()
+      else missed = true
+    },
     wait: (ms, signal) =>
       new Promise<void>((resolve) => {
-        if (signal.aborted) return resolve()
+        if (signal.aborted || missed) {
+          missed = false
+          return resolve()
+        }
         const go = () => {
           clearTimeout(timer)
           wake = undefined

@@ -50,6 +50,8 @@ export type MinerContext = {
   /** The newest finalized head seen (updated by the subscription). */
   head: number
   progress(p: MinerProgress): void
+  /** Wakes the miner's loop before the next head (a background training ended). */
+  wake(): void
   roundsLimit: number | undefined
   /** An adversarial behaviour (robustness tests and benchmarks only); undefined for an honest miner. */
   adversary?: Adversary
@@ -62,6 +64,8 @@ export type MinerContext = {
     skipped: Set<number>
     /** Rounds whose records were looked up on chain after a restart. */
     checkedOnChain: Set<number>
+    /** The round training in the background, if any (`startTraining`). */
+    training?: { round: number; done: Promise<void> }
   }
 }
 

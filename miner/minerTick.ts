@@ -19,7 +19,8 @@ export async function minerTick(ctx: MinerContext): Promise<boolean> {
   if (head >= ctx.view.genesisBlock) {
     const round = ctx.view.schedule.roundOf(head)
     for (const e of ctx.state.rounds) if (e.round < round) await workRound(ctx, e.round, me)
-    await workRound(ctx, round, me)
+    // Pipelined rounds (staleness 1): round r + 1 trains while round r is revealed, scored and settled.
+    for (let q = round; q <= round + ctx.view.schedule.staleness; q++) await workRound(ctx, q, me)
   }
   // Bookkeeping after the round's work, and apart from it: a failing claim must never stop a commit.
   await guarded(ctx, 'unpinning settled deltas', () => unpinFinished(ctx, ctx.head))
@@ -43,7 +44,7 @@ function worked(state: MinerState): RoundEntry[] {
 }
 
 function finishedAll(ctx: MinerContext): boolean {
-  if (ctx.roundsLimit === undefined) return false
+  if (ctx.roundsLimit === undefined || ctx.memo.training) return false
   const w = worked(ctx.state)
   return w.length >= ctx.roundsLimit && w.every((e) => e.unpinned)
 }
@@ -70,14 +71,38 @@ async function workRound(ctx: MinerContext, round: number, me: Member | undefine
     }
     if (action.kind === 'train') {
       if (me?.role !== 'miner' || ctx.memo.skipped.has(round)) return
-      if (ctx.roundsLimit !== undefined && worked(ctx.state).length >= ctx.roundsLimit) return
-      await trainRound(ctx, round, me)
-      continue
+      if (ctx.roundsLimit !== undefined && begun(ctx) >= ctx.roundsLimit) return
+      startTraining(ctx, round, me)
+      return
     }
     if (await landedAlready(ctx, action.entry, action.kind)) continue
     if (action.kind === 'commit') await sendCommit(ctx, action.entry)
     else await sendReveal(ctx, action.entry)
   }
+}
+
+/** Rounds trained or given up: the miner begins no more than `roundsLimit` of them. */
+function begun(ctx: MinerContext): number {
+  return new Set([...ctx.state.rounds.map((e) => e.round), ...ctx.memo.skipped]).size
+}
+
+/**
+ * Trains a round in the background, one round at a time, so that the loop keeps sending the other
+ * rounds' commits, reveals and claims meanwhile (training yields between its steps); the loop is
+ * woken when it ends. A failure is logged and the round is tried again at a later head.
+ */
+function startTraining(ctx: MinerContext, round: number, me: Member): void {
+  if (ctx.memo.training) return
+  const done = trainRound(ctx, round, me)
+    .catch((err) => {
+      if (!ctx.signal.aborted)
+        ctx.log.error('training failed; trying again at the next head', { round, reason: describeError(err) })
+    })
+    .finally(() => {
+      ctx.memo.training = undefined
+      ctx.wake()
+    })
+  ctx.memo.training = { round, done }
 }
 
 /** After a restart, a record sent just before the crash may be on chain already: look before sending again. */

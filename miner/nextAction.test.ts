@@ -4,12 +4,13 @@ import { nextAction } from './nextAction.ts'
 import type { RoundEntry } from './stateStore.ts'
 
 // Round 0: commit [10,11] grace 12, reveal [13,14] grace 15, ... round 1 starts at 24.
-const schedule = roundWindows({
+const PARAMS = {
   tempo: 14,
   genesisBlock: 10,
   grace: 1,
   windows: { commit: 2, reveal: 2, evaluate: 2, weightsReveal: 2 },
-})
+}
+const schedule = roundWindows(PARAMS)
 const windows = schedule.forRound(0)
 const stored: RoundEntry = { round: 0, shard: 1, baseCid: 'bafybase', cid: 'bafydelta' }
 const committed: RoundEntry = { ...stored, committedAt: 11 }
@@ -19,6 +20,15 @@ describe('nextAction', () => {
     expect(nextAction({ windows, head: 9 })).toMatchObject({ kind: 'wait', head: 10 })
     expect(nextAction({ windows, head: 10 })).toEqual({ kind: 'train' })
     expect(nextAction({ windows, head: 11 })).toEqual({ kind: 'train' })
+  })
+
+  it('behavior: pipelined rounds: round 1 trains from round 0 first block on, and waits for its own commit window', () => {
+    const piped = roundWindows({ ...PARAMS, staleness: 1 }).forRound(1)
+    expect(nextAction({ windows: piped, head: 9 })).toMatchObject({ kind: 'wait', head: 10 })
+    expect(nextAction({ windows: piped, head: 13 })).toEqual({ kind: 'train' })
+    const trained: RoundEntry = { ...stored, round: 1 }
+    expect(nextAction({ windows: piped, entry: trained, head: 20 })).toMatchObject({ kind: 'wait', head: 23 })
+    expect(nextAction({ windows: piped, entry: trained, head: 23 })).toMatchObject({ kind: 'commit' })
   })
 
   it('behavior: a stored delta whose commit did not land is committed while the window is open', () => {

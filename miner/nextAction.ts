@@ -30,14 +30,15 @@ export type NextActionParameters = {
  * The miner's resume logic as a pure function (design §2; docs/network.md steps 1–2). A record is
  * sent only when the block it would land in (head + 1) is inside its window, grace included — the
  * same rule `submitRecord` enforces — so nothing is ever paid for outside a window. Training needs
- * the hash of the round's first block, so it starts once that block is final.
+ * the hash of the round's train block (its first block, or the round before's when rounds are
+ * pipelined), so it starts once that block is final.
  */
 export function nextAction(p: NextActionParameters): MinerAction {
   const { windows: w, entry, head } = p
   const next = head + 1
   if (entry?.gaveUp !== undefined) return { kind: 'done' }
   if (entry === undefined) {
-    if (head < w.firstBlock) return { kind: 'wait', head: w.firstBlock, reason: 'the round has not started' }
+    if (head < w.trainBlock) return { kind: 'wait', head: w.trainBlock, reason: 'the round has not started' }
     if (next > w.commit.graceEnd)
       return { kind: 'give-up', reason: `the commit window closed at block ${w.commit.graceEnd} before training began` }
     return { kind: 'train' }

@@ -8,7 +8,7 @@ import { type TrainState, withTrainFile } from './stateStore.ts'
 import { baseCheckpoint } from './subnetView.ts'
 
 /**
- * The commit window's work (docs/network.md step 1): base checkpoint as of the round's first block,
+ * The round's training (docs/network.md step 1): base checkpoint as of the round's train block,
  * the miner's shard and pages, training, then the delta stored, pinned and persisted — the round
  * entry is written last, so a crash before it only means training again.
  */
@@ -16,7 +16,7 @@ export async function trainRound(ctx: MinerContext, round: number, me: Member): 
   const { view, task, state, store } = ctx
   const cfg = view.config
   const w = view.schedule.forRound(round)
-  const blockHash = (await ctx.client.api.rpc.chain.getBlockHash(w.firstBlock)).toHex()
+  const blockHash = (await ctx.client.api.rpc.chain.getBlockHash(w.trainBlock)).toHex()
   const base = await baseCheckpoint(ctx.client, ctx.storage, view, {
     round,
     atBlockHash: blockHash,

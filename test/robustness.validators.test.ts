@@ -14,7 +14,7 @@ let ledgers: RoundLedger[] = []
 
 beforeAll(async () => {
   net = await startServedDevnet('robust-validators-', [
-    ...['--miners', '2', '--validators', '6', '--rounds', '2', '--preset', 'tiny', '--window-timeout', '300'],
+    ...['--miners', '2', '--validators', '6', '--rounds', '2', '--preset', 'tiny', '--window-timeout', '600'],
     ...['--faulty-validator', 'bad-reveal', '--faulty-validator', 'no-reveal+offline'],
     ...['--faulty-validator', 'copier+wrong-settle', '--faulty-validator', 'outlier'],
   ])
@@ -29,6 +29,20 @@ const validator = (r: RoundSummary, name: string) => r.validators.find((v) => v.
 const uidOf = (name: string) => validator(net.result.rounds[0], name).uid
 const addressOf = (name: string) => validator(net.result.rounds[0], name).hotkey
 const logLines = (name: string, msg: string) => net.logOf(name).filter((l) => l.msg === msg)
+// What to read when a validator's record is missing: its warnings and errors, and the clock's timeouts.
+const diagnose = (name: string) =>
+  [
+    ...net
+      .logOf(name)
+      .filter((l) => l.level === 'warn' || l.level === 'error')
+      .slice(-8)
+      .map((l) => `${name}: ${l.msg} ${JSON.stringify({ ...l, msg: undefined, time: undefined })}`),
+    ...net
+      .stderr()
+      .split('\n')
+      .filter((l) => l.includes('timed out'))
+      .slice(-4),
+  ].join('\n')
 const u16 = (pairs: readonly (readonly [number, number])[], uid: number) => pairs.find(([u]) => u === uid)?.[1] ?? 0
 
 describe('robustness: faulty validators', () => {
@@ -46,7 +60,7 @@ describe('robustness: faulty validators', () => {
   test('behavior: the outlier (all weight to one miner) is clipped by consensus', () => {
     const outlier = uidOf('validator-2')
     for (const ledger of ledgers) {
-      expect(ledger.revealed).toContain(outlier)
+      expect(ledger.revealed, `round ${ledger.round}\n${diagnose('validator-2')}`).toContain(outlier)
       const row = ledger.weights.find(([v]) => v === outlier)?.[1] ?? []
       expect(row).toHaveLength(1)
       const [pick, weight] = row[0]
@@ -91,9 +105,10 @@ describe('robustness: faulty validators', () => {
     ).toBeGreaterThanOrEqual(2)
     for (const ledger of ledgers) {
       expect(ledger.revealed).not.toContain(uidOf('validator-4'))
-      expect([...ledger.revealed].sort((a, b) => a - b)).toEqual(
-        [uidOf('validator-0'), uidOf('validator-1'), uidOf('validator-2')].sort((a, b) => a - b),
-      )
+      expect(
+        [...ledger.revealed].sort((a, b) => a - b),
+        `round ${ledger.round}\n${diagnose('validator-2')}`,
+      ).toEqual([uidOf('validator-0'), uidOf('validator-1'), uidOf('validator-2')].sort((a, b) => a - b))
     }
   })
 

@@ -162,7 +162,7 @@ describe('validator service on the embedded chain', () => {
 
     // Miner 1 trains honestly on its pages; miner 2 publishes bytes that are no delta at all.
     async function produce(r: number): Promise<void> {
-      const firstHash = (await client.api.rpc.chain.getBlockHash(sched.forRound(r).firstBlock)).toHex()
+      const firstHash = (await client.api.rpc.chain.getBlockHash(sched.forRound(r).trainBlock)).toHex()
       const members = (await readMetagraph(client, { netuid: NETUID, maxUids: 16, immunityBlocks: 0 })).rows
       for (const [k, m] of miners.entries()) {
         const uid = members.find((x) => x.hotkey === m.address)!.uid

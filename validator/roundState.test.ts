@@ -13,6 +13,7 @@ const schedule = scheduleFromConfig({
   evaluateBlocks: 2,
   weightsRevealBlocks: 2,
   graceBlocks: 1,
+  staleness: 1,
 })
 const at = (block: number) => schedule.windowAt(block)
 const w = schedule.forRound(1)

@@ -57,7 +57,7 @@ export function roundRecords(ctx: ValidatorContext, round: number, to: number): 
 }
 
 // Each miner's assigned pages this round; a miner whose draw fails (too few pages) gets none.
-function assignments(ctx: ValidatorContext, miners: Member[], round: number, firstHash: Hex32): Map<string, number[]> {
+function assignments(ctx: ValidatorContext, miners: Member[], round: number, trainHash: Hex32): Map<string, number[]> {
   const pool = trainingPages(ctx.task)
   const out = new Map<string, number[]>()
   for (const m of miners) {
@@ -69,7 +69,7 @@ function assignments(ctx: ValidatorContext, miners: Member[], round: number, fir
           pool,
           hotkey: m.hotkey,
           round,
-          blockHash: firstHash,
+          blockHash: trainHash,
           count: ctx.view.config.task.pagesPerMiner,
         }),
       )
@@ -96,9 +96,9 @@ export async function evaluateStep(
   const records = roundRecords(ctx, round, w.reveal.graceEnd)
   const { deltaReveals } = records
   const miners = ctx.chain.membersAt(w.reveal.graceEnd).filter((m) => m.role === 'miner')
-  const firstHash = (await blockHash(ctx.client, w.firstBlock)) as Hex32
+  const trainHash = (await blockHash(ctx.client, w.trainBlock)) as Hex32
   const closeHash = (await blockHash(ctx.client, w.commitClosedBlock)) as Hex32
-  const assigned = assignments(ctx, miners, round, firstHash)
+  const assigned = assignments(ctx, miners, round, trainHash)
   const evalPages = drawEvalPages({
     pool: unassignedPages(trainingPages(ctx.task), [...assigned.values()]),
     evalSeed: state.evalSeed,

@@ -16,7 +16,7 @@ export async function allowedBase(
     netuid: view.netuid,
     genesisCheckpoint: view.genesisCheckpoint,
     round: p.round,
-    atBlockHash: await blockHash(client, view.schedule.forRound(p.round).firstBlock),
+    atBlockHash: await blockHash(client, view.schedule.forRound(p.round).trainBlock),
     timeoutMs: p.timeoutMs,
     signal: p.signal,
   })

@@ -47,7 +47,9 @@ export async function treasuryCall(client: ChainClient, p: TreasuryCallParameter
   }
   const count = (pending?.approvals.length ?? 0) + 1
   const executes = count >= p.threshold
-  const maxWeight = executes ? await callWeight(api, p.call, multisig) : { refTime: 0n, proofSize: 0n }
+  // Every approval carries the call's weight: another approval can land between the read above and
+  // this one, making it the executing one, which a zero bound fails (MaxWeightTooLow).
+  const maxWeight = await callWeight(api, p.call, multisig)
   const tx =
     p.threshold === 1
       ? api.tx.multisig.asMultiThreshold1(others, p.call)

@@ -3,18 +3,20 @@ import { defaultConfig } from '../../shared/config/index.ts'
 import { BlockOutOfRangeError, InvalidScheduleError } from './errors.ts'
 import { roundWindows, scheduleFromConfig } from './roundWindows.ts'
 
-const schedule = roundWindows({
+const PARAMS = {
   tempo: 40,
   genesisBlock: 10,
   windows: { commit: 5, reveal: 4, evaluate: 6, weightsReveal: 3 },
   grace: 2,
-})
+}
+const schedule = roundWindows(PARAMS)
 
 describe('roundWindows', () => {
   test('default', () => {
     expect(schedule.forRound(2)).toEqual({
       round: 2,
       firstBlock: 90,
+      trainBlock: 90,
       lastBlock: 129,
       commit: { start: 90, end: 94, graceEnd: 96 },
       reveal: { start: 97, end: 100, graceEnd: 102 },
@@ -23,6 +25,16 @@ describe('roundWindows', () => {
       settle: { start: 116, end: 129 },
       commitClosedBlock: 96,
     })
+  })
+
+  test('behavior: pipelined rounds (staleness 1) train on the block of the round before; round 0 and 1 on genesis', () => {
+    const piped = roundWindows({ ...PARAMS, staleness: 1 })
+    expect(piped.forRound(0).trainBlock).toBe(10)
+    expect(piped.forRound(1).trainBlock).toBe(10)
+    expect(piped.forRound(2).trainBlock).toBe(50)
+    // The windows themselves do not move: only where the base and the pages are read.
+    expect({ ...piped.forRound(2), trainBlock: 90 }).toEqual(schedule.forRound(2))
+    expect(() => roundWindows({ ...PARAMS, staleness: -1 })).toThrow(InvalidScheduleError)
   })
 
   test('behavior: roundOf and windowAt agree with the ranges, grace blocks flagged', () => {

@@ -15,8 +15,15 @@ export type BlockWindow = { start: number; end: number; graceEnd: number }
 /** Every block range of one round. */
 export type RoundWindows = {
   round: number
-  /** The round's first block: its hash seeds the miners' page draws (design §3). */
+  /** The round's first block. */
   firstBlock: number
+  /**
+   * The block the round's training is pinned to: its hash seeds the miners' page draws (design §3)
+   * and its chain state names the base checkpoint. `firstBlock` of round `r − staleness` (of round 0
+   * for the first rounds): with staleness 1 a miner trains round r + 1 while round r is revealed,
+   * scored and settled (docs/network.md "Pipelined rounds").
+   */
+  trainBlock: number
   lastBlock: number
   commit: BlockWindow
   reveal: BlockWindow
@@ -40,6 +47,8 @@ export type RoundWindowsParameters = {
   genesisBlock?: number
   windows: Record<WindowName, number>
   grace: number
+  /** Rounds the training base lags behind the round (0 sequential, 1 pipelined; default 0). */
+  staleness?: number
 }
 
 /** A subnet's round clock: pure arithmetic on block numbers. */
@@ -47,6 +56,7 @@ export type RoundSchedule = {
   tempo: number
   genesisBlock: number
   grace: number
+  staleness: number
   windows: Readonly<Record<WindowName, number>>
   /** Every block range of round `r`. */
   forRound(round: number): RoundWindows
@@ -65,10 +75,12 @@ export type RoundSchedule = {
 export function roundWindows(params: RoundWindowsParameters): RoundSchedule {
   const { tempo, grace } = params
   const genesisBlock = params.genesisBlock ?? 0
+  const staleness = params.staleness ?? 0
   const windows = { ...params.windows }
   checkInt('tempo', tempo, 1)
   checkInt('grace', grace, 0)
   checkInt('genesisBlock', genesisBlock, 0)
+  checkInt('staleness', staleness, 0)
   for (const name of WINDOW_NAMES) checkInt(`windows.${name}`, windows[name], 1)
   const used = WINDOW_NAMES.reduce((sum, name) => sum + windows[name] + grace, 0)
   if (used > tempo) {
@@ -90,6 +102,7 @@ export function roundWindows(params: RoundWindowsParameters): RoundSchedule {
     return {
       round,
       firstBlock,
+      trainBlock: genesisBlock + Math.max(0, round - staleness) * tempo,
       lastBlock,
       ...out,
       settle: { start: next, end: lastBlock },
@@ -113,7 +126,7 @@ export function roundWindows(params: RoundWindowsParameters): RoundSchedule {
     return { round: w.round, window: 'settle', inGrace: false }
   }
 
-  return { tempo, genesisBlock, grace, windows, forRound, roundOf, windowAt }
+  return { tempo, genesisBlock, grace, staleness, windows, forRound, roundOf, windowAt }
 }
 
 /** The round clock from the `round` section of the config. */
@@ -125,6 +138,7 @@ export function scheduleFromConfig(
     evaluateBlocks: number
     weightsRevealBlocks: number
     graceBlocks: number
+    staleness: number
   },
   genesisBlock = 0,
 ): RoundSchedule {
@@ -132,6 +146,7 @@ export function scheduleFromConfig(
     tempo: round.tempo,
     genesisBlock,
     grace: round.graceBlocks,
+    staleness: round.staleness,
     windows: {
       commit: round.commitBlocks,
       reveal: round.revealBlocks,

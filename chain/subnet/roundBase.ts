@@ -8,7 +8,7 @@ export type RoundBaseParameters = {
   netuid: number
   genesisCheckpoint: string
   round: number
-  /** Hash of the round's first block: the state the base is read in. */
+  /** Hash of the round's train block (`RoundWindows.trainBlock`): the state the base is read in. */
   atBlockHash: string
   timeoutMs: number
   signal?: AbortSignal
@@ -26,9 +26,10 @@ export type RoundBaseReturnType = {
 
 /**
  * The base checkpoint of a round (docs/network.md step 1): the checkpoint of the newest round settled
- * in the chain state of the round's first block, else genesis. Miners train from it and validators
- * accept only it, so both read it here; reading at that block means a settlement landing later in
- * the round does not change it. Throws `InvalidLedgerError` when that ledger is unusable.
+ * in the chain state of the round's train block (its first block, or with pipelined rounds the first
+ * block of the round before), else genesis. Miners train from it and validators accept only it, so
+ * both read it here; reading at that block means a settlement landing later does not change it.
+ * Throws `InvalidLedgerError` when that ledger is unusable.
  */
 export async function roundBase(
   client: ChainClient,

@@ -106,6 +106,8 @@ export async function run(opts: ConvergenceOptions): Promise<Record<string, unkn
     model: { task: task.name, params: n, shards: config.shards.count, innerSteps: H },
     compress: config.compress,
     outer: { lr: config.outer.lr, momentum: config.outer.momentum },
+    // 1: pipelined rounds, each trained on the checkpoint one round older than the one it lands in.
+    staleness: config.round.staleness,
     miners,
     rounds,
     seed,

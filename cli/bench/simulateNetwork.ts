@@ -81,7 +81,15 @@ type Sim = SimulateNetworkParameters & {
 
 const stateKey = (uid: number, shard: number) => `${uid}#${shard}`
 
-type RoundInput = { round: number; baseCid: string; hash: (what: string) => `0x${string}` }
+type RoundInput = {
+  round: number
+  /** The checkpoint the round's deltas are trained on and scored at (θ_r, or θ_{r−1} when pipelined). */
+  baseCid: string
+  baseParams: readonly NamedTensor[]
+  /** θ_r: the newest checkpoint, which the round's settlement steps from. */
+  parentCid: string
+  hash: (what: string) => `0x${string}`
+}
 
 /**
  * The network's training algorithm in one process, through the code the participants run: each
@@ -93,12 +101,22 @@ type RoundInput = { round: number; baseCid: string; hash: (what: string) => `0x$
  */
 export async function simulateNetwork(p: SimulateNetworkParameters): Promise<SimulateNetworkReturnType> {
   const sim = createSim(p)
-  let files = p.genesis.files
+  // θ_0, θ_1, …: with pipelined rounds (round.staleness 1) round r trains on θ_{r−1}, and its
+  // deltas are scored there but applied to θ_r, as the network does (docs/network.md).
+  const checkpoints = [{ files: p.genesis.files, params: [...p.genesis.params] }]
   const out: SimulatedRound[] = []
   for (let round = 0; round < p.rounds; round++) {
     const hash = (what: string) => u8aToHex(seedBytes('crowdtrain/bench/block', p.seed, round, what)) as `0x${string}`
-    // 1. θ_r: the checkpoint directory every miner downloads.
-    const input: RoundInput = { round, hash, baseCid: (await sim.storage.add(files)).toString() }
+    const current = checkpoints[checkpoints.length - 1]
+    const base = checkpoints[Math.max(0, checkpoints.length - 1 - p.config.round.staleness)]
+    // 1. θ_r and the round's base: the checkpoint directories miners and validators download.
+    const input: RoundInput = {
+      round,
+      hash,
+      baseCid: (await sim.storage.add(base.files)).toString(),
+      baseParams: base.params,
+      parentCid: (await sim.storage.add(current.files)).toString(),
+    }
     // 2. Every miner trains its shard on its pages and uploads the encoded delta.
     const mined = await mine(sim, input)
     // 3. The validator measures and scores every delta, smooths the scores and reports.
@@ -116,9 +134,9 @@ export async function simulateNetwork(p: SimulateNetworkParameters): Promise<Sim
       syncBytes:
         settled.usedUids.reduce((n, uid) => n + (mined.bytesByUid.get(uid) ?? 0), 0) +
         (settled.files.find((f) => f.path === CHECKPOINT_FILES.manifest)?.content.length ?? 0),
-      checkpointBytes: files.reduce((n, f) => n + f.content.length, 0),
+      checkpointBytes: current.files.reduce((n, f) => n + f.content.length, 0),
     }
-    files = settled.files
+    checkpoints.push({ files: settled.files, params: sim.theta.params })
     p.onRound?.(r)
     out.push(r)
   }
@@ -152,7 +170,7 @@ function createSim(p: SimulateNetworkParameters): Sim {
   }
 }
 
-async function mine(sim: Sim, { round, baseCid, hash }: RoundInput) {
+async function mine(sim: Sim, { round, baseCid, baseParams, hash }: RoundInput) {
   const assigned = new Map<string, number[]>()
   const reveals: DeltaRevealEntry[] = []
   let deltaBytes = 0
@@ -171,7 +189,7 @@ async function mine(sim: Sim, { round, baseCid, hash }: RoundInput) {
     })
     assigned.set(m.hotkey, pages)
     const delta = await produceDelta({
-      ...{ task: sim.task, config: sim.config, params: sim.theta.params, plan: sim.plan, shard, pages },
+      ...{ task: sim.task, config: sim.config, params: baseParams, plan: sim.plan, shard, pages },
       ...{ hotkey: m.hotkey, round, baseCid, backend: sim.backend, storage: sim.storage, logger: sim.logger },
       // As a real miner: the residual and moments of this shard, from the last round it trained it.
       trainState: sim.states.get(stateKey(m.uid, shard)),
@@ -185,7 +203,11 @@ async function mine(sim: Sim, { round, baseCid, hash }: RoundInput) {
   return { assigned, reveals, deltaBytes, denseBytes, bytesByUid }
 }
 
-async function score(sim: Sim, { round, baseCid, hash }: RoundInput, mined: Awaited<ReturnType<typeof mine>>) {
+async function score(
+  sim: Sim,
+  { round, baseCid, baseParams, hash }: RoundInput,
+  mined: Awaited<ReturnType<typeof mine>>,
+) {
   const evalPages = drawEvalPages({
     pool: unassignedPages(sim.pool, [...mined.assigned.values()]),
     evalSeed: hash('eval-seed'),
@@ -195,7 +217,7 @@ async function score(sim: Sim, { round, baseCid, hash }: RoundInput, mined: Awai
   const measurements = await evaluateRound({
     ...{ task: sim.task, config: sim.config, plan: sim.plan, paramShapes: sim.paramShapes, backend: sim.backend },
     ...{ storage: sim.storage, round, reveals: mined.reveals, allowedBases: new Set([baseCid]), evalPages },
-    loadParams: async () => sim.theta.params,
+    loadParams: async () => [...baseParams],
     fetchTimeoutMs: 10_000,
     logger: sim.logger,
   })
@@ -214,7 +236,7 @@ async function score(sim: Sim, { round, baseCid, hash }: RoundInput, mined: Awai
 
 async function settle(
   sim: Sim,
-  { round, baseCid }: RoundInput,
+  { round, parentCid }: RoundInput,
   reveals: readonly DeltaRevealEntry[],
   scored: Awaited<ReturnType<typeof score>>,
 ) {
@@ -232,7 +254,7 @@ async function settle(
     bondsPrev: sim.bondsPrev,
     theta: sim.theta,
     deltas: await decodedDeltas(sim, reveals, round),
-    parentCid: baseCid,
+    parentCid,
   })
   const next = await buildOutcomeCheckpoint({ outcome, task: sim.task, config: sim.config, backend: sim.backend })
   sim.bondsPrev = bondsFromSparse(outcome.ledger.bonds, sim.minerMembers.length + 1)

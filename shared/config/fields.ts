@@ -264,6 +264,14 @@ export const configSchema = {
       max: 1000,
       reason: 'Blocks after each window that still count, so a transaction sent in its last block is not lost.',
     },
+    staleness: {
+      kind: 'int',
+      default: 1,
+      min: 0,
+      max: 1,
+      reason:
+        "Rounds a delta's base lags behind its round: 1 (pipelined) lets miners train round r + 1 on the checkpoint settled before round r while round r is revealed, scored and settled, so they never wait; 0 trains every round on the newest checkpoint (sequential, miners idle while validators work).",
+    },
   },
   consensus: {
     kappa: {
@@ -362,6 +370,7 @@ export type CrowdtrainConfig = {
     evaluateBlocks: number
     weightsRevealBlocks: number
     graceBlocks: number
+    staleness: number
   }
   consensus: { kappa: number; bondsPenalty: number; bondsMovingAverage: number }
   subnet: {

@@ -148,6 +148,8 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
       losses.push(loss)
       p.onStep?.({ step, steps: H, loss, lr, gradNorm })
       logger.debug('inner step', { step, loss, lr, gradNorm })
+      // Between two steps the process answers its network (a pipelined miner reveals while it trains).
+      await yieldToEventLoop()
     }
     return await collect(slots, base, losses, t, H * batch * (p.task.kind === 'lm' ? context : 1))
   } finally {
@@ -178,4 +180,11 @@ async function collect(
     v.push({ name: s.name, shape: [...base[i].shape], data: new Float32Array((await s.v.data()) as Float32Array) })
   }
   return { delta, losses, optimizerState: { step, m, v }, tokens }
+}
+
+/** Lets pending I/O callbacks run (a macrotask turn); training results do not depend on it. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) =>
+    typeof globalThis.setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0),
+  )
 }
