@@ -51,6 +51,7 @@ export function planAdversaries(kinds: readonly AdversaryKind[], dir: string): A
 export function adversaryExpects(
   plan: AdversaryPlan,
   firstRound: () => number,
+  staleness = 0,
 ): (round: number) => 'commit' | 'reveal-only' | 'none' {
-  return (round) => expectedActions(plan.behaviour, round, firstRound())
+  return (round) => expectedActions(plan.behaviour, round, firstRound(), staleness)
 }

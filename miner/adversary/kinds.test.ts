@@ -21,5 +21,9 @@ describe('adversary kinds', () => {
     expect(expectedActions('replay', 5, 5)).toBe('none')
     expect(expectedActions('replay', 6, 5)).toBe('commit')
     expect(expectedActions('poison', 5, 5)).toBe('commit')
+    // Pipelined rounds: the base of the second round is still genesis, with no accepted delta to recycle.
+    expect(expectedActions('recycle', 6, 5, 1)).toBe('none')
+    expect(expectedActions('recycle', 7, 5, 1)).toBe('commit')
+    expect(expectedActions('stale', 6, 5, 1)).toBe('commit')
   })
 })

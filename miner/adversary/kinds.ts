@@ -64,15 +64,18 @@ export function needsShareFile(b: AdversaryBehaviour): boolean {
 /**
  * What a participant of this behaviour sends in `round`, for the devnet's waiting clock: `commit`
  * (commit, then reveal), `reveal-only` (a reveal without a commit: copy-late) or `none` (silent;
- * stale, replay and recycle in the first round, when there is no older checkpoint or earlier delta yet).
+ * stale, replay and recycle in the first round, when there is no older checkpoint or earlier delta yet;
+ * recycle also while the base is genesis, for `staleness` more rounds).
  */
 export function expectedActions(
   b: AdversaryBehaviour | undefined,
   round: number,
   firstRound: number,
+  staleness = 0,
 ): 'commit' | 'reveal-only' | 'none' {
   if (b === 'silent') return 'none'
   if (b === 'copy-late') return 'reveal-only'
   if ((b === 'stale' || b === 'replay' || b === 'recycle') && round <= firstRound) return 'none'
+  if (b === 'recycle' && round <= firstRound + staleness) return 'none'
   return 'commit'
 }

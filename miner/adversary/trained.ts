@@ -2,6 +2,7 @@ import { loadCheckpoint } from '../../shared/checkpoint/index.ts'
 import { assignPages, trainingPages } from '../../shared/tasks/index.ts'
 import type { NamedTensor } from '../../shared/tensor.ts'
 import type { MinerContext } from '../minerContext.ts'
+import { baseCheckpoint } from '../subnetView.ts'
 import { shareDelta } from './shareFile.ts'
 import type { RoundDelta, RoundInput } from './types.ts'
 
@@ -48,17 +49,7 @@ export async function trainedDelta(
     const H = ctx.view.config.train.innerSteps
     return input.train({ train: { innerSteps: 1 }, transform: scale(H) })
   }
-  if (kind === 'stale') {
-    if (input.base.settledRound === null) return { skip: 'adversary stale: no checkpoint older than the base yet' }
-    const genesis = await loadCheckpoint(ctx.storage, ctx.view.genesisCheckpoint, {
-      config: ctx.view.config,
-      task: ctx.task,
-      timeoutMs: 120_000,
-      signal: ctx.signal,
-    })
-    const out = await input.train({ params: genesis.params, baseCid: ctx.view.genesisCheckpoint })
-    return { ...out, baseCid: ctx.view.genesisCheckpoint }
-  }
+  if (kind === 'stale') return staleDelta(ctx, input)
   const out = await input.train()
   if (!shareFile) throw new TypeError('the sybil leader needs a share file')
   await shareDelta(shareFile, out.encoded)
@@ -78,4 +69,49 @@ function otherPages(ctx: MinerContext, input: RoundInput): number[] {
     count: input.pages.length,
   })
   return drawn
+}
+
+const STALE_POLL_MS = 500
+
+/**
+ * A delta on another checkpoint than the rule's base. With pipelined rounds, the newest one: the
+ * mistake of a miner that ignores the staleness rule, waiting for round r − 1 to settle and training
+ * on its outcome; with sequential rounds (the base is the newest), genesis once the base is newer.
+ */
+async function staleDelta(ctx: MinerContext, input: RoundInput): Promise<RoundDelta | { skip: string }> {
+  const load = (cid: string) =>
+    loadCheckpoint(ctx.storage, cid, {
+      config: ctx.view.config,
+      task: ctx.task,
+      timeoutMs: 120_000,
+      signal: ctx.signal,
+    })
+  const schedule = ctx.view.schedule
+  if (schedule.staleness === 0 || input.round === 0) {
+    if (input.base.settledRound === null) return { skip: 'adversary stale: no checkpoint older than the base yet' }
+    const genesis = await load(ctx.view.genesisCheckpoint)
+    const out = await input.train({ params: genesis.params, baseCid: ctx.view.genesisCheckpoint })
+    return { ...out, baseCid: ctx.view.genesisCheckpoint }
+  }
+  const close = schedule.forRound(input.round).commit.graceEnd
+  for (;;) {
+    const hash = (await ctx.client.api.rpc.chain.getBlockHash(ctx.head)).toHex()
+    const newest = await baseCheckpoint(ctx.client, ctx.storage, ctx.view, {
+      round: input.round,
+      atBlockHash: hash,
+      signal: ctx.signal,
+    })
+    if (newest.cid !== input.base.cid) {
+      const cp = await load(newest.cid)
+      ctx.log.info('adversary: training on the newest checkpoint instead of the base', {
+        round: input.round,
+        settledRound: newest.settledRound,
+      })
+      const out = await input.train({ params: cp.params, baseCid: newest.cid })
+      return { ...out, baseCid: newest.cid }
+    }
+    if (ctx.head + 1 >= close) return { skip: 'adversary stale: no checkpoint newer than the base in time' }
+    await new Promise((resolve) => setTimeout(resolve, STALE_POLL_MS))
+    ctx.signal.throwIfAborted()
+  }
 }
