@@ -57,6 +57,8 @@ test("behavior: a miner's busy fraction is its training seconds over the wall se
     { msg: 'delta committed', round: 0, time: 31_000 },
     { msg: 'delta stored', round: 1, trainSeconds: 20, time: 70_000 },
     { msg: 'delta committed', round: 1, time: 90_000 },
+    // Round 2, trained ahead (pipelined) after the last commit: outside the measured span.
+    { msg: 'delta stored', round: 2, trainSeconds: 20, time: 110_000 },
     'not json',
   ])
   // Trained 40 s of the 80 s from 10 s (first training started) to 90 s (last commit).

@@ -95,8 +95,7 @@ export function readMinerBusy(logFile: string): MinerBusy | null {
   } catch {
     return null
   }
-  let trainSeconds = 0
-  let firstStart: number | undefined
+  const stored: { at: number; seconds: number }[] = []
   let lastCommit: number | undefined
   for (const line of text.split('\n')) {
     if (!line.includes('"delta stored"') && !line.includes('"delta committed"')) continue
@@ -107,13 +106,14 @@ export function readMinerBusy(logFile: string): MinerBusy | null {
       continue
     }
     if (typeof r.time !== 'number') continue
-    if (r.msg === 'delta stored' && typeof r.trainSeconds === 'number' && r.trainSeconds >= 0) {
-      trainSeconds += r.trainSeconds
-      const start = r.time - r.trainSeconds * 1000
-      firstStart = firstStart === undefined ? start : Math.min(firstStart, start)
-    }
+    if (r.msg === 'delta stored' && typeof r.trainSeconds === 'number' && r.trainSeconds >= 0)
+      stored.push({ at: r.time, seconds: r.trainSeconds })
     if (r.msg === 'delta committed') lastCommit = Math.max(lastCommit ?? r.time, r.time)
   }
+  // A round trained ahead (pipelined) but never committed is outside the measured span.
+  const counted = stored.filter((x) => lastCommit !== undefined && x.at <= lastCommit)
+  const trainSeconds = counted.reduce((sum, x) => sum + x.seconds, 0)
+  const firstStart = counted.length ? Math.min(...counted.map((x) => x.at - x.seconds * 1000)) : undefined
   if (firstStart === undefined || lastCommit === undefined || lastCommit <= firstStart) return null
   const wallSeconds = (lastCommit - firstStart) / 1000
   return { trainSeconds, wallSeconds, busyFraction: Math.min(1, trainSeconds / wallSeconds) }
