@@ -1,5 +1,5 @@
 import type { Backend } from '../shared/backend/index.ts'
-import { compressDelta, encodeDelta } from '../shared/codec/index.ts'
+import { compressDelta, decompressDelta, encodeDelta } from '../shared/codec/index.ts'
 import type { CrowdtrainConfig } from '../shared/config/index.ts'
 import type { Logger } from '../shared/logger/index.ts'
 import { type ShardPlan, shardTensors } from '../shared/shards/index.ts'
@@ -21,6 +21,12 @@ export type ProduceDeltaParameters = {
   hotkey: string
   round: number
   baseCid: string
+  /**
+   * The round whose settlement made θ_base (null: genesis). With pipelined rounds, when it is older
+   * than the previous round, training starts from θ_base plus this miner's own delta of the previous
+   * round (the eager start); undefined: always from θ_base.
+   */
+  baseRound?: number | null
   backend: Backend
   /** Residual and moments from earlier rounds; used only when they belong to this shard. */
   trainState?: TrainState
@@ -63,10 +69,11 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
   const m = carry ? alignTensors(carry.optimizer.m, like) : undefined
   const v = carry ? alignTensors(carry.optimizer.v, like) : undefined
   const optimizerState = carry && m && v ? { step: carry.optimizer.step, m, v } : undefined
+  const start = eagerStart(p, carry, like)
   const trained = await trainShard({
     task: p.task,
     modelConfig: p.config.model,
-    params: p.params,
+    params: start,
     plan: p.plan,
     shard: p.shard,
     pages: p.pages,
@@ -104,8 +111,40 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
     cid,
     bytes: bytes.length,
     losses: trained.losses,
-    trainState: { shard: p.shard, residual: nextResidual, optimizer: trained.optimizerState },
+    trainState: {
+      shard: p.shard,
+      residual: nextResidual,
+      optimizer: trained.optimizerState,
+      sent: { round: p.round, delta: decompressDelta(compressed) },
+    },
     ratio: dense / bytes.length,
     encoded: bytes,
   }
+}
+
+/**
+ * Where training starts (docs/network.md "Pipelined rounds"): θ_base, or — when rounds are
+ * pipelined and θ_base lacks the previous round — θ_base + η·(this miner's delta of the previous
+ * round, as sent), its best guess of the checkpoint its delta will land in (the "eager" outer step of
+ * arXiv 2502.12996, with its own delta standing in for the average). Training from θ_base alone would
+ * learn round r − 1's progress a second time, and the checkpoint would take it twice.
+ */
+export function eagerStart(
+  p: Pick<ProduceDeltaParameters, 'params' | 'round' | 'baseRound' | 'config'>,
+  carry: TrainState | undefined,
+  like: readonly NamedTensor[],
+): readonly NamedTensor[] {
+  if (p.baseRound === undefined || p.config.round.staleness === 0) return p.params
+  if ((p.baseRound ?? -1) >= p.round - 1 || carry?.sent?.round !== p.round - 1) return p.params
+  const sent = alignTensors(carry.sent.delta, like)
+  if (!sent) return p.params
+  const eta = p.config.outer.lr
+  const byName = new Map(sent.map((t) => [t.name, t.data]))
+  return p.params.map((t) => {
+    const d = byName.get(t.name)
+    if (!d) return t
+    const data = new Float32Array(t.data.length)
+    for (let i = 0; i < data.length; i++) data[i] = t.data[i] + eta * d[i]
+    return { ...t, data }
+  })
 }

@@ -52,6 +52,17 @@ describe('createStateStore', () => {
     expect(t?.optimizer.step).toBe(8)
     expect(alignTensors(t?.residual ?? [], train.residual)?.map((x) => [...x.data])).toEqual([[0.5, -0.25], [1]])
     expect(alignTensors(t?.optimizer.v ?? [], train.optimizer.v)?.[0].data).toEqual(new Float32Array([4, 5]))
+    expect(t?.sent).toBeUndefined()
+  })
+
+  it('behavior: the delta sent last (for the eager start of a pipelined round) reads back with its round', async () => {
+    const store = createStateStore(dir)
+    const state = await store.load(who)
+    const sent = { round: 6, delta: [tensor('h.0.w', [0.125, 0]), tensor('h.0.b', [-2])] }
+    const file = await store.saveTrain(6, { ...train, sent })
+    const t = await store.loadTrain({ ...state, trains: [{ file, shard: 1, round: 6 }] }, 1)
+    expect(t?.sent?.round).toBe(6)
+    expect(alignTensors(t?.sent?.delta ?? [], sent.delta)?.map((x) => [...x.data])).toEqual([[0.125, 0], [-2]])
   })
 
   it('behavior: writes are atomic — no temp file is left, and prune drops training files no longer referenced', async () => {

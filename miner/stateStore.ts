@@ -50,8 +50,17 @@ export function withTrainFile(state: MinerState, ref: TrainFileRef): MinerState 
   return { ...state, trains: [...others, ref].sort((a, b) => a.shard - b.shard) }
 }
 
-/** Error-feedback residual and optimizer moments for one shard, carried from round to round. */
-export type TrainState = { shard: number; residual: NamedTensor[]; optimizer: OptimizerState }
+/**
+ * Error-feedback residual and optimizer moments for one shard, carried from round to round; and the
+ * delta the miner sent for it last (dense, as validators decode it), for the eager start of the
+ * next pipelined round (`produceDelta`).
+ */
+export type TrainState = {
+  shard: number
+  residual: NamedTensor[]
+  optimizer: OptimizerState
+  sent?: { round: number; delta: NamedTensor[] }
+}
 
 const STATE_FILE = 'miner-state.json'
 const TRAIN_PREFIX = 'train-state-r'
@@ -163,8 +172,14 @@ export function createStateStore(dir: string): StateStore {
       ...t.residual.map((x) => f32(`residual/${x.name}`, x)),
       ...t.optimizer.m.map((x) => f32(`m/${x.name}`, x)),
       ...t.optimizer.v.map((x) => f32(`v/${x.name}`, x)),
+      ...(t.sent?.delta ?? []).map((x) => f32(`sent/${x.name}`, x)),
     ]
-    const meta = { format: 'crowdtrain-miner-state', shard: String(t.shard), step: String(t.optimizer.step) }
+    const meta = {
+      format: 'crowdtrain-miner-state',
+      shard: String(t.shard),
+      step: String(t.optimizer.step),
+      ...(t.sent ? { sentRound: String(t.sent.round) } : {}),
+    }
     await writeAtomic(join(dir, name), encodeSafetensors(tensors, meta))
     return name
   }
@@ -192,10 +207,14 @@ export function createStateStore(dir: string): StateStore {
             return { name: x.name.slice(prefix.length), shape: [...x.shape], data: x.data as Float32Array }
           })
           .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      const sentRound = f.metadata.sentRound === undefined ? undefined : Number(f.metadata.sentRound)
+      if (sentRound !== undefined && (!Number.isSafeInteger(sentRound) || sentRound < 0))
+        throw new Error(`bad sentRound ${f.metadata.sentRound}`)
       return {
         shard,
         residual: pick('residual/'),
         optimizer: { step, m: pick('m/'), v: pick('v/') },
+        ...(sentRound === undefined ? {} : { sent: { round: sentRound, delta: pick('sent/') } }),
       }
     } catch (err) {
       throw new MinerStateError(path, err instanceof Error ? err.message : String(err), err)

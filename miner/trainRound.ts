@@ -69,6 +69,7 @@ export async function trainRound(ctx: MinerContext, round: number, me: Member): 
       hotkey: ctx.pair.address,
       round,
       baseCid: o.baseCid ?? base.cid,
+      baseRound: o.baseCid ? undefined : base.settledRound,
       backend: ctx.backend,
       trainState: carried,
       storage: ctx.storage,

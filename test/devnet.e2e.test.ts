@@ -89,6 +89,23 @@ describe('crowdtrain devnet', () => {
     expect(v?.revealed).toBe(true)
   })
 
+  test('behavior: rounds are pipelined: the second round trains on the checkpoint settled before the first began, and every miner has a busy fraction', () => {
+    const [first, second] = result.rounds.map((r) => r.round)
+    const training = readFileSync(join(result.dir, 'miner-1', 'log.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"msg":"training"'))
+      .map((l) => JSON.parse(l) as { round: number; base: string; settledRound: number | null })
+    const of = (round: number) => training.find((t) => t.round === round)
+    // Round `first` settled before round `second` opened, yet `second` is built on the base `first` had.
+    expect(of(second)?.settledRound).toBe(of(first)?.settledRound)
+    expect(of(second)?.base).toBe(of(first)?.base)
+    for (const name of ['miner-0', 'miner-1']) {
+      const b = result.busy?.find((x) => x.name === name)
+      expect(b?.busyFraction, name).toBeGreaterThan(0)
+      expect(b?.busyFraction, name).toBeLessThanOrEqual(1)
+    }
+  })
+
   test('behavior: a miner killed after its commit and restarted resumes and reveals the same round', () => {
     const m = result.rounds[0].miners.find((x) => x.name === 'miner-0')
     expect(m).toBeDefined()

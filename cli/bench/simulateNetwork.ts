@@ -86,6 +86,7 @@ type RoundInput = {
   /** The checkpoint the round's deltas are trained on and scored at (θ_r, or θ_{r−1} when pipelined). */
   baseCid: string
   baseParams: readonly NamedTensor[]
+  baseRound: number | null
   /** θ_r: the newest checkpoint, which the round's settlement steps from. */
   parentCid: string
   hash: (what: string) => `0x${string}`
@@ -108,13 +109,16 @@ export async function simulateNetwork(p: SimulateNetworkParameters): Promise<Sim
   for (let round = 0; round < p.rounds; round++) {
     const hash = (what: string) => u8aToHex(seedBytes('crowdtrain/bench/block', p.seed, round, what)) as `0x${string}`
     const current = checkpoints[checkpoints.length - 1]
-    const base = checkpoints[Math.max(0, checkpoints.length - 1 - p.config.round.staleness)]
+    const baseIndex = Math.max(0, checkpoints.length - 1 - p.config.round.staleness)
+    const base = checkpoints[baseIndex]
     // 1. θ_r and the round's base: the checkpoint directories miners and validators download.
     const input: RoundInput = {
       round,
       hash,
       baseCid: (await sim.storage.add(base.files)).toString(),
       baseParams: base.params,
+      // θ_k is the outcome of round k − 1; θ_0 is genesis.
+      baseRound: baseIndex === 0 ? null : baseIndex - 1,
       parentCid: (await sim.storage.add(current.files)).toString(),
     }
     // 2. Every miner trains its shard on its pages and uploads the encoded delta.
@@ -170,7 +174,7 @@ function createSim(p: SimulateNetworkParameters): Sim {
   }
 }
 
-async function mine(sim: Sim, { round, baseCid, baseParams, hash }: RoundInput) {
+async function mine(sim: Sim, { round, baseCid, baseParams, baseRound, hash }: RoundInput) {
   const assigned = new Map<string, number[]>()
   const reveals: DeltaRevealEntry[] = []
   let deltaBytes = 0
@@ -190,7 +194,8 @@ async function mine(sim: Sim, { round, baseCid, baseParams, hash }: RoundInput) 
     assigned.set(m.hotkey, pages)
     const delta = await produceDelta({
       ...{ task: sim.task, config: sim.config, params: baseParams, plan: sim.plan, shard, pages },
-      ...{ hotkey: m.hotkey, round, baseCid, backend: sim.backend, storage: sim.storage, logger: sim.logger },
+      ...{ hotkey: m.hotkey, round, baseCid, baseRound, backend: sim.backend, storage: sim.storage },
+      logger: sim.logger,
       // As a real miner: the residual and moments of this shard, from the last round it trained it.
       trainState: sim.states.get(stateKey(m.uid, shard)),
     })

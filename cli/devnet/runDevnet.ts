@@ -117,7 +117,9 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
         name,
         role: name.startsWith('validator') ? 'validator' : 'miner',
         address: wallets.addresses.get(name) as string,
-        ...(adv ? { adversary: adv.kind, expects: adversaryExpects(adv, () => firstCounted, config.round.staleness) } : {}),
+        ...(adv
+          ? { adversary: adv.kind, expects: adversaryExpects(adv, () => firstCounted, config.round.staleness) }
+          : {}),
       })
     }
     const startChain = (port?: number) =>

@@ -7,6 +7,14 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import { StorageUnavailableError } from './errors.ts'
 import type { BlockFetcher } from './networkedBlockstore.ts'
 
+/**
+ * How long a bitswap message may take to reach a peer (default 10 s). A peer busy training or scoring
+ * answers only between two steps of its event loop, seconds apart on a loaded CPU; a want that
+ * times out is not sent again, so its fetch would wait for nothing (pipelined rounds: validators
+ * fetch deltas from miners that are training the next round).
+ */
+const MESSAGE_TIMEOUT_MS = 60_000
+
 /** A started bitswap engine seen as a `BlockFetcher`, with a way to stop it. */
 export type BitswapFetcher = BlockFetcher & { stop(): Promise<void> }
 
@@ -53,7 +61,7 @@ export async function startBitswap(params: {
     },
   }
   // biome-ignore lint/suspicious/noExplicitAny: the mixin reads only the fields of `host` listed above
-  withBitswap(host as any)
+  withBitswap(host as any, { messageSendTimeout: MESSAGE_TIMEOUT_MS, messageReceiveTimeout: MESSAGE_TIMEOUT_MS })
   await mixin?.start?.(host)
   if (broker === undefined) throw new StorageUnavailableError('helia', 'bitswap did not start')
   const b = broker

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { presetConfig } from '../shared/config/index.ts'
+import { eagerStart } from './produceDelta.ts'
+import type { TrainState } from './stateStore.ts'
+
+const tensor = (name: string, values: number[]) => ({ name, shape: [values.length], data: new Float32Array(values) })
+const params = [tensor('a', [1, 2]), tensor('b', [3])]
+const like = [tensor('a', [0, 0])]
+const config = presetConfig('tiny')
+const carried = (round: number): TrainState => ({
+  shard: 0,
+  residual: [],
+  optimizer: { step: 8, m: [], v: [] },
+  sent: { round, delta: [tensor('a', [0.5, -1])] },
+})
+const values = (t: readonly { data: Float32Array }[]) => t.map((x) => [...x.data])
+
+describe('eagerStart', () => {
+  it('default: a pipelined round whose base lacks the previous round starts from the base plus its own previous delta', () => {
+    // Round 5 trains on the outcome of round 3; the miner's round-4 delta stands in for round 4's average.
+    const start = eagerStart({ params, round: 5, baseRound: 3, config }, carried(4), like)
+    expect(values(start)).toEqual([[1.5, 1], [3]])
+  })
+
+  it('behavior: from the base alone when the base holds the previous round, the delta is older, or rounds are sequential', () => {
+    expect(eagerStart({ params, round: 5, baseRound: 4, config }, carried(4), like)).toBe(params)
+    expect(eagerStart({ params, round: 5, baseRound: 3, config }, carried(3), like)).toBe(params)
+    expect(eagerStart({ params, round: 5, baseRound: 3, config }, undefined, like)).toBe(params)
+    const sequential = { ...config, round: { ...config.round, staleness: 0 } }
+    expect(eagerStart({ params, round: 5, baseRound: 3, config: sequential }, carried(4), like)).toBe(params)
+    // Round 1 trains on genesis (null): its own round-0 delta is added.
+    expect(values(eagerStart({ params, round: 1, baseRound: null, config }, carried(0), like))).toEqual([[1.5, 1], [3]])
+  })
+})
