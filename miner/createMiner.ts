@@ -123,6 +123,7 @@ export function createMiner(p: CreateMinerParameters): Miner {
       }
       // A training in the background ends at its next step once the signal is aborted.
       await ctx.memo.training?.done
+      await ctx.memo.claiming
     })()
     loop.finally(() => void stop())
   }

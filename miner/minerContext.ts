@@ -66,6 +66,8 @@ export type MinerContext = {
     checkedOnChain: Set<number>
     /** The round training in the background, if any (`startTraining`). */
     training?: { round: number; done: Promise<void> }
+    /** The claim in flight, if any (`startClaims`). */
+    claiming?: Promise<void>
   }
 }
 

@@ -24,7 +24,7 @@ export async function minerTick(ctx: MinerContext): Promise<boolean> {
   }
   // Bookkeeping after the round's work, and apart from it: a failing claim must never stop a commit.
   await guarded(ctx, 'unpinning settled deltas', () => unpinFinished(ctx, ctx.head))
-  await guarded(ctx, 'claiming rewards', () => claimRewards(ctx, ctx.head))
+  startClaims(ctx)
   return finishedAll(ctx)
 }
 
@@ -44,7 +44,7 @@ function worked(state: MinerState): RoundEntry[] {
 }
 
 function finishedAll(ctx: MinerContext): boolean {
-  if (ctx.roundsLimit === undefined || ctx.memo.training) return false
+  if (ctx.roundsLimit === undefined || ctx.memo.training || ctx.memo.claiming) return false
   const w = worked(ctx.state)
   return w.length >= ctx.roundsLimit && w.every((e) => e.unpinned)
 }
@@ -79,6 +79,20 @@ async function workRound(ctx: MinerContext, round: number, me: Member | undefine
     if (action.kind === 'commit') await sendCommit(ctx, action.entry)
     else await sendReveal(ctx, action.entry)
   }
+}
+
+/**
+ * Claims in the background: a claim waits for its block, and the devnet's clock builds no block in
+ * a commit window's grace for anything but the commits it waits for — a loop waiting there for its
+ * claim would never send the commit of the delta its pipelined training just finished.
+ */
+function startClaims(ctx: MinerContext): void {
+  if (ctx.memo.claiming) return
+  ctx.memo.claiming = guarded(ctx, 'claiming rewards', () => claimRewards(ctx, ctx.head))
+    .catch(() => undefined) // stopping: the miner is aborting, nothing to report
+    .finally(() => {
+      ctx.memo.claiming = undefined
+    })
 }
 
 /** Rounds trained or given up: the miner begins no more than `roundsLimit` of them. */

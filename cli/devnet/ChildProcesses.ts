@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs'
+import { setPriority } from 'node:os'
 import { dirname } from 'node:path'
 import type { Logger } from '../../shared/logger/index.ts'
 
@@ -12,6 +13,8 @@ export type ChildSpec = {
   /** stdout and stderr are appended here (JSON lines from the child's logger). */
   logFile: string
   env?: Record<string, string>
+  /** A scheduling priority (Unix nice value, 0–19) to lower the child to; default: the devnet's own. */
+  niceness?: number
 }
 
 /** Why a child ended. */
@@ -41,6 +44,13 @@ export class ChildProcesses {
       env: { ...process.env, ...spec.env },
     })
     closeSync(fd)
+    if (spec.niceness !== undefined && proc.pid !== undefined) {
+      try {
+        setPriority(proc.pid, spec.niceness)
+      } catch (err) {
+        this.logger.warn('could not lower the priority of a participant', { name: spec.name, reason: String(err) })
+      }
+    }
     const exited = new Promise<void>((resolve) => {
       proc.once('exit', (code, signal) => {
         this.running.delete(spec.name)
