@@ -133,7 +133,15 @@ beforeAll(async () => {
   // The owner's part: genesis checkpoint, subnet document and chain anchors.
   config = {
     ...presetConfig('tiny'),
-    round: { tempo: 14, commitBlocks: 2, revealBlocks: 2, evaluateBlocks: 2, weightsRevealBlocks: 2, graceBlocks: 1, staleness: 1 },
+    round: {
+      tempo: 14,
+      commitBlocks: 2,
+      revealBlocks: 2,
+      evaluateBlocks: 2,
+      weightsRevealBlocks: 2,
+      graceBlocks: 1,
+      staleness: 1,
+    },
   }
   const task = loadTask(config.task.name, config)
   spec = createModel(task, config.model)
