@@ -121,6 +121,7 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
   const firstStep = p.firstStep ?? 0
   try {
     for (let step = 0; step < H; step++) {
+      const stepStarted = performance.now()
       if (p.signal?.aborted) throw new TrainingAbortedError(step, H, p.signal.reason)
       // 1. learning rate of this step: warm-up, then cosine over the network's global steps.
       const lr = learningRate(schedule, firstStep + step)
@@ -149,7 +150,7 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
       p.onStep?.({ step, steps: H, loss, lr, gradNorm })
       logger.debug('inner step', { step, loss, lr, gradNorm })
       // Between two steps the process answers its network (a pipelined miner reveals while it trains).
-      await yieldToEventLoop()
+      await yieldToEventLoop(performance.now() - stepStarted)
     }
     return await collect(slots, base, losses, t, H * batch * (p.task.kind === 'lm' ? context : 1))
   } finally {
@@ -183,14 +184,14 @@ async function collect(
 }
 
 /**
- * Between two steps, the event loop runs for a few milliseconds: a pipelined miner trains while
- * validators fetch its delta over bitswap and its reveal goes out, and each of those exchanges
- * needs several turns of the loop (socket, file read, socket). One `setImmediate` allows a single
- * turn per step, and a fetch then took as long as the training (20–30 s); 10 ms is ~1 % of a step
- * of the default model. Training results do not depend on it.
+ * Between two steps, the event loop runs for a while: a pipelined miner trains while validators
+ * fetch its delta over bitswap and its reveal goes out, and each of those exchanges needs several
+ * turns of the loop (socket, file read, socket). One `setImmediate` allowed a single turn per step,
+ * and a fetch then took as long as the training (20–30 s). The loop gets 10 ms, or 5 % of the step
+ * just taken when the machine is slower or busier (at most 250 ms): ~1 % of a default-model step on
+ * a quiet CPU. Training results do not depend on it.
  */
-const YIELD_MS = 10
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, YIELD_MS))
+function yieldToEventLoop(stepMs: number): Promise<void> {
+  const ms = Math.min(250, Math.max(10, stepMs * 0.05))
+  return new Promise((resolve) => setTimeout(resolve, ms))
 }
