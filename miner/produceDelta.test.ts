@@ -6,7 +6,9 @@ import type { TrainState } from './stateStore.ts'
 const tensor = (name: string, values: number[]) => ({ name, shape: [values.length], data: new Float32Array(values) })
 const params = [tensor('a', [1, 2]), tensor('b', [3])]
 const like = [tensor('a', [0, 0])]
-const config = presetConfig('tiny')
+const tiny = presetConfig('tiny')
+/** Pipelined rounds (the default is sequential). */
+const config = { ...tiny, round: { ...tiny.round, staleness: 1 } }
 const carried = (round: number): TrainState => ({
   shard: 0,
   residual: [],

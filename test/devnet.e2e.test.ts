@@ -23,7 +23,8 @@ import { spawnServedDevnet } from './helpers/servedDevnet.ts'
 import { testDir } from './helpers/testDir.ts'
 
 // One small devnet for the whole file, run as a user would run it, with --serve so the chain can
-// be checked after the rounds. The first round also has two faults: validator-1 is killed (SIGKILL)
+// be checked after the rounds, and pipelined rounds (round.staleness 1: the other files run the
+// default, sequential rounds). The first round also has two faults: validator-1 is killed (SIGKILL)
 // once its weights commit is on chain and miner-0 once its delta commit is, and both are restarted;
 // each must still get its reveal in.
 let result: DevnetResult & { ready?: boolean; ipfs?: string[] }
@@ -35,7 +36,7 @@ beforeAll(async () => {
   const dir = testDir('devnet-e2e-')
   const devnet = await spawnServedDevnet([
     ...['--miners', '2', '--validators', '2', '--rounds', '2', '--preset', 'tiny', '--dir', dir],
-    ...['--window-timeout', '120'],
+    ...['--window-timeout', '120', '--set', 'round.staleness=1'],
     ...['--chaos', 'kill-validator-after-commit:1', '--chaos', 'kill-miner-after-commit:0'],
   ])
   ;({ proc, result, stdout, stderr } = devnet)

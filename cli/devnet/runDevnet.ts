@@ -84,8 +84,8 @@ const STAGGER_MS = 1000
 const CLAIM_TIMEOUT_MS = 60_000
 const MAX_TICK_FAILURES = 20
 /**
- * Miners run at a lower CPU priority than validators. On a real network each has its own machine; in
- * the devnet all share one, and with pipelined rounds miners train the next round while validators
+ * With pipelined rounds, miners run at a lower CPU priority than validators. On a real network each
+ * has its own machine; in the devnet all share one, and miners train the next round while validators
  * score and settle this one: the validators' work, which every round waits for, goes first, and
  * training takes what CPU is left.
  */
@@ -249,7 +249,7 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
       children.start({
         name: x.name,
         logFile: join(dir, x.name, 'log.jsonl'),
-        ...(x.role === 'miner' ? { niceness: MINER_NICENESS } : {}),
+        ...(x.role === 'miner' && config.round.staleness > 0 ? { niceness: MINER_NICENESS } : {}),
         args: [
           BIN,
           x.role,

@@ -17,8 +17,22 @@ const TWIN_NOISE = 0.05
 /** Cap for fetching an earlier delta to replay (any shard of a CPU-sized model). */
 const REPLAY_MAX_BYTES = 64 * 1024 * 1024
 
-/** Replay: commits and reveals a delta CID that counted in an earlier round (another miner's when it can). */
+/**
+ * Replay: commits and reveals a delta CID that counted in an earlier round (another miner's when it
+ * can). With pipelined rounds it "trains" round r before round r − 1's reveals are in: it waits for
+ * them, until its own commit window closes.
+ */
 export async function replayDelta(ctx: MinerContext, input: RoundInput): Promise<RoundDelta | { skip: string }> {
+  const close = ctx.view.schedule.forRound(input.round).commit.graceEnd
+  for (;;) {
+    const found = await earlierDelta(ctx, input)
+    if (found) return found
+    if (ctx.head + 1 >= close) return { skip: 'adversary replay: no delta of an earlier round to replay yet' }
+    await sleep(POLL_MS, ctx.signal)
+  }
+}
+
+async function earlierDelta(ctx: MinerContext, input: RoundInput): Promise<RoundDelta | undefined> {
   const me = accountId(ctx.pair.address)
   // Best: a delta the network accepted last round (folded into this round's base), of this shard.
   const accepted = input.aggregated.find((d) => accountId(d.hotkey) !== me && d.shard === input.shard)
@@ -27,7 +41,9 @@ export async function replayDelta(ctx: MinerContext, input: RoundInput): Promise
     return pinForeign(ctx, accepted.cid, REPLAY_MAX_BYTES)
   }
   for (let r = input.round - 1; r >= Math.max(0, input.round - 3); r--) {
-    const reveals = await countedReveals(ctx, r, ctx.view.schedule.forRound(r).reveal.graceEnd)
+    const w = ctx.view.schedule.forRound(r).reveal
+    if (ctx.head < w.graceEnd) continue
+    const reveals = await countedReveals(ctx, r, w.graceEnd)
     const pick =
       reveals.find((x) => accountId(x.hotkey) !== me && x.shard === input.shard) ??
       reveals.find((x) => accountId(x.hotkey) !== me) ??
@@ -36,7 +52,7 @@ export async function replayDelta(ctx: MinerContext, input: RoundInput): Promise
     ctx.log.info('adversary: replaying an earlier delta', { round: input.round, from: r, uid: pick.uid, cid: pick.cid })
     return pinForeign(ctx, pick.cid, REPLAY_MAX_BYTES)
   }
-  return { skip: 'adversary replay: no delta of an earlier round to replay yet' }
+  return undefined
 }
 
 /**

@@ -266,11 +266,11 @@ export const configSchema = {
     },
     staleness: {
       kind: 'int',
-      default: 1,
+      default: 0,
       min: 0,
       max: 1,
       reason:
-        "Rounds a delta's base lags behind its round: 1 (pipelined) lets miners train round r + 1 on the checkpoint settled before round r while round r is revealed, scored and settled, so they never wait; 0 trains every round on the newest checkpoint (sequential, miners idle while validators work).",
+        "Rounds a delta's base lags behind its round. 0 (sequential): every round trains on the newest checkpoint; miners wait while validators score and settle. 1 (pipelined, experimental): miners train round r + 1 on the checkpoint settled before round r while round r is revealed, scored and settled, starting from that base plus their own previous delta; measured to converge worse on the default model (docs/network.md), so not the default.",
     },
   },
   consensus: {
