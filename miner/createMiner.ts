@@ -33,6 +33,8 @@ export type CreateMinerParameters = {
   /** Where deltas are stored and served; Helia (with libp2p: gossip and dialling) or Kubo. Not stopped by `stop`. */
   storage: Storage | HeliaStorage
   backend: Backend
+  /** Worker threads training each round data-parallel (default 1: on the main thread). */
+  workers?: number
   logger: Logger
   /** Progress for a terminal: round, step, loss, upload. */
   onProgress?: (progress: MinerProgress) => void
@@ -193,6 +195,7 @@ async function buildContext(
     pair: p.pair,
     storage: p.storage,
     backend: p.backend,
+    workers: p.workers ?? 1,
     log,
     store,
     state,

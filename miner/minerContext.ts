@@ -35,6 +35,8 @@ export type MinerContext = {
   pair: KeyringPair
   storage: Storage | HeliaStorage
   backend: Backend
+  /** Worker threads a round trains on (1: the main thread). */
+  workers: number
   log: Logger
   store: StateStore
   state: MinerState

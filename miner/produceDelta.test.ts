@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
+import { initBackend } from '../shared/backend/index.ts'
 import { presetConfig } from '../shared/config/index.ts'
-import { eagerStart } from './produceDelta.ts'
+import { silentLogger } from '../shared/logger/index.ts'
+import { createModel, initParams } from '../shared/model/index.ts'
+import { planShards } from '../shared/shards/index.ts'
+import { createMemoryStorage } from '../shared/storage/index.ts'
+import { loadTask, trainingPages } from '../shared/tasks/index.ts'
+import { eagerStart, produceDelta } from './produceDelta.ts'
 import type { TrainState } from './stateStore.ts'
 
 const tensor = (name: string, values: number[]) => ({ name, shape: [values.length], data: new Float32Array(values) })
@@ -32,5 +38,26 @@ describe('eagerStart', () => {
     expect(eagerStart({ params, round: 5, baseRound: 3, config: sequential }, carried(4), like)).toBe(params)
     // Round 1 trains on genesis (null): its own round-0 delta is added.
     expect(values(eagerStart({ params, round: 1, baseRound: null, config }, carried(0), like))).toEqual([[1.5, 1], [3]])
+  })
+})
+
+describe('produceDelta on worker threads', () => {
+  it('default: two training workers make a delta like one thread does (same losses), stored and carried the same way', async () => {
+    const backend = await initBackend('wasm', silentLogger)
+    const task = loadTask(tiny.task.name, tiny)
+    const genesis = initParams(createModel(task, tiny.model), tiny.model.seed)
+    const storage = createMemoryStorage()
+    const run = (workers: number) =>
+      produceDelta({
+        ...{ task, config: tiny, params: genesis, plan: planShards(genesis, 1), shard: 0 },
+        ...{ pages: trainingPages(task).slice(0, 8), hotkey: 'miner', round: 2, baseCid: 'bafybase' },
+        ...{ backend, storage, logger: silentLogger, workers },
+      })
+    const one = await run(1)
+    const two = await run(2)
+    two.losses.forEach((loss, i) => expect(loss).toBeCloseTo(one.losses[i], 4))
+    expect(two.trainState.optimizer.step).toBe(one.trainState.optimizer.step)
+    expect(two.bytes).toBe(one.bytes)
+    expect(await storage.get(two.cid, { maxBytes: 1 << 20 })).toEqual(two.encoded)
   })
 })

@@ -1,4 +1,4 @@
-import type { Backend } from '../shared/backend/index.ts'
+import type { Backend, BackendName } from '../shared/backend/index.ts'
 import { compressDelta, decompressDelta, encodeDelta } from '../shared/codec/index.ts'
 import type { CrowdtrainConfig } from '../shared/config/index.ts'
 import type { Logger } from '../shared/logger/index.ts'
@@ -6,7 +6,7 @@ import { type ShardPlan, shardTensors } from '../shared/shards/index.ts'
 import type { Storage } from '../shared/storage/index.ts'
 import type { Task } from '../shared/tasks/index.ts'
 import type { NamedTensor } from '../shared/tensor.ts'
-import { minerBatchSeed, type StepInfo, trainShard } from '../shared/train/index.ts'
+import { minerBatchSeed, type StepInfo, trainShard, trainShardParallel } from '../shared/train/index.ts'
 import { alignTensors, type TrainState } from './stateStore.ts'
 
 /** The inputs of `produceDelta`. */
@@ -28,6 +28,8 @@ export type ProduceDeltaParameters = {
    */
   baseRound?: number | null
   backend: Backend
+  /** Worker threads to train on, data-parallel (1 or absent: this thread; pagesAt always trains here). */
+  workers?: number
   /** Residual and moments from earlier rounds; used only when they belong to this shard. */
   trainState?: TrainState
   storage: Storage
@@ -70,24 +72,26 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
   const v = carry ? alignTensors(carry.optimizer.v, like) : undefined
   const optimizerState = carry && m && v ? { step: carry.optimizer.step, m, v } : undefined
   const start = eagerStart(p, carry, like)
-  const trained = await trainShard({
+  const inputs = {
     task: p.task,
     modelConfig: p.config.model,
     params: start,
     plan: p.plan,
     shard: p.shard,
     pages: p.pages,
-    pagesAt: p.pagesAt,
     seed: minerBatchSeed(p.hotkey, p.round),
     train: p.config.train,
     // The network's one schedule: round r's steps are global steps r·H … r·H + H − 1.
     firstStep: p.round * p.config.train.innerSteps,
-    backend: p.backend,
     optimizerState,
-    logger: p.logger,
     onStep: p.onStep,
     signal: p.signal,
-  })
+  }
+  const workers = Math.min(p.workers ?? 1, p.config.train.batch)
+  const trained =
+    workers > 1 && !p.pagesAt
+      ? await trainShardParallel({ ...inputs, config: p.config, backend: p.backend.name as BackendName, workers })
+      : await trainShard({ ...inputs, pagesAt: p.pagesAt, backend: p.backend, logger: p.logger })
   const delta = p.transform ? p.transform(trained.delta) : trained.delta
   const residual = carry ? alignTensors(carry.residual, delta) : undefined
   if (carry && !residual) p.logger.warn('saved residual does not fit the shard; dropped', { shard: p.shard })

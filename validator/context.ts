@@ -5,6 +5,7 @@ import { z } from 'zod'
 import type { ChainClient } from '../chain/index.ts'
 import type { Backend } from '../shared/backend/index.ts'
 import { loadCheckpoint, type ParsedCheckpoint } from '../shared/checkpoint/index.ts'
+import type { LossEvaluator } from '../shared/eval/index.ts'
 import type { Logger } from '../shared/logger/index.ts'
 import type { ModelSpec } from '../shared/model/index.ts'
 import type { ShardPlan } from '../shared/shards/index.ts'
@@ -24,6 +25,8 @@ export type ValidatorContext = {
   netuid: number
   dataDir: string
   backend: Backend
+  /** Eval losses, on the scoring workers (`--workers`). */
+  losses: LossEvaluator
   logger: Logger
   view: SubnetView
   task: Task

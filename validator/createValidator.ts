@@ -3,6 +3,7 @@ import { type ChainClient, claim, connect, register } from '../chain/index.ts'
 import { accountId, type WindowAt } from '../chain/protocol/index.ts'
 import { type Backend, initBackend } from '../shared/backend/index.ts'
 import { describeError } from '../shared/errors/index.ts'
+import { createLossPool } from '../shared/eval/index.ts'
 import type { Logger } from '../shared/logger/index.ts'
 import { createModel } from '../shared/model/index.ts'
 import { planShards } from '../shared/shards/index.ts'
@@ -41,6 +42,8 @@ export type CreateValidatorParameters = {
   storage: Storage
   /** Compute backend; default the subnet config's `train.backend` (validators must agree on its kind). */
   backend?: Backend
+  /** Scoring worker threads: deltas scored at once (default 1: on the main thread). Scores do not depend on it. */
+  workers?: number
   logger: Logger
   /** Stop after this many rounds (counted from the first round seen) are settled or over; default: run forever. */
   rounds?: number
@@ -122,6 +125,7 @@ export function createValidator(p: CreateValidatorParameters): Validator {
       netuid: p.netuid,
       dataDir: p.dataDir,
       backend,
+      losses: createLossPool({ task, config: view.config, backend, workers: p.workers ?? 1, logger: p.logger }),
       spec,
       plan: planShards(spec.params, view.config.shards.count),
       paramShapes: new Map(spec.params.map((t) => [t.name, t.shape])),
@@ -232,6 +236,7 @@ export function createValidator(p: CreateValidatorParameters): Validator {
       await sleep(p.pollMs ?? 500, abort.signal)
     }
     await claiming
+    await c.losses.close()
     log.info('validator stopped', { rounds: [...finished].sort((a, b) => a - b) })
   }
 
@@ -252,6 +257,7 @@ export function createValidator(p: CreateValidatorParameters): Validator {
       abort.abort(new Error('validator stopped'))
       if (!(await waitAtMost(loop, STOP_GRACE_MS))) {
         log.warn('a round step did not stop in time; stopping without it', { graceMs: STOP_GRACE_MS })
+        await ctx?.losses.close()
         await ownClient?.disconnect()
         resolveDone()
       }

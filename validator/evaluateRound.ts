@@ -5,7 +5,7 @@ import type { CheckpointDelta } from '../shared/checkpoint/index.ts'
 import { type DecodedDelta, decodeDelta, revealedDeltaExpect } from '../shared/codec/index.ts'
 import type { CrowdtrainConfig } from '../shared/config/index.ts'
 import { describeError } from '../shared/errors/index.ts'
-import { evaluateLoss } from '../shared/eval/index.ts'
+import { inProcessLosses, type LossEvaluator } from '../shared/eval/index.ts'
 import type { Logger } from '../shared/logger/index.ts'
 import type { ShardPlan } from '../shared/shards/index.ts'
 import type { Storage } from '../shared/storage/index.ts'
@@ -22,6 +22,8 @@ export type EvaluateRoundParameters = {
   /** Shape of every model tensor by name (from the model spec). */
   paramShapes: ReadonlyMap<string, readonly number[]>
   backend: Backend
+  /** Computes the losses, on scoring workers (createLossPool); default: evaluateLoss on this thread. */
+  losses?: LossEvaluator
   storage: Pick<Storage, 'get' | 'pin'>
   round: number
   /** Counted delta reveals of the round (from `collectRound`). */
@@ -64,9 +66,8 @@ export function shardParams(params: readonly NamedTensor[], names: readonly stri
  */
 export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMeasurement[]> {
   const log = p.logger.forComponent('validator:evaluate')
-  const baseLoss = new Map<string, number>()
-  const lossOf = (params: readonly NamedTensor[], pages: readonly number[]) =>
-    evaluateLoss({ task: p.task, modelConfig: p.config.model, params, pages, backend: p.backend })
+  const losses = p.losses ?? inProcessLosses(p)
+  const baseLoss = new Map<string, Promise<number>>()
   const out: DeltaMeasurement[] = []
   // Pass 1: fetch and decode every delta (the shard's clip norm is the median of the valid ones).
   const fetched: { reveal: DeltaRevealEntry; names: readonly string[]; decoded: DecodedDelta }[] = []
@@ -113,8 +114,9 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
     }
     return got
   }
-  // Pass 2: measure each valid delta at its shard's clip norm.
-  for (const { reveal, names, decoded } of fetched) {
+  // Pass 2: measure each valid delta at its shard's clip norm, as many at once as there are scoring
+  // workers (each holds one stepped model); the results keep the reveals' order.
+  const measure = async ({ reveal, names, decoded }: (typeof fetched)[number]): Promise<DeltaMeasurement> => {
     p.signal?.throwIfAborted()
     const row = { uid: reveal.uid, hotkey: reveal.hotkey, cid: reveal.cid, shard: reveal.shard }
     try {
@@ -127,9 +129,10 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
       )
       const theta = withShard(base, stepped)
       const key = decoded.meta.baseCid
-      if (!baseLoss.has(key)) baseLoss.set(key, await lossOf(base, p.evalPages))
-      const lossBase = round6(baseLoss.get(key)!)
-      const lossStep = round6(await lossOf(theta, p.evalPages))
+      if (!baseLoss.has(key)) baseLoss.set(key, losses.loss(base, p.evalPages))
+      const [lossBase, lossStep] = (await Promise.all([baseLoss.get(key)!, losses.loss(theta, p.evalPages)])).map(
+        round6,
+      )
       const dense = decoded.delta.map((t) => t.data)
       // Another miner's delta only: a miner's own consecutive deltas share its carried residual.
       const recycled = (await spentOf(key)).find(
@@ -138,7 +141,8 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
           accountId(x.hotkey) !== accountId(reveal.hotkey) &&
           cosine(dense, x.dense) > DEFAULT_SCORE_OPTIONS.duplicateCosine,
       )
-      out.push({
+      log.info('delta scored', { uid: reveal.uid, cid: reveal.cid })
+      return {
         ...row,
         fetched: true,
         valid: true,
@@ -146,15 +150,29 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
         lossStep,
         ...(recycled ? { recycledFrom: recycled.uid } : {}),
         dense,
-      })
-      log.info('delta scored', { uid: reveal.uid, cid: reveal.cid })
+      }
     } catch (err) {
       if (p.signal?.aborted) throw err
       log.warn('delta not evaluated', { uid: reveal.uid, cid: reveal.cid, reason: describeError(err) })
-      out.push({ ...row, fetched: true, valid: true, reason: REASONS.evalFailed })
+      return { ...row, fetched: true, valid: true, reason: REASONS.evalFailed }
     }
   }
+  out.push(...(await mapLimited(fetched, losses.workers, measure)))
   return out
+}
+
+/** fn over every item, at most `limit` at once; results in the items' order. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (x: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length)
+  let next = 0
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++
+      results[i] = await fn(items[i])
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane))
+  return results
 }
 
 /** Losses in reports are rounded to 1e-6: enough to rank, short to read. */

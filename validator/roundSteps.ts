@@ -112,6 +112,7 @@ export async function evaluateStep(
     plan: ctx.plan,
     paramShapes: ctx.paramShapes,
     backend: ctx.backend,
+    losses: ctx.losses,
     storage: withUnreachable(
       ctx.storage,
       new Set(deltaReveals.filter((d) => ctx.unreachable?.has(d.hotkey)).map((d) => d.cid)),

@@ -7,6 +7,7 @@ import { produceDelta, type TrainState } from '../../miner/index.ts'
 import type { Backend } from '../../shared/backend/index.ts'
 import { CHECKPOINT_FILES } from '../../shared/checkpoint/index.ts'
 import type { CrowdtrainConfig } from '../../shared/config/index.ts'
+import type { LossEvaluator } from '../../shared/eval/index.ts'
 import type { Logger } from '../../shared/logger/index.ts'
 import { createModel } from '../../shared/model/index.ts'
 import { canonicalJson } from '../../shared/p2p/index.ts'
@@ -29,6 +30,8 @@ export type SimulateNetworkParameters = {
   config: CrowdtrainConfig
   task: Task
   backend: Backend
+  /** The validator's loss computation (scoring workers); default: on this thread. */
+  losses?: LossEvaluator
   /** θ_0: the genesis checkpoint's files, parameters and (zero) outer momentum, in model order. */
   genesis: { files: FileEntry[]; params: readonly NamedTensor[]; momentum: readonly NamedTensor[] }
   miners: number
@@ -44,6 +47,8 @@ export type SimulatedRound = {
   round: number
   /** Report-split loss of θ_{r+1}. */
   lossAfter: number
+  /** The CID of θ_{r+1}'s checkpoint directory. */
+  checkpointCid: string
   /** Uids whose deltas the round aggregated. */
   accepted: number[]
   /** Miners the validator scored zero, with its reason. */
@@ -130,6 +135,7 @@ export async function simulateNetwork(p: SimulateNetworkParameters): Promise<Sim
     const r: SimulatedRound = {
       round,
       lossAfter: settled.reportLoss,
+      checkpointCid: (await sim.storage.add(settled.files)).toString(),
       accepted: settled.accepted,
       zeros: scored.rows.filter((x) => x.score === 0).map((x) => ({ uid: x.uid, reason: x.reason ?? 'zero' })),
       deltaBytes: mined.deltaBytes,
@@ -221,6 +227,7 @@ async function score(
   })
   const measurements = await evaluateRound({
     ...{ task: sim.task, config: sim.config, plan: sim.plan, paramShapes: sim.paramShapes, backend: sim.backend },
+    losses: sim.losses,
     ...{ storage: sim.storage, round, reveals: mined.reveals, allowedBases: new Set([baseCid]), evalPages },
     loadParams: async () => [...baseParams],
     fetchTimeoutMs: 10_000,

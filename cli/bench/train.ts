@@ -1,12 +1,14 @@
 import { spawnSync } from 'node:child_process'
+import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { type Backend, initBackend } from '../../shared/backend/index.ts'
-import { type CrowdtrainConfig, defaultConfig } from '../../shared/config/index.ts'
+import { type Backend, type BackendName, initBackend } from '../../shared/backend/index.ts'
+import { type CrowdtrainConfig, defaultConfig, presetConfig } from '../../shared/config/index.ts'
 import type { Logger } from '../../shared/logger/index.ts'
 import { createModel, initParams, modelFlopsPerToken, paramCount } from '../../shared/model/index.ts'
 import { planShards } from '../../shared/shards/index.ts'
 import { loadTask, trainingPages } from '../../shared/tasks/index.ts'
-import { trainShard } from '../../shared/train/index.ts'
+import { type StepInfo, trainShard, trainShardParallel } from '../../shared/train/index.ts'
+import { intFlag } from '../commands/chain.ts'
 
 /** Steps timed, after WARMUP untimed ones (the first step builds XNNPACK operators and grows memory). */
 const STEPS = 8
@@ -40,16 +42,25 @@ function peakGflops(backend: Backend): number {
   return (2 * PEAK_N ** 3) / (median(times) / 1000) / 1e9
 }
 
-/** The same model in PyTorch on one thread, where Debian's python3-torch is installed. */
-function torchTokensPerSec(cfg: CrowdtrainConfig, vocabSize: number, logger: Logger): number | undefined {
+/** The same model in PyTorch on `threads` threads, where Debian's python3-torch is installed. */
+function torchTokensPerSec(
+  cfg: CrowdtrainConfig,
+  vocabSize: number,
+  threads: number,
+  logger: Logger,
+): number | undefined {
   const script = fileURLToPath(new URL('./train_torch.py', import.meta.url))
-  const input = JSON.stringify({ vocabSize, model: cfg.model, train: cfg.train, warmup: WARMUP + 1, steps: STEPS })
+  const input = JSON.stringify({
+    ...{ vocabSize, model: cfg.model, train: cfg.train, threads },
+    ...{ warmup: WARMUP + 1, steps: STEPS },
+  })
+  const n = String(threads)
   for (const python of ['python3', '/usr/bin/python3']) {
     const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' })
     if (probe.status !== 0) continue
     const run = spawnSync(python, [script, input], {
       encoding: 'utf8',
-      env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+      env: { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n },
     })
     const line = run.stdout?.trim().split('\n').pop()
     try {
@@ -64,22 +75,49 @@ function torchTokensPerSec(cfg: CrowdtrainConfig, vocabSize: number, logger: Log
 
 const round = (x: number, digits = 2) => Number(x.toFixed(digits))
 
+/** Median seconds per step of WARMUP + STEPS steps of `train`, the first WARMUP untimed. */
+async function secondsPerStep(
+  logger: Logger,
+  label: string,
+  train: (onStep: (info: StepInfo) => void) => Promise<unknown>,
+): Promise<number> {
+  const times: number[] = []
+  let last = performance.now()
+  await train(({ step, loss }) => {
+    const now = performance.now()
+    const ms = now - last
+    last = now
+    if (step >= WARMUP) times.push(ms)
+    logger.info('bench step', { run: label, step, loss: round(loss, 4), ms: round(ms) })
+  })
+  return median(times) / 1000
+}
+
 /**
- * `crowdtrain bench train`: trains the default model (all of it, S = 1) on the default backend and
- * reports, from the median step, steps/s, tokens/s and achieved GFLOP/s (modelFlopsPerToken: 6·N_matmul + 12·L·T·C per
- * token) against the same backend's peak matmul GFLOP/s measured in the same run; and the same
- * model in PyTorch on one thread where python3-torch is installed.
+ * `crowdtrain bench train`: trains the model of the preset (default: the default model, all of it,
+ * S = 1) on the backend and reports, from the median step, steps/s, tokens/s and achieved GFLOP/s
+ * (modelFlopsPerToken: 6·N_matmul + 12·L·T·C per token) against the same backend's one-thread peak
+ * matmul GFLOP/s measured in the same run; with `--workers N` (default: the machine's cores) the same
+ * training on N worker threads, data-parallel (`tokensPerSec`), against one thread
+ * (`tokensPerSecOneWorker`) in the same run; and the same model in PyTorch on one and on N threads
+ * where python3-torch is installed.
  */
-export async function run(opts: { json: boolean; logger: Logger }): Promise<Record<string, unknown>> {
+export async function run(opts: {
+  json: boolean
+  logger: Logger
+  preset?: string
+  workers?: string
+  backend?: string
+}): Promise<Record<string, unknown>> {
   const { logger } = opts
-  const cfg = defaultConfig()
-  const backend = await initBackend(cfg.train.backend, logger)
+  const cfg = opts.preset ? presetConfig(opts.preset) : defaultConfig()
+  const workers = opts.workers === undefined ? availableParallelism() : intFlag('workers', opts.workers, 1, 256)
+  const backendName = opts.backend ?? cfg.train.backend
+  const backend = await initBackend(backendName, logger)
   const task = loadTask(cfg.task.name, cfg)
   const spec = createModel(task, cfg.model)
   const params = initParams(spec, cfg.model.seed)
-  const times: number[] = []
-  let last = performance.now()
-  await trainShard({
+  const inputs = {
     task,
     modelConfig: cfg.model,
     params,
@@ -88,23 +126,22 @@ export async function run(opts: { json: boolean; logger: Logger }): Promise<Reco
     pages: trainingPages(task),
     seed: 'bench',
     train: { ...cfg.train, innerSteps: WARMUP + STEPS, decayRounds: 1 },
-    backend,
-    logger,
-    onStep: ({ step, loss }) => {
-      const now = performance.now()
-      const ms = now - last
-      last = now
-      if (step >= WARMUP) times.push(ms)
-      logger.info('bench step', { step, loss: round(loss, 4), ms: round(ms) })
-    },
-  })
-  const secPerStep = median(times) / 1000
+  }
+  const used = Math.min(workers, cfg.train.batch)
+  const one = await secondsPerStep(logger, 'one worker', (onStep) => trainShard({ ...inputs, backend, logger, onStep }))
+  const many =
+    used > 1
+      ? await secondsPerStep(logger, `${used} workers`, (onStep) =>
+          trainShardParallel({ ...inputs, config: cfg, backend: backend.name as BackendName, workers: used, onStep }),
+        )
+      : one
   const tokensPerStep = cfg.train.batch * (spec.kind === 'gpt' ? spec.context : 1)
-  const tokensPerSec = tokensPerStep / secPerStep
-  const gflops = (modelFlopsPerToken(spec) * tokensPerSec) / 1e9
+  const tokensPerSec = tokensPerStep / many
+  const tokensPerSecOneWorker = tokensPerStep / one
   const peak = peakGflops(backend)
   const vocab = spec.kind === 'gpt' ? spec.vocabSize : 0
-  const torch = spec.kind === 'gpt' ? torchTokensPerSec(cfg, vocab, logger) : undefined
+  const torchOne = spec.kind === 'gpt' ? torchTokensPerSec(cfg, vocab, 1, logger) : undefined
+  const torch = spec.kind === 'gpt' && used > 1 ? torchTokensPerSec(cfg, vocab, used, logger) : torchOne
   return {
     backend: backend.name,
     model: {
@@ -115,13 +152,22 @@ export async function run(opts: { json: boolean; logger: Logger }): Promise<Reco
       flopsPerToken: modelFlopsPerToken(spec),
     },
     steps: STEPS,
-    stepsPerSec: round(1 / secPerStep, 3),
+    workers: used,
+    stepsPerSec: round(1 / many, 3),
     tokensPerSec: round(tokensPerSec, 0),
-    gflops: round(gflops),
+    tokensPerSecOneWorker: round(tokensPerSecOneWorker, 0),
+    speedup: round(tokensPerSec / tokensPerSecOneWorker, 3),
+    gflops: round((modelFlopsPerToken(spec) * tokensPerSec) / 1e9),
     peakGflops: round(peak),
-    ratio: round(gflops / peak, 3),
-    ...(torch === undefined
+    ratio: round((modelFlopsPerToken(spec) * tokensPerSecOneWorker) / 1e9 / peak, 3),
+    ...(torch === undefined || torchOne === undefined
       ? { torch: 'python3-torch not installed' }
-      : { torchTokensPerSec: round(torch, 0), torchRatio: round(tokensPerSec / torch, 3), torch: 'measured' }),
+      : {
+          torchTokensPerSec: round(torch, 0),
+          torchTokensPerSecOneThread: round(torchOne, 0),
+          torchRatio: round(tokensPerSec / torch, 3),
+          torchRatioOneThread: round(tokensPerSecOneWorker / torchOne, 3),
+          torch: 'measured',
+        }),
   }
 }

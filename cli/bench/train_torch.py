@@ -1,4 +1,4 @@
-"""The crowdtrain GPT of shared/model in PyTorch, trained on one thread: the reference speed for
+"""The crowdtrain GPT of shared/model in PyTorch, trained on `threads` threads (default 1): the reference speed for
 `crowdtrain bench train`. Same architecture (pre-LayerNorm blocks, fused qkv, sigmoid-GELU MLP,
 untied bias-free head), AdamW with the same groups, global-norm clipping. Random tokens: speed only.
 Reads one JSON object (model and train config, steps) from argv[1]; prints one JSON line."""
@@ -72,7 +72,7 @@ class GPT(nn.Module):
 
 def main():
     cfg = json.loads(sys.argv[1])
-    torch.set_num_threads(1)
+    torch.set_num_threads(cfg.get("threads", 1))
     torch.manual_seed(1)
     m, tr = cfg["model"], cfg["train"]
     model = GPT(cfg["vocabSize"], m["context"], m["width"], m["layers"], m["heads"])

@@ -17,9 +17,13 @@ type ConvergenceFlags = {
   out?: string
 }
 /** Flags only `bench robustness` reads. */
+/** Flags only `bench train` reads. */
+type TrainFlags = { workers?: string; backend?: string }
 type RobustnessFlags = { validators?: string; adversary?: string[]; faultyValidator?: string[]; windowTimeout?: string }
 type BenchModule = {
-  run(opts: { json: boolean; logger: Logger } & ConvergenceFlags & RobustnessFlags): Promise<Record<string, unknown>>
+  run(
+    opts: { json: boolean; logger: Logger } & ConvergenceFlags & RobustnessFlags & TrainFlags,
+  ): Promise<Record<string, unknown>>
 }
 
 async function load(name: string): Promise<BenchModule> {
@@ -44,7 +48,12 @@ export function registerBench(program: Command): void {
     .argument('[which]', `${BENCHES.join('|')}|all`, 'all')
     .option('--json', 'print the results as one JSON object on the last line')
     .option('--log-level <level>', 'debug|info|warn|error|silent')
-    .option('--preset <name>', 'convergence: model and training preset (default laptop; tiny for a quick check)')
+    .option(
+      '--preset <name>',
+      'convergence, train: model and training preset (convergence: default laptop; tiny for a quick check)',
+    )
+    .option('--workers <n>', "train: worker threads of the data-parallel run (default: the machine's cores)")
+    .option('--backend <name>', "train: compute backend (default: the config's, wasm)")
     .option('--rounds <n>', 'convergence: rounds of the network (default 10)')
     .option('--miners <n>', 'convergence: miners of the network (default 3)')
     .option('--seed <n>', 'convergence: model initialisation and data seed (default 1)')
@@ -59,33 +68,40 @@ export function registerBench(program: Command): void {
     .option('--adversary <kind>', 'robustness: an adversary kind, repeatable (default: every kind)', collect, [])
     .option('--faulty-validator <kinds>', 'robustness: a validator fault, repeatable (as devnet)', collect, [])
     .option('--window-timeout <s>', 'robustness: seconds the devnet clock waits for a window (default 180)')
-    .action(async (which: string, opts: { json?: boolean; logLevel?: string } & ConvergenceFlags & RobustnessFlags) => {
-      // robustness runs two whole devnets: only when asked for by name.
-      const names = which === 'all' ? BENCHES.filter((n) => n !== 'robustness') : [which]
-      for (const n of names) {
-        if (!(BENCHES as readonly string[]).includes(n))
-          throw new UsageError(`Unknown benchmark "${n}".`, `Choose one of: ${BENCHES.join(', ')}, all.`)
-      }
-      const logger = cliLogger(opts)
-      const results: Record<string, Record<string, unknown>> = {}
-      for (const n of names) {
-        const result = await (await load(n)).run({
-          json: Boolean(opts.json),
-          logger: logger.forComponent(`bench:${n}`),
-          preset: opts.preset,
-          rounds: opts.rounds,
-          miners: opts.miners,
-          seed: opts.seed,
-          set: opts.set,
-          out: opts.out,
-          validators: opts.validators,
-          adversary: opts.adversary,
-          faultyValidator: opts.faultyValidator,
-          windowTimeout: opts.windowTimeout,
-        })
-        results[n] = result
-        if (!opts.json) printReadable(n, result)
-      }
-      if (opts.json) printJson(names.length === 1 ? results[names[0]] : results)
-    })
+    .action(
+      async (
+        which: string,
+        opts: { json?: boolean; logLevel?: string } & ConvergenceFlags & RobustnessFlags & TrainFlags,
+      ) => {
+        // robustness runs two whole devnets: only when asked for by name.
+        const names = which === 'all' ? BENCHES.filter((n) => n !== 'robustness') : [which]
+        for (const n of names) {
+          if (!(BENCHES as readonly string[]).includes(n))
+            throw new UsageError(`Unknown benchmark "${n}".`, `Choose one of: ${BENCHES.join(', ')}, all.`)
+        }
+        const logger = cliLogger(opts)
+        const results: Record<string, Record<string, unknown>> = {}
+        for (const n of names) {
+          const result = await (await load(n)).run({
+            json: Boolean(opts.json),
+            logger: logger.forComponent(`bench:${n}`),
+            preset: opts.preset,
+            rounds: opts.rounds,
+            miners: opts.miners,
+            seed: opts.seed,
+            set: opts.set,
+            out: opts.out,
+            validators: opts.validators,
+            adversary: opts.adversary,
+            faultyValidator: opts.faultyValidator,
+            windowTimeout: opts.windowTimeout,
+            workers: opts.workers,
+            backend: opts.backend,
+          })
+          results[n] = result
+          if (!opts.json) printReadable(n, result)
+        }
+        if (opts.json) printJson(names.length === 1 ? results[names[0]] : results)
+      },
+    )
 }

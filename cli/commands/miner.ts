@@ -1,4 +1,4 @@
-import { homedir } from 'node:os'
+import { availableParallelism, homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { type Command, Option } from 'commander'
@@ -43,6 +43,7 @@ export function registerMiner(program: Command): void {
     .option('--listen <multiaddr>', 'where the embedded node listens', '/ip4/127.0.0.1/tcp/0')
     .option('--peer <multiaddr>', 'a peer to dial at start, e.g. the subnet owner (repeatable)', collect, [])
     .option('--backend <name>', `compute backend: ${BACKEND_NAMES.join('|')}`, 'wasm')
+    .option('--workers <n>', "worker threads training each round data-parallel (default: the machine's cores)")
     .option('--rounds <n>', 'stop after this many rounds are revealed and settled (or void)')
     .option('--metrics <host:port>', 'serve Prometheus metrics at http://host:port/metrics (e.g. 127.0.0.1:9464)')
     .option('--json', 'print one JSON object when stopping')
@@ -66,6 +67,7 @@ export function registerMiner(program: Command): void {
         }
       }
       const rounds = opts.rounds === undefined ? undefined : intFlag('rounds', opts.rounds, 1, 1_000_000)
+      const workers = opts.workers === undefined ? availableParallelism() : intFlag('workers', opts.workers, 1, 256)
       if (!(BACKEND_NAMES as readonly string[]).includes(opts.backend))
         throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got "${opts.backend}".`)
       if (!/^wss?:\/\//.test(opts.chain))
@@ -78,6 +80,7 @@ export function registerMiner(program: Command): void {
       const logger = cliLogger(opts)
       const dataDir = resolve(opts.data ?? opts.dataDir ?? join(homedir(), '.crowdtrain', 'miners', pair.address))
       const backend = await initBackend(opts.backend, logger)
+      logger.info('training threads', { workers, backend: backend.name })
       // The chain first: when it cannot be reached, no IPFS node is left running behind the error.
       const client = await connect({ url: opts.chain, logger })
       let storage: Storage
@@ -120,6 +123,7 @@ export function registerMiner(program: Command): void {
         dataDir,
         storage,
         backend,
+        workers,
         logger,
         rounds,
         adversary,

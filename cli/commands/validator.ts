@@ -1,4 +1,4 @@
-import { homedir } from 'node:os'
+import { availableParallelism, homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { decodeAddress } from '@polkadot/util-crypto'
 import { type Command, Option } from 'commander'
@@ -34,6 +34,7 @@ export function registerValidator(program: Command): void {
     .option('--listen <multiaddr>', 'where the embedded node listens', '/ip4/127.0.0.1/tcp/0')
     .option('--peer <multiaddr>', 'a peer to dial at start, e.g. the subnet owner (repeatable)', collect, [])
     .option('--backend <name>', `compute backend: ${BACKEND_NAMES.join('|')} (default: the subnet config's)`)
+    .option('--workers <n>', "worker threads scoring deltas at once (default: the machine's cores)")
     .option('--rounds <n>', 'stop after this many rounds are settled or over')
     .option('--json', 'print one JSON object when stopping')
     .option('--log-level <level>', 'debug|info|warn|error|silent')
@@ -62,6 +63,7 @@ export function registerValidator(program: Command): void {
         }
       }
       const rounds = opts.rounds === undefined ? undefined : intFlag('rounds', opts.rounds, 1, 1_000_000)
+      const workers = opts.workers === undefined ? availableParallelism() : intFlag('workers', opts.workers, 1, 256)
       if (opts.backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(opts.backend))
         throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got "${opts.backend}".`)
       if (!/^wss?:\/\//.test(opts.chain))
@@ -81,7 +83,7 @@ export function registerValidator(program: Command): void {
           ? createKuboStorage({ url: opts.ipfsApi })
           : await createHeliaStorage({ dir: join(dataDir, 'ipfs'), listen: [opts.listen], peers: opts.peer, logger })
         service = createValidator({
-          ...{ client, netuid, pair, dataDir, storage, backend, logger, rounds, peers: opts.peer },
+          ...{ client, netuid, pair, dataDir, storage, backend, workers, logger, rounds, peers: opts.peer },
           faults,
           unreachable: new Set<string>(opts.unreachableMiner),
         })

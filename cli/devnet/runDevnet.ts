@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type ChainClient, connect } from '../../chain/client/index.ts'
@@ -83,6 +84,14 @@ const TICK_MS = 100
 const STAGGER_MS = 1000
 const CLAIM_TIMEOUT_MS = 60_000
 const MAX_TICK_FAILURES = 20
+/**
+ * Worker threads per participant (a miner's training, a validator's scoring): the devnet's processes
+ * share one machine, so each gets its share of the cores (at least one). On its own machine a
+ * participant uses all of them (`--workers`, default the machine's cores).
+ */
+export function workersEach(participants: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / participants))
+}
 /**
  * With pipelined rounds, miners run at a lower CPU priority than validators. On a real network each
  * has its own machine; in the devnet all share one, and miners train the next round while validators
@@ -263,6 +272,7 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
             ?.split('+')
             .flatMap((k) => ['--faulty', k]) ?? []),
           ...(servesOne.has(x.name) ? ['--serve-only-to', servesOne.get(x.name) as string] : []),
+          ...['--workers', String(workersEach(participants.length))],
           ...(unreachable.get(x.name)?.flatMap((h) => ['--unreachable-miner', h]) ?? []),
           ...(adversaries.find((a) => a.name === x.name)?.args ?? []),
         ],

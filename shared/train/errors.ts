@@ -18,3 +18,23 @@ export class TrainingDivergedError extends BaseError {
     })
   }
 }
+
+/** A data-parallel replica was told to stop (another worker failed, or training was stopped). */
+export class ReplicaStoppedError extends BaseError {
+  override name = 'ReplicaStoppedError'
+  constructor(part: number) {
+    super('train.replica-stopped', `Training worker ${part} was stopped.`, { meta: { part } })
+  }
+}
+
+/** A training worker thread failed in a way that is not a training error (it crashed, or could not start). */
+export class TrainingWorkerError extends BaseError {
+  override name = 'TrainingWorkerError'
+  constructor(part: number, reason: string, cause?: unknown) {
+    super('train.worker', `Training worker ${part} failed: ${reason}`, {
+      cause,
+      details: 'Run with --workers 1 to train on the main thread.',
+      meta: { part },
+    })
+  }
+}

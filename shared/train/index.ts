@@ -1,5 +1,6 @@
 export { type AdamSlot, type AdamWConfig, adamwUpdate, clipByGlobalNorm, type OptimizerState } from './adamw.ts'
-export { TrainingAbortedError, TrainingDivergedError } from './errors.ts'
+export { ReplicaStoppedError, TrainingAbortedError, TrainingDivergedError, TrainingWorkerError } from './errors.ts'
+export { createReplica, replicaBuffer, sliceBatch, sliceRows, stopReplicas } from './replicas.ts'
 export { learningRate, roundSchedule, type ScheduleConfig } from './schedule.ts'
 export {
   batchStream,
@@ -9,3 +10,4 @@ export {
   type TrainShardReturnType,
   trainShard,
 } from './trainShard.ts'
+export { type TrainShardParallelParameters, trainShardParallel } from './trainShardParallel.ts'

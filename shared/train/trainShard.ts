@@ -9,6 +9,7 @@ import { sampleBatch, type Task } from '../tasks/index.ts'
 import type { NamedTensor } from '../tensor.ts'
 import { type AdamSlot, adamwUpdate, clipByGlobalNorm, type OptimizerState } from './adamw.ts'
 import { TrainingAbortedError, TrainingDivergedError } from './errors.ts'
+import { type Replica, sliceBatch } from './replicas.ts'
 import { learningRate, roundSchedule } from './schedule.ts'
 
 /** What one inner step reports. */
@@ -37,6 +38,10 @@ export type TrainShardParameters = {
   logger?: Logger
   onStep?: (info: StepInfo) => void
   signal?: AbortSignal
+  /** Data-parallel training (trainShardParallel's workers): train this slice of every batch, sum gradients with the others. */
+  replica?: Replica
+  /** Give the event loop a turn between steps (default true; a worker thread has nothing else to run). */
+  yieldBetweenSteps?: boolean
 }
 
 export type TrainShardReturnType = {
@@ -127,20 +132,21 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
       const lr = learningRate(schedule, firstStep + step)
       // 2. the batch, from the seeded stream: the same seed gives the same batches.
       const b = sampleBatch(p.task, p.pagesAt?.(step) ?? p.pages, rng, batch, context)
+      const replica = p.replica
+      const mine = replica ? sliceBatch(b, replica.part, replica.parts) : b
       t += 1
       const out = tf.tidy(() => {
-        // 3. loss and gradients of the shard's variables only.
+        // 3. loss and gradients of the shard's variables only (of this worker's slice, then summed).
         const vars = slots.map((s) => s.param)
-        const { value, grads } = tf.variableGrads(() => modelLoss(tf, spec, weights, b), vars)
+        const { value, grads } = tf.variableGrads(() => modelLoss(tf, spec, weights, mine), vars)
+        let g = vars.map((v) => grads[v.name])
+        let loss: Tensor = value
+        if (replica) ({ grads: g, loss } = replica.allReduce(tf, g, value, mine.B / b.B))
         // 4. clip the global gradient norm.
-        const clipped = clipByGlobalNorm(
-          tf,
-          vars.map((v) => grads[v.name]),
-          p.train.clip,
-        )
+        const clipped = clipByGlobalNorm(tf, g, p.train.clip)
         // 5. AdamW update of parameters and moments.
         adamwUpdate(tf, p.train, slots, clipped.grads, lr, t)
-        return tf.stack([value, clipped.norm])
+        return tf.stack([loss, clipped.norm])
       })
       // 6. one read back per step: the loss and the gradient norm before clipping.
       const [loss, gradNorm] = await out.data()
@@ -150,7 +156,7 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
       p.onStep?.({ step, steps: H, loss, lr, gradNorm })
       logger.debug('inner step', { step, loss, lr, gradNorm })
       // Between two steps the process answers its network (a pipelined miner reveals while it trains).
-      await yieldToEventLoop(performance.now() - stepStarted)
+      if (p.yieldBetweenSteps !== false) await yieldToEventLoop(performance.now() - stepStarted)
     }
     return await collect(slots, base, losses, t, H * batch * (p.task.kind === 'lm' ? context : 1))
   } finally {

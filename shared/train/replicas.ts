@@ -1,0 +1,121 @@
+import type { Tensor } from '@tensorflow/tfjs-core'
+import type { Tf } from '../backend/index.ts'
+import type { Batch } from '../tasks/index.ts'
+import { ReplicaStoppedError } from './errors.ts'
+
+/**
+ * Data-parallel training across worker threads (README "Backends"): every worker holds the whole
+ * model and its optimizer state, takes its slice of each batch, and after the backward pass all
+ * workers exchange their gradients through one SharedArrayBuffer. Each worker sums the slices in
+ * the same order (slice 0, 1, …) and applies the same AdamW update, so the replicas stay bit-identical
+ * and any of them holds the result.
+ *
+ * Layout: 4 Int32 control words (generation, arrivals, stop flag, unused), then two sets (one per
+ * step parity) of `parts` slots of `values + 1` float32 (the gradients, then the loss). A worker writes
+ * its slot of this step's set, waits at the barrier, then reads every slot of the set. Two sets make
+ * one barrier per step enough: a worker writing step s + 2 has passed the barrier of step s + 1, which
+ * every worker reached only after reading step s.
+ */
+const CONTROL_WORDS = 4
+const GENERATION = 0
+const ARRIVED = 1
+const STOPPED = 2
+/** How often a waiting worker looks at the stop flag. */
+const POLL_MS = 250
+
+/** The shared memory of `parts` replicas exchanging `values` gradient values a step. */
+export function replicaBuffer(parts: number, values: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(CONTROL_WORDS * 4 + 2 * parts * (values + 1) * 4)
+}
+
+/** Tells every replica waiting at (or arriving at) the barrier to stop with ReplicaStoppedError. */
+export function stopReplicas(buffer: SharedArrayBuffer): void {
+  const control = new Int32Array(buffer, 0, CONTROL_WORDS)
+  Atomics.store(control, STOPPED, 1)
+  Atomics.notify(control, GENERATION)
+}
+
+/** One worker's end of the exchange. */
+export type Replica = {
+  /** This worker's slice, 0 … parts − 1. */
+  part: number
+  parts: number
+  /**
+   * Inside the step's tf.tidy: this slice's gradients and mean loss, weighted by its share of the
+   * batch's rows, are summed with every other slice's; returns the whole batch's gradients and loss.
+   */
+  allReduce(tf: Tf, grads: Tensor[], loss: Tensor, share: number): { grads: Tensor[]; loss: Tensor }
+}
+
+/** The replica `part` of `parts`, exchanging through `buffer` (from replicaBuffer). */
+export function createReplica(buffer: SharedArrayBuffer, part: number, parts: number): Replica {
+  const control = new Int32Array(buffer, 0, CONTROL_WORDS)
+  const floats = (buffer.byteLength - CONTROL_WORDS * 4) / 4
+  const slot = floats / (2 * parts)
+  let step = 0
+
+  function barrier(): void {
+    const generation = Atomics.load(control, GENERATION)
+    if (Atomics.add(control, ARRIVED, 1) === parts - 1) {
+      Atomics.store(control, ARRIVED, 0)
+      Atomics.add(control, GENERATION, 1)
+      Atomics.notify(control, GENERATION)
+      return
+    }
+    while (Atomics.load(control, GENERATION) === generation) {
+      if (Atomics.load(control, STOPPED)) throw new ReplicaStoppedError(part)
+      Atomics.wait(control, GENERATION, generation, POLL_MS)
+    }
+  }
+
+  return {
+    part,
+    parts,
+    allReduce(tf, grads, loss, share) {
+      if (Atomics.load(control, STOPPED)) throw new ReplicaStoppedError(part)
+      const set = (step++ % 2) * parts
+      const view = (p: number) => new Float32Array(buffer, CONTROL_WORDS * 4 + (set + p) * slot * 4, slot)
+      const mine = view(part)
+      let offset = 0
+      for (const g of grads) {
+        const data = g.dataSync() as Float32Array
+        for (let i = 0; i < data.length; i++) mine[offset + i] = data[i] * share
+        offset += data.length
+      }
+      if (offset !== slot - 1) throw new RangeError(`replica gradients hold ${offset} values, the buffer ${slot - 1}`)
+      mine[offset] = (loss.dataSync() as Float32Array)[0] * share
+      barrier()
+      // The sum of the slices in slice order, each addition rounded to float32: the same on every replica.
+      const sum = new Float32Array(view(0))
+      for (let p = 1; p < parts; p++) {
+        const other = view(p)
+        for (let i = 0; i < slot; i++) sum[i] += other[i]
+      }
+      offset = 0
+      const summed = grads.map((g) => {
+        const t = tf.tensor(sum.subarray(offset, offset + g.size), g.shape, 'float32')
+        offset += g.size
+        return t
+      })
+      return { grads: summed, loss: tf.scalar(sum[slot - 1]) }
+    },
+  }
+}
+
+/** Rows [from, to) of slice `part` of `parts`: the first slices are never larger than the last. */
+export function sliceRows(rows: number, part: number, parts: number): { from: number; to: number } {
+  return { from: Math.floor((part * rows) / parts), to: Math.floor(((part + 1) * rows) / parts) }
+}
+
+/** Slice `part` of `parts` of a batch, by rows (sequences, or examples). */
+export function sliceBatch(b: Batch, part: number, parts: number): Batch {
+  const { from, to } = sliceRows(b.B, part, parts)
+  if (b.kind === 'lm')
+    return { ...b, x: b.x.slice(from * b.T, to * b.T), y: b.y.slice(from * b.T, to * b.T), B: to - from }
+  return {
+    ...b,
+    x: b.x.slice(from * b.inputSize, to * b.inputSize),
+    y: b.y.slice(from, to),
+    B: to - from,
+  }
+}

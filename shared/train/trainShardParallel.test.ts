@@ -1,0 +1,88 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { type Backend, initBackend } from '../backend/index.ts'
+import { type CrowdtrainConfig, presetConfig } from '../config/index.ts'
+import { silentLogger } from '../logger/index.ts'
+import { createModel, initParams } from '../model/index.ts'
+import { planShards } from '../shards/index.ts'
+import { loadTask, type Task, trainingPages } from '../tasks/index.ts'
+import type { NamedTensor } from '../tensor.ts'
+import { TrainingAbortedError, TrainingDivergedError, TrainingWorkerError } from './errors.ts'
+import { trainShard } from './trainShard.ts'
+import { type TrainShardParallelParameters, trainShardParallel } from './trainShardParallel.ts'
+
+let backend: Backend
+let config: CrowdtrainConfig
+let task: Task
+let params: NamedTensor[]
+
+beforeAll(async () => {
+  backend = await initBackend('wasm', silentLogger)
+  config = presetConfig('tiny')
+  task = loadTask(config.task.name, config)
+  params = initParams(createModel(task, config.model), config.model.seed)
+})
+
+const STEPS = 4
+const inputs = () => ({
+  task,
+  modelConfig: config.model,
+  params,
+  plan: planShards(params, 2),
+  shard: 1,
+  pages: trainingPages(task).slice(0, 8),
+  seed: 'parallel',
+  train: { ...config.train, innerSteps: STEPS },
+})
+const parallel = (over: Partial<TrainShardParallelParameters> = {}) =>
+  trainShardParallel({ ...inputs(), config, backend: 'wasm', workers: 2, ...over })
+
+const maxDiff = (a: NamedTensor[], b: NamedTensor[]) =>
+  Math.max(...a.flatMap((t, i) => Array.from(t.data, (x, j) => Math.abs(x - b[i].data[j]))))
+
+describe('trainShardParallel', () => {
+  it('default: two workers train what one thread trains (same losses, same delta up to float32 rounding), the same way every time', async () => {
+    const one = await trainShard({ ...inputs(), backend })
+    const steps: number[] = []
+    const two = await parallel({ onStep: (s) => steps.push(s.step) })
+    expect(steps).toEqual([0, 1, 2, 3])
+    expect(two.losses.at(-1)).toBeLessThan(two.losses[0])
+    two.losses.forEach((loss, i) => expect(loss).toBeCloseTo(one.losses[i], 4))
+    expect(two.delta.map((t) => t.name)).toEqual(one.delta.map((t) => t.name))
+    expect(maxDiff(two.delta, one.delta)).toBeLessThan(1e-5)
+    expect(two.tokens).toBe(one.tokens)
+    expect(two.optimizerState.step).toBe(STEPS)
+    // Deterministic for a worker count: the miner can redo a round and send the same delta.
+    const again = await parallel()
+    expect(maxDiff(again.delta, two.delta)).toBe(0)
+  })
+
+  it('behavior: continues from saved moments as one thread does', async () => {
+    const first = await trainShard({ ...inputs(), backend })
+    const next = { firstStep: STEPS, optimizerState: first.optimizerState, seed: 'next' }
+    const one = await trainShard({ ...inputs(), ...next, backend })
+    const two = await parallel(next)
+    expect(two.optimizerState.step).toBe(2 * STEPS)
+    expect(maxDiff(two.delta, one.delta)).toBeLessThan(1e-5)
+  })
+
+  it('error: a stopped training rejects with TrainingAbortedError', async () => {
+    const controller = new AbortController()
+    const run = parallel({
+      train: { ...config.train, innerSteps: 200 },
+      signal: controller.signal,
+      onStep: (s) => s.step === 1 && controller.abort(),
+    })
+    await expect(run).rejects.toBeInstanceOf(TrainingAbortedError)
+  })
+
+  it('error: divergence in the workers comes back as TrainingDivergedError with its step', async () => {
+    const run = parallel({ train: { ...config.train, innerSteps: STEPS, lr: 1e30, warmupSteps: 0, clip: 0 } })
+    await expect(run).rejects.toBeInstanceOf(TrainingDivergedError)
+  })
+
+  it('error: a worker that loads other data than the miner trains on fails with TrainingWorkerError', async () => {
+    const run = parallel({ task: { ...task, datasetId: 'sha256:other' } as Task })
+    await expect(run).rejects.toThrow(TrainingWorkerError)
+    await expect(parallel({ task: { ...task, datasetId: 'sha256:other' } as Task })).rejects.toThrow(/dataset/)
+  })
+})
