@@ -55,7 +55,7 @@ describe('produceDelta on worker threads', () => {
       })
     const one = await run(1)
     const two = await run(2)
-    two.losses.forEach((loss, i) => expect(loss).toBeCloseTo(one.losses[i], 4))
+    for (const [i, loss] of two.losses.entries()) expect(loss).toBeCloseTo(one.losses[i], 4)
     expect(two.trainState.optimizer.step).toBe(one.trainState.optimizer.step)
     expect(two.bytes).toBe(one.bytes)
     expect(await storage.get(two.cid, { maxBytes: 1 << 20 })).toEqual(two.encoded)

@@ -46,7 +46,7 @@ describe('trainShardParallel', () => {
     const two = await parallel({ onStep: (s) => steps.push(s.step) })
     expect(steps).toEqual([0, 1, 2, 3])
     expect(two.losses.at(-1)).toBeLessThan(two.losses[0])
-    two.losses.forEach((loss, i) => expect(loss).toBeCloseTo(one.losses[i], 4))
+    for (const [i, loss] of two.losses.entries()) expect(loss).toBeCloseTo(one.losses[i], 4)
     expect(two.delta.map((t) => t.name)).toEqual(one.delta.map((t) => t.name))
     expect(maxDiff(two.delta, one.delta)).toBeLessThan(1e-5)
     expect(two.tokens).toBe(one.tokens)
