@@ -89,7 +89,7 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
   }
   const workers = Math.min(p.workers ?? 1, p.config.train.batch)
   const trained =
-    workers > 1 && !p.pagesAt
+    workers > 1 && !p.pagesAt && p.backend.name !== 'webgpu'
       ? await trainShardParallel({ ...inputs, config: p.config, backend: p.backend.name as BackendName, workers })
       : await trainShard({ ...inputs, pagesAt: p.pagesAt, backend: p.backend, logger: p.logger })
   const delta = p.transform ? p.transform(trained.delta) : trained.delta

@@ -23,23 +23,24 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
 }
 
-/** GFLOP/s of the backend's plain 2-D matmul, PEAK_N³, median of PEAK_REPS. */
-function peakGflops(backend: Backend): number {
+/** GFLOP/s of the backend's plain 2-D matmul, n³ (PEAK_N, or 512 on a GPU that may be SwiftShader), median of PEAK_REPS. */
+async function peakGflops(backend: Backend): Promise<number> {
   const { tf } = backend
-  const a = tf.randomNormal([PEAK_N, PEAK_N])
-  const b = tf.randomNormal([PEAK_N, PEAK_N])
+  const n = backend.name === 'webgpu' ? 512 : PEAK_N
+  const a = tf.randomNormal([n, n])
+  const b = tf.randomNormal([n, n])
   const times: number[] = []
   for (let i = 0; i <= PEAK_REPS; i++) {
     const t0 = performance.now()
     const c = tf.matMul(a, b)
-    c.dataSync()
+    await c.data()
     const dt = performance.now() - t0
     c.dispose()
     if (i > 0) times.push(dt) // i = 0 builds the operator
   }
   a.dispose()
   b.dispose()
-  return (2 * PEAK_N ** 3) / (median(times) / 1000) / 1e9
+  return (2 * n ** 3) / (median(times) / 1000) / 1e9
 }
 
 /** The same model in PyTorch on `threads` threads, where Debian's python3-torch is installed. */
@@ -127,7 +128,8 @@ export async function run(opts: {
     seed: 'bench',
     train: { ...cfg.train, innerSteps: WARMUP + STEPS, decayRounds: 1 },
   }
-  const used = Math.min(workers, cfg.train.batch)
+  // Worker threads are for CPU backends: a GPU trains the whole batch at once.
+  const used = backend.name === 'webgpu' ? 1 : Math.min(workers, cfg.train.batch)
   const one = await secondsPerStep(logger, 'one worker', (onStep) => trainShard({ ...inputs, backend, logger, onStep }))
   const many =
     used > 1
@@ -138,12 +140,13 @@ export async function run(opts: {
   const tokensPerStep = cfg.train.batch * (spec.kind === 'gpt' ? spec.context : 1)
   const tokensPerSec = tokensPerStep / many
   const tokensPerSecOneWorker = tokensPerStep / one
-  const peak = peakGflops(backend)
+  const peak = await peakGflops(backend)
   const vocab = spec.kind === 'gpt' ? spec.vocabSize : 0
   const torchOne = spec.kind === 'gpt' ? torchTokensPerSec(cfg, vocab, 1, logger) : undefined
   const torch = spec.kind === 'gpt' && used > 1 ? torchTokensPerSec(cfg, vocab, used, logger) : torchOne
   return {
     backend: backend.name,
+    ...(backend.adapter ? { adapter: backend.adapter } : {}),
     model: {
       task: task.name,
       ...cfg.model,

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import type { Command } from 'commander'
 import { ADVERSARY_KINDS } from '../../miner/index.ts'
+import { BACKEND_NAMES } from '../../shared/backend/index.ts'
 import { UsageError } from '../../shared/errors/index.ts'
 import { createLogger } from '../../shared/logger/index.ts'
 import { FAULT_KINDS, parseFaults } from '../../validator/index.ts'
@@ -52,6 +53,12 @@ export function registerDevnet(program: Command): void {
       collect,
       [],
     )
+    .option(
+      '--miner-backend <name>',
+      `compute backend of miner-0, then miner-1, …, repeatable: ${BACKEND_NAMES.join('|')} (default wasm)`,
+      collect,
+      [],
+    )
     .option('--serve', "after the rounds, keep the chain and the owner's IPFS node up until Ctrl-C")
     .option('--json', 'print one JSON object as the last line')
     .option('--log-level <level>', 'debug, info, warn, error')
@@ -68,6 +75,12 @@ export function registerDevnet(program: Command): void {
           `--faulty-validator given ${opts.faultyValidator.length} times for ${validators} validators.`,
         )
       const adversaries = parseAdversaries(opts.adversary)
+      const minerBackends = opts.minerBackend as string[]
+      for (const b of minerBackends)
+        if (!(BACKEND_NAMES as readonly string[]).includes(b))
+          throw new UsageError(`--miner-backend must be one of ${BACKEND_NAMES.join(', ')}, got "${b}".`)
+      if (minerBackends.length > miners)
+        throw new UsageError(`--miner-backend given ${minerBackends.length} times for ${miners} miners.`)
       const tty = process.stdout.isTTY && !opts.json
       // On a terminal, one clean live view; the info log goes to <run folder>/devnet.log. An explicit
       // --log-level keeps the structured lines on stderr, as without a terminal.
@@ -93,6 +106,7 @@ export function registerDevnet(program: Command): void {
           windowTimeoutMs: windowTimeout * 1000,
           chaos,
           adversaries,
+          minerBackends,
           faultyValidators: opts.faultyValidator,
           logger,
           signal: stop.signal,

@@ -67,7 +67,9 @@ export function registerMiner(program: Command): void {
         }
       }
       const rounds = opts.rounds === undefined ? undefined : intFlag('rounds', opts.rounds, 1, 1_000_000)
-      const workers = opts.workers === undefined ? availableParallelism() : intFlag('workers', opts.workers, 1, 256)
+      // A GPU trains one batch at a time: worker threads are for CPU backends.
+      const cpuWorkers = opts.workers === undefined ? availableParallelism() : intFlag('workers', opts.workers, 1, 256)
+      const workers = opts.backend === 'webgpu' ? 1 : cpuWorkers
       if (!(BACKEND_NAMES as readonly string[]).includes(opts.backend))
         throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got "${opts.backend}".`)
       if (!/^wss?:\/\//.test(opts.chain))
@@ -80,7 +82,7 @@ export function registerMiner(program: Command): void {
       const logger = cliLogger(opts)
       const dataDir = resolve(opts.data ?? opts.dataDir ?? join(homedir(), '.crowdtrain', 'miners', pair.address))
       const backend = await initBackend(opts.backend, logger)
-      logger.info('training threads', { workers, backend: backend.name })
+      logger.info('compute threads', { workers, backend: backend.name })
       // The chain first: when it cannot be reached, no IPFS node is left running behind the error.
       const client = await connect({ url: opts.chain, logger })
       let storage: Storage

@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { connect } from '../../chain/client/index.ts'
 import { isSs58 } from '../../chain/protocol/index.ts'
 import { createNetworkSubnet, loadSubnet } from '../../chain/subnet/index.ts'
-import { BACKEND_NAMES, initBackend } from '../../shared/backend/index.ts'
+import { initBackend, SCORING_BACKENDS } from '../../shared/backend/index.ts'
 import { defaultConfig, loadConfigFile } from '../../shared/config/index.ts'
 import { UsageError } from '../../shared/errors/index.ts'
 import { defaultWalletDir } from '../../shared/keys/index.ts'
@@ -94,7 +94,7 @@ export function registerSubnet(program: Command): void {
     )
     .option('--listen <multiaddr>', 'where the embedded node listens', '/ip4/127.0.0.1/tcp/0')
     .option('--serve', 'keep the embedded node running to serve the document and genesis (until SIGINT)')
-    .option('--backend <name>', `backend for the genesis report loss: ${BACKEND_NAMES.join('|')}`)
+    .option('--backend <name>', `backend for the genesis report loss: ${SCORING_BACKENDS.join('|')}`)
     .option('--json', 'print one JSON object')
     .option('--log-level <level>', 'debug|info|warn|error|silent')
     .action(async (opts) => {
@@ -112,8 +112,10 @@ export function registerSubnet(program: Command): void {
       const threshold =
         opts.threshold === undefined ? undefined : intFlag('threshold', opts.threshold, 1, validators.length)
       const config = opts.config ? loadConfigFile(opts.config) : defaultConfig()
-      if (opts.backend && !(BACKEND_NAMES as readonly string[]).includes(opts.backend))
-        throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got "${opts.backend}".`)
+      if (opts.backend && !(SCORING_BACKENDS as readonly string[]).includes(opts.backend))
+        throw new UsageError(
+          `--backend must be one of ${SCORING_BACKENDS.join(', ')} (validators must agree bit for bit; webgpu is for miners), got "${opts.backend}".`,
+        )
       const owner = await ownerKey(opts)
       const logger = cliLogger(opts)
       const backend = await initBackend(opts.backend ?? config.train.backend, logger)

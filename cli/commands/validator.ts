@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path'
 import { decodeAddress } from '@polkadot/util-crypto'
 import { type Command, Option } from 'commander'
 import { connect } from '../../chain/index.ts'
-import { BACKEND_NAMES, initBackend } from '../../shared/backend/index.ts'
+import { initBackend, SCORING_BACKENDS } from '../../shared/backend/index.ts'
 import { UsageError } from '../../shared/errors/index.ts'
 import { defaultWalletDir } from '../../shared/keys/index.ts'
 import { createHeliaStorage, createKuboStorage, type Storage } from '../../shared/storage/index.ts'
@@ -33,7 +33,7 @@ export function registerValidator(program: Command): void {
     .option('--ipfs-api <url>', 'use a Kubo daemon at this RPC URL instead of the embedded Helia node')
     .option('--listen <multiaddr>', 'where the embedded node listens', '/ip4/127.0.0.1/tcp/0')
     .option('--peer <multiaddr>', 'a peer to dial at start, e.g. the subnet owner (repeatable)', collect, [])
-    .option('--backend <name>', `compute backend: ${BACKEND_NAMES.join('|')} (default: the subnet config's)`)
+    .option('--backend <name>', `compute backend: ${SCORING_BACKENDS.join('|')} (default: the subnet config's)`)
     .option('--workers <n>', "worker threads scoring deltas at once (default: the machine's cores)")
     .option('--rounds <n>', 'stop after this many rounds are settled or over')
     .option('--json', 'print one JSON object when stopping')
@@ -64,14 +64,17 @@ export function registerValidator(program: Command): void {
       }
       const rounds = opts.rounds === undefined ? undefined : intFlag('rounds', opts.rounds, 1, 1_000_000)
       const workers = opts.workers === undefined ? availableParallelism() : intFlag('workers', opts.workers, 1, 256)
-      if (opts.backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(opts.backend))
-        throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, got "${opts.backend}".`)
+      if (opts.backend !== undefined && !(SCORING_BACKENDS as readonly string[]).includes(opts.backend))
+        throw new UsageError(
+          `--backend must be one of ${SCORING_BACKENDS.join(', ')} (validators must agree bit for bit; webgpu is for miners), got "${opts.backend}".`,
+        )
       if (!/^wss?:\/\//.test(opts.chain))
         throw new UsageError(`--chain must be a ws:// or wss:// URL, got "${opts.chain}".`)
       const pair = await loadSigner(opts)
       const logger = cliLogger(opts)
       const dataDir = resolve(opts.data ?? opts.dataDir ?? join(homedir(), '.crowdtrain', 'validators', pair.address))
       const backend = opts.backend === undefined ? undefined : await initBackend(opts.backend, logger)
+      logger.info('compute threads', { workers })
       const client = await connect({ url: opts.chain, logger })
       let storage: Storage | undefined
       const onSignal = () => void service?.stop()

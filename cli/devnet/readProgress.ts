@@ -118,3 +118,31 @@ export function readMinerBusy(logFile: string): MinerBusy | null {
   const wallSeconds = (lastCommit - firstStart) / 1000
   return { trainSeconds, wallSeconds, busyFraction: Math.min(1, trainSeconds / wallSeconds) }
 }
+
+/** What a participant computed on (issue 13), from its log's `compute backend ready` and `compute threads` records. */
+export type ParticipantCompute = { backend: string; adapter?: string; workers?: number }
+
+/** A participant's backend, GPU adapter and worker threads from its log; null when it never started a backend. */
+export function readCompute(logFile: string): ParticipantCompute | null {
+  let text: string
+  try {
+    text = readFileSync(logFile, 'utf8').slice(0, MAX_LOG_BYTES)
+  } catch {
+    return null
+  }
+  let out: ParticipantCompute | null = null
+  let workers: number | undefined
+  for (const line of text.split('\n')) {
+    if (!line.includes('"compute backend ready"') && !line.includes('"compute threads"')) continue
+    let r: Record<string, unknown>
+    try {
+      r = JSON.parse(line) as Record<string, unknown>
+    } catch {
+      continue
+    }
+    if (r.msg === 'compute threads' && typeof r.workers === 'number' && Number.isInteger(r.workers)) workers = r.workers
+    if (r.msg === 'compute backend ready' && typeof r.backend === 'string' && /^[a-z0-9-]{1,32}$/.test(r.backend))
+      out = { backend: r.backend, ...(typeof r.adapter === 'string' ? { adapter: r.adapter.slice(0, 200) } : {}) }
+  }
+  return out && workers !== undefined ? { ...out, workers } : out
+}

@@ -20,7 +20,13 @@ import { ChildCrashedError, DevnetInterruptedError, RegistrationTimeoutError, Ro
 import type { ChaosSpec } from './parseChaos.ts'
 import { prepareRunDir } from './prepareRunDir.ts'
 import { quietly } from './quietly.ts'
-import { type MinerBusy, readBaseDownloads, readMinerBusy } from './readProgress.ts'
+import {
+  type MinerBusy,
+  type ParticipantCompute,
+  readBaseDownloads,
+  readCompute,
+  readMinerBusy,
+} from './readProgress.ts'
 import { readSummaries } from './readSummaries.ts'
 import { statusLine } from './renderRound.ts'
 import { tryWriteReport } from './report/index.ts'
@@ -43,6 +49,8 @@ export type RunDevnetParameters = {
   chaos: readonly ChaosSpec[]
   /** Adversarial miners added to the honest ones (`--adversary KIND`, README "Security"). */
   adversaries?: readonly AdversaryKind[]
+  /** `--backend` of miner-0, miner-1, … (`--miner-backend`); the others train on wasm. */
+  minerBackends?: readonly string[]
   /**
    * Validator faults (`validator run --faulty`), one entry per faulty validator, each a kind or
    * kinds joined by `+`: the first entry goes to the last validator, the next to the one before it.
@@ -77,6 +85,8 @@ export type DevnetResult = {
   busy?: ({ name: string } & MinerBusy)[]
   /** The mean busy fraction of the devnet's honest miners. */
   minerBusyFraction?: number
+  /** What each participant computed on, from its own log: backend, GPU adapter (webgpu), worker threads. */
+  compute?: ({ name: string } & ParticipantCompute)[]
 }
 
 const BIN = fileURLToPath(new URL('../../bin/crowdtrain.js', import.meta.url))
@@ -113,6 +123,10 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
   const dir = prepareRunDir(p.dir, p.fresh)
   p.onDir?.(dir)
   const participants: Participant[] = []
+  const minerBackend = (name: string) => {
+    const i = /^miner-(\d+)$/.exec(name)
+    return i ? p.minerBackends?.[Number(i[1])] : undefined
+  }
   const cleanups: (() => Promise<unknown>)[] = []
   let devchain: Devchain | undefined
   let stopLoop = false
@@ -273,6 +287,7 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
             .flatMap((k) => ['--faulty', k]) ?? []),
           ...(servesOne.has(x.name) ? ['--serve-only-to', servesOne.get(x.name) as string] : []),
           ...['--workers', String(workersEach(participants.length))],
+          ...(x.role === 'miner' && minerBackend(x.name) ? ['--backend', minerBackend(x.name) as string] : []),
           ...(unreachable.get(x.name)?.flatMap((h) => ['--unreachable-miner', h]) ?? []),
           ...(adversaries.find((a) => a.name === x.name)?.args ?? []),
         ],
@@ -387,6 +402,10 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
         return b ? [{ name: x.name, ...b }] : []
       })
     const honestBusy = busy.filter((b) => b.name.startsWith('miner-'))
+    const compute = participants.flatMap((x) => {
+      const c = readCompute(join(dir, x.name, 'log.jsonl'))
+      return c ? [{ name: x.name, ...c }] : []
+    })
     const result: DevnetResult = {
       rounds,
       ...(busy.length > 0 ? { busy } : {}),
@@ -397,6 +416,7 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
             ),
           }
         : {}),
+      ...(compute.length > 0 ? { compute } : {}),
       ...(voidRounds.size > 0 ? { voidRounds: [...voidRounds].map(([round, reason]) => ({ round, reason })) } : {}),
       elapsedMs: Date.now() - started,
       dir,

@@ -24,13 +24,24 @@ export class BackendInitError extends BaseError {
   }
 }
 
-/** A backend name other than wasm, tensorflow or cpu. */
+/** A backend name other than wasm, webgpu, tensorflow or cpu. */
 export class UnknownBackendError extends BaseError {
   override name = 'UnknownBackendError'
   constructor(backend: string) {
     super('backend.unknown', `Unknown compute backend "${backend}".`, {
-      details: 'Choose one of: wasm, tensorflow, cpu.',
+      details: 'Choose one of: wasm, webgpu, tensorflow, cpu.',
       meta: { backend },
+    })
+  }
+}
+
+/** WebGPU loaded, but the machine offers no adapter (no GPU driver, no Vulkan/Metal/D3D12 device). */
+export class NoGpuAdapterError extends BaseError {
+  override name = 'NoGpuAdapterError'
+  constructor() {
+    super('backend.no-gpu-adapter', 'WebGPU found no GPU adapter on this machine.', {
+      details:
+        'Install the GPU vendor\'s driver (Linux: Vulkan, with the libvulkan1 loader; macOS: Metal; Windows: D3D12), or use --backend wasm. Without a GPU, VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json selects SwiftShader (Debian\'s chromium package), a Vulkan on the CPU: correct but slow, for tests (README "Backends").',
     })
   }
 }

@@ -1,5 +1,5 @@
 export { attention } from './attention.ts'
-export { BackendInitError, BackendNotInstalledError, UnknownBackendError } from './errors.ts'
-export { BACKEND_NAMES, type Backend, type BackendName, initBackend, type Tf } from './initBackend.ts'
+export { BackendInitError, BackendNotInstalledError, NoGpuAdapterError, UnknownBackendError } from './errors.ts'
+export { BACKEND_NAMES, type Backend, type BackendName, initBackend, SCORING_BACKENDS, type Tf } from './initBackend.ts'
 export { addPositions, embed, gelu, layerNorm, linear, matmul } from './ops.ts'
 export { patchWasmKernels } from './wasmKernels.ts'

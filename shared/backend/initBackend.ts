@@ -1,8 +1,10 @@
+import fs from 'node:fs'
 import { createRequire } from 'node:module'
+import os from 'node:os'
 import path from 'node:path'
 import * as tfCore from '@tensorflow/tfjs-core'
 import type { Logger } from '../logger/index.ts'
-import { BackendInitError, BackendNotInstalledError, UnknownBackendError } from './errors.ts'
+import { BackendInitError, BackendNotInstalledError, NoGpuAdapterError, UnknownBackendError } from './errors.ts'
 import { ensureGradients } from './gradients.ts'
 import { patchWasmKernels } from './wasmKernels.ts'
 
@@ -10,11 +12,17 @@ import { patchWasmKernels } from './wasmKernels.ts'
 export type Tf = typeof tfCore
 
 /** The names `--backend` accepts. */
-export const BACKEND_NAMES = ['wasm', 'tensorflow', 'cpu'] as const
+export const BACKEND_NAMES = ['wasm', 'webgpu', 'tensorflow', 'cpu'] as const
 export type BackendName = (typeof BACKEND_NAMES)[number]
+/**
+ * The backends a validator may score with (and a subnet owner compute the genesis report loss with):
+ * validators must agree bit for bit, and a GPU's kernels differ from one GPU to the next. WebGPU is
+ * for miners, whose deltas are judged by what they do, not by how they were computed.
+ */
+export const SCORING_BACKENDS = ['wasm', 'tensorflow', 'cpu'] as const
 
-/** A started backend: its name as TensorFlow.js reports it, and the namespace bound to it. */
-export type Backend = { name: string; tf: Tf }
+/** A started backend: its name as TensorFlow.js reports it, the namespace bound to it, and (webgpu) the GPU adapter. */
+export type Backend = { name: string; tf: Tf; adapter?: string }
 
 // Tried in order: the GPU build first, then the CPU build. Neither is a dependency.
 const TENSORFLOW_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const
@@ -32,6 +40,44 @@ async function startWasm(): Promise<Tf> {
   const dir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'))
   wasm.setWasmPaths(`${dir}${path.sep}`)
   return tfCore
+}
+
+/**
+ * WebGPU through Dawn for Node (the npm package `webgpu`: Vulkan on Linux, Metal on macOS, D3D12 on
+ * Windows) and tfjs' webgpu backend. Returns the adapter's name, as WebGPU reports it.
+ */
+async function startWebgpu(): Promise<{ tf: Tf; adapter: string }> {
+  let webgpu: { create(options: string[]): GpuLike; globals: Record<string, unknown> }
+  try {
+    webgpu = (await importOptional('webgpu')) as unknown as typeof webgpu
+  } catch (err) {
+    throw new BackendNotInstalledError('webgpu', ['webgpu'], err)
+  }
+  // The Vulkan loader complains on stderr when XDG_RUNTIME_DIR is unset (a service, a container).
+  if (!process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = runtimeDir()
+  const gpu = webgpu.create([])
+  Object.assign(globalThis, webgpu.globals)
+  Object.defineProperty(globalThis.navigator, 'gpu', { value: gpu, configurable: true })
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' })
+  if (!adapter) throw new NoGpuAdapterError()
+  // tfjs registers its webgpu backend only where navigator.gpu exists when the module loads.
+  await import('@tensorflow/tfjs-backend-webgpu')
+  const { vendor, architecture, description } = adapter.info ?? {}
+  return { tf: tfCore, adapter: [vendor, architecture, description].filter(Boolean).join(' ') || 'unknown' }
+}
+
+/** What startWebgpu reads of a WebGPU implementation. */
+type GpuLike = {
+  requestAdapter(o: { powerPreference: string }): Promise<{
+    info?: { vendor?: string; architecture?: string; description?: string }
+  } | null>
+}
+
+/** A private folder for XDG_RUNTIME_DIR (mode 0700, as the spec asks). */
+function runtimeDir(): string {
+  const dir = path.join(os.tmpdir(), `crowdtrain-runtime-${process.getuid?.() ?? 'user'}`)
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+  return dir
 }
 
 async function startCpu(): Promise<Tf> {
@@ -56,14 +102,16 @@ async function startTensorflow(logger: Logger): Promise<Tf> {
 
 /**
  * Starts the named TensorFlow.js backend and makes it the current one: `wasm` (default, ships in
- * npm, SIMD, one thread in Node), `tensorflow` (tfjs-node-gpu or tfjs-node when installed),
+ * npm, SIMD, one thread in Node), `webgpu` (a GPU through Dawn: Vulkan, Metal or D3D12), `tensorflow` (tfjs-node-gpu or tfjs-node when installed),
  * `cpu` (slow, a correctness reference).
  */
 export async function initBackend(name: string, logger: Logger): Promise<Backend> {
   if (!(BACKEND_NAMES as readonly string[]).includes(name)) throw new UnknownBackendError(name)
   let tf: Tf
+  let adapter: string | undefined
   if (name === 'wasm') tf = await startWasm()
   else if (name === 'cpu') tf = await startCpu()
+  else if (name === 'webgpu') ({ tf, adapter } = await startWebgpu())
   else tf = await startTensorflow(logger)
   const tfName = name === 'tensorflow' ? 'tensorflow' : name
   let ok: boolean
@@ -78,10 +126,11 @@ export async function initBackend(name: string, logger: Logger): Promise<Backend
   }
   if (!ok || tf.getBackend() !== tfName) throw new BackendInitError(name)
   if (name === 'wasm') patchWasmKernels(tf)
-  const backend = { name: tf.getBackend(), tf }
+  const backend = { name: tf.getBackend(), tf, ...(adapter ? { adapter } : {}) }
   logger.info('compute backend ready', {
     backend: backend.name,
     simd: name === 'wasm' ? tf.env().getBool('WASM_HAS_SIMD_SUPPORT') : undefined,
+    adapter,
   })
   return backend
 }

@@ -18,7 +18,9 @@ const EPS = 1e-8
  * clip_grad_norm_; returns the scaled gradients and the norm before clipping, all in the graph.
  */
 export function clipByGlobalNorm(tf: Tf, grads: Tensor[], clip: number): { grads: Tensor[]; norm: Scalar } {
-  const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) as Scalar
+  // Added one by one, in order (as addN does): addN binds every input at once, more buffers than a
+  // WebGPU device offers one shader (8 on some).
+  const norm = tf.sqrt(grads.map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b))) as Scalar
   if (clip <= 0) return { grads, norm }
   const coef = tf.minimum(1, tf.div(clip, tf.add(norm, 1e-6)))
   return { grads: grads.map((g) => tf.mul(g, coef)), norm }

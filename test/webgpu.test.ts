@@ -1,0 +1,91 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { produceDelta } from '../miner/index.ts'
+import { type Backend, initBackend } from '../shared/backend/index.ts'
+import { presetConfig } from '../shared/config/index.ts'
+import { silentLogger } from '../shared/logger/index.ts'
+import { createModel, initParams } from '../shared/model/index.ts'
+import { planShards } from '../shared/shards/index.ts'
+import { createMemoryStorage } from '../shared/storage/index.ts'
+import { drawEvalPages, loadTask, trainingPages, unassignedPages } from '../shared/tasks/index.ts'
+import type { NamedTensor } from '../shared/tensor.ts'
+import { evaluateRound, scoreRound } from '../validator/index.ts'
+
+// Debian's chromium ships SwiftShader, a Vulkan on the CPU: WebGPU code runs here without a GPU
+// (README "Backends"). On a machine with a GPU and VK_ICD_FILENAMES unset, Dawn uses the GPU.
+const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json'
+const loader = /libvulkan\.so\.1\b/.test(spawnSync('/sbin/ldconfig', ['-p'], { encoding: 'utf8' }).stdout ?? '')
+const usable = loader && (Boolean(process.env.VK_ICD_FILENAMES) || existsSync(SWIFTSHADER))
+if (!usable)
+  console.warn(
+    `webgpu test skipped: ${loader ? `no GPU driver chosen (VK_ICD_FILENAMES) and no ${SWIFTSHADER}` : 'no Vulkan loader (libvulkan1)'}`,
+  )
+
+const relativeError = (a: readonly NamedTensor[], b: readonly NamedTensor[]) => {
+  let diff = 0
+  let norm = 0
+  for (const [i, t] of a.entries())
+    for (let j = 0; j < t.data.length; j++) {
+      diff += (t.data[j] - b[i].data[j]) ** 2
+      norm += b[i].data[j] ** 2
+    }
+  return Math.sqrt(diff / norm)
+}
+
+describe.skipIf(!usable)('the webgpu backend (SwiftShader here)', () => {
+  it('default: a miner trains the tiny model on webgpu as on wasm, and a wasm validator scores its delta positive', async () => {
+    process.env.VK_ICD_FILENAMES ??= SWIFTSHADER
+    const config = presetConfig('tiny')
+    const task = loadTask(config.task.name, config)
+    const params = initParams(createModel(task, config.model), config.model.seed)
+    const plan = planShards(params, 1)
+    const pool = trainingPages(task)
+    const pages = pool.slice(0, 8)
+    const storage = createMemoryStorage()
+    const train = (backend: Backend) =>
+      produceDelta({
+        ...{ task, config: { ...config, train: { ...config.train, innerSteps: 4 } }, params, plan, shard: 0, pages },
+        ...{ hotkey: '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY', round: 1, baseCid: 'bafybase' },
+        ...{ backend, storage, logger: silentLogger },
+      })
+    const wasm = await train(await initBackend('wasm', silentLogger))
+    const gpu = await initBackend('webgpu', silentLogger)
+    expect(gpu.name).toBe('webgpu')
+    expect(gpu.adapter).toBeTruthy()
+    const trained = await train(gpu)
+    // Learns, and computes what wasm computes up to float32 rounding in other kernels.
+    expect(trained.losses.at(-1)).toBeLessThan(trained.losses[0])
+    for (const [i, loss] of trained.losses.entries()) expect(Math.abs(loss - wasm.losses[i])).toBeLessThan(1e-4)
+    expect(relativeError(trained.trainState.optimizer.m, wasm.trainState.optimizer.m)).toBeLessThan(1e-3)
+
+    // A validator on wasm fetches, decodes and scores the webgpu miner's delta.
+    const backend = await initBackend('wasm', silentLogger)
+    const measurements = await evaluateRound({
+      ...{ task, config, plan, backend, storage, round: 1, allowedBases: new Set(['bafybase']) },
+      paramShapes: new Map(params.map((t) => [t.name, t.shape])),
+      reveals: [
+        {
+          uid: 1,
+          hotkey: '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY',
+          shard: 0,
+          cid: trained.cid,
+          block: 0,
+          index: 1,
+        },
+      ],
+      loadParams: async () => params,
+      evalPages: drawEvalPages({
+        pool: unassignedPages(pool, [pages]),
+        evalSeed: 7,
+        closeBlockHash: `0x${'cd'.repeat(32)}`,
+        count: 4,
+      }),
+      fetchTimeoutMs: 10_000,
+      logger: silentLogger,
+    })
+    const [row] = scoreRound(measurements)
+    expect(row.reason).toBeUndefined()
+    expect(row.score).toBeGreaterThan(0)
+  })
+})
