@@ -13,10 +13,11 @@ import type { NamedTensor } from '../shared/tensor.ts'
 import { evaluateRound, scoreRound } from '../validator/index.ts'
 
 // Debian's chromium ships SwiftShader, a Vulkan on the CPU: WebGPU code runs here without a GPU
-// (README "Backends"). On a machine with a GPU and VK_ICD_FILENAMES unset, Dawn uses the GPU.
+// (README "Backends"). CROWDTRAIN_TEST_GPU=1 (scripts/gpu-check.sh) leaves Dawn to find the GPU.
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json'
+const onGpu = process.env.CROWDTRAIN_TEST_GPU === '1'
 const loader = /libvulkan\.so\.1\b/.test(spawnSync('/sbin/ldconfig', ['-p'], { encoding: 'utf8' }).stdout ?? '')
-const usable = loader && (Boolean(process.env.VK_ICD_FILENAMES) || existsSync(SWIFTSHADER))
+const usable = onGpu || (loader && (Boolean(process.env.VK_ICD_FILENAMES) || existsSync(SWIFTSHADER)))
 if (!usable)
   console.warn(
     `webgpu test skipped: ${loader ? `no GPU driver chosen (VK_ICD_FILENAMES) and no ${SWIFTSHADER}` : 'no Vulkan loader (libvulkan1)'}`,
@@ -35,7 +36,7 @@ const relativeError = (a: readonly NamedTensor[], b: readonly NamedTensor[]) => 
 
 describe.skipIf(!usable)('the webgpu backend (SwiftShader here)', () => {
   it('default: a miner trains the tiny model on webgpu as on wasm, and a wasm validator scores its delta positive', async () => {
-    process.env.VK_ICD_FILENAMES ??= SWIFTSHADER
+    if (!onGpu) process.env.VK_ICD_FILENAMES ??= SWIFTSHADER
     const config = presetConfig('tiny')
     const task = loadTask(config.task.name, config)
     const params = initParams(createModel(task, config.model), config.model.seed)
@@ -53,6 +54,7 @@ describe.skipIf(!usable)('the webgpu backend (SwiftShader here)', () => {
     const gpu = await initBackend('webgpu', silentLogger)
     expect(gpu.name).toBe('webgpu')
     expect(gpu.adapter).toBeTruthy()
+    console.info(`webgpu adapter: ${gpu.adapter}`)
     const trained = await train(gpu)
     // Learns, and computes what wasm computes up to float32 rounding in other kernels.
     expect(trained.losses.at(-1)).toBeLessThan(trained.losses[0])

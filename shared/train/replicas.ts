@@ -1,5 +1,3 @@
-import type { Tensor } from '@tensorflow/tfjs-core'
-import type { Tf } from '../backend/index.ts'
 import type { Batch } from '../tasks/index.ts'
 import { ReplicaStoppedError } from './errors.ts'
 
@@ -41,10 +39,11 @@ export type Replica = {
   part: number
   parts: number
   /**
-   * Inside the step's tf.tidy: this slice's gradients and mean loss, weighted by its share of the
-   * batch's rows, are summed with every other slice's; returns the whole batch's gradients and loss.
+   * This slice's gradients (one array per tensor) and loss, already weighted by the slice's share of
+   * the batch's rows, summed with every other slice's: the whole batch's gradients, back to back, and
+   * its loss. Blocks until every worker has sent its slice.
    */
-  allReduce(tf: Tf, grads: Tensor[], loss: Tensor, share: number): { grads: Tensor[]; loss: Tensor }
+  exchange(grads: readonly Float32Array[], loss: number): { sum: Float32Array; loss: number }
 }
 
 /** The replica `part` of `parts`, exchanging through `buffer` (from replicaBuffer). */
@@ -71,19 +70,18 @@ export function createReplica(buffer: SharedArrayBuffer, part: number, parts: nu
   return {
     part,
     parts,
-    allReduce(tf, grads, loss, share) {
+    exchange(grads, loss) {
       if (Atomics.load(control, STOPPED)) throw new ReplicaStoppedError(part)
       const set = (step++ % 2) * parts
       const view = (p: number) => new Float32Array(buffer, CONTROL_WORDS * 4 + (set + p) * slot * 4, slot)
       const mine = view(part)
       let offset = 0
       for (const g of grads) {
-        const data = g.dataSync() as Float32Array
-        for (let i = 0; i < data.length; i++) mine[offset + i] = data[i] * share
-        offset += data.length
+        mine.set(g, offset)
+        offset += g.length
       }
       if (offset !== slot - 1) throw new RangeError(`replica gradients hold ${offset} values, the buffer ${slot - 1}`)
-      mine[offset] = (loss.dataSync() as Float32Array)[0] * share
+      mine[offset] = loss
       barrier()
       // The sum of the slices in slice order, each addition rounded to float32: the same on every replica.
       const sum = new Float32Array(view(0))
@@ -91,13 +89,7 @@ export function createReplica(buffer: SharedArrayBuffer, part: number, parts: nu
         const other = view(p)
         for (let i = 0; i < slot; i++) sum[i] += other[i]
       }
-      offset = 0
-      const summed = grads.map((g) => {
-        const t = tf.tensor(sum.subarray(offset, offset + g.size), g.shape, 'float32')
-        offset += g.size
-        return t
-      })
-      return { grads: summed, loss: tf.scalar(sum[slot - 1]) }
+      return { sum: sum.subarray(0, slot - 1), loss: sum[slot - 1] }
     },
   }
 }

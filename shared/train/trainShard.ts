@@ -1,14 +1,15 @@
-import type { Tensor, Variable } from '@tensorflow/tfjs-core'
+import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs-core'
 import type { Backend } from '../backend/index.ts'
 import type { CrowdtrainConfig } from '../config/index.ts'
 import { type Logger, silentLogger } from '../logger/index.ts'
 import { checkParams, createModel, type ModelConfig, modelLoss, type Weights } from '../model/index.ts'
 import { createRng, type Rng, type Seed, seedBytes } from '../random.ts'
 import { checkShardIndex, type ShardPlan } from '../shards/index.ts'
-import { sampleBatch, type Task } from '../tasks/index.ts'
+import { type Batch, sampleBatch, type Task } from '../tasks/index.ts'
 import type { NamedTensor } from '../tensor.ts'
 import { type AdamSlot, adamwUpdate, clipByGlobalNorm, type OptimizerState } from './adamw.ts'
 import { TrainingAbortedError, TrainingDivergedError } from './errors.ts'
+import { createHostAdamw, type HostAdamw } from './hostAdamw.ts'
 import { type Replica, sliceBatch } from './replicas.ts'
 import { learningRate, roundSchedule } from './schedule.ts'
 
@@ -117,6 +118,58 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
     weights[t.name] = param
     slots.push({ name: t.name, param, m, v, decay: decay.get(t.name) ?? false })
   }
+  // Data-parallel workers: moments and the update on the CPU's arrays (hostAdamw.ts), parameters uploaded.
+  const host = p.replica
+    ? createHostAdamw({
+        cfg: p.train,
+        params: base,
+        decay: slots.map((s) => s.decay),
+        m: state?.m,
+        v: state?.v,
+      })
+    : undefined
+  const vars = slots.map((s) => s.param)
+  const gradients = (b: Batch, scale: number) =>
+    tf.variableGrads(() => {
+      const loss = modelLoss(tf, spec, weights, b)
+      return scale === 1 ? loss : (tf.mul(loss, scale) as Scalar)
+    }, vars)
+
+  const localStep = async (b: Batch, lr: number, step: number) => {
+    const out = tf.tidy(() => {
+      // 3. loss and gradients of the shard's variables only.
+      const { value, grads } = gradients(b, 1)
+      // 4. clip the global gradient norm.
+      const clipped = clipByGlobalNorm(
+        tf,
+        vars.map((v) => grads[v.name]),
+        p.train.clip,
+      )
+      // 5. AdamW update of parameters and moments.
+      adamwUpdate(tf, p.train, slots, clipped.grads, lr, step)
+      return tf.stack([value, clipped.norm])
+    })
+    // 6. one read back per step: the loss and the gradient norm before clipping.
+    const [loss, gradNorm] = await out.data()
+    out.dispose()
+    return { loss, gradNorm }
+  }
+
+  const replicaStep = (h: HostAdamw, replica: Replica, b: Batch, lr: number, step: number) => {
+    // 3. this worker's slice: its loss weighted by its share of the rows, so the slices' gradients add up.
+    const mine = sliceBatch(b, replica.part, replica.parts)
+    const { value, grads } = tf.tidy(() => gradients(mine, mine.B / b.B))
+    const parts = vars.map((v) => grads[v.name].dataSync() as Float32Array)
+    const partLoss = (value.dataSync() as Float32Array)[0]
+    tf.dispose([value, ...Object.values(grads)])
+    // 4–5. the batch's gradients, summed over the workers; clipping and AdamW as above.
+    const summed = replica.exchange(parts, partLoss)
+    const gradNorm = h.step(summed.sum, lr, step)
+    for (const [i, s] of slots.entries())
+      tf.tidy(() => s.param.assign(tf.tensor(h.params[i], s.param.shape, 'float32')))
+    return { loss: summed.loss, gradNorm }
+  }
+
   const rng = batchStream(p.seed)
   const { innerSteps: H, batch } = p.train
   const context = p.modelConfig.context
@@ -132,25 +185,9 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
       const lr = learningRate(schedule, firstStep + step)
       // 2. the batch, from the seeded stream: the same seed gives the same batches.
       const b = sampleBatch(p.task, p.pagesAt?.(step) ?? p.pages, rng, batch, context)
-      const replica = p.replica
-      const mine = replica ? sliceBatch(b, replica.part, replica.parts) : b
       t += 1
-      const out = tf.tidy(() => {
-        // 3. loss and gradients of the shard's variables only (of this worker's slice, then summed).
-        const vars = slots.map((s) => s.param)
-        const { value, grads } = tf.variableGrads(() => modelLoss(tf, spec, weights, mine), vars)
-        let g = vars.map((v) => grads[v.name])
-        let loss: Tensor = value
-        if (replica) ({ grads: g, loss } = replica.allReduce(tf, g, value, mine.B / b.B))
-        // 4. clip the global gradient norm.
-        const clipped = clipByGlobalNorm(tf, g, p.train.clip)
-        // 5. AdamW update of parameters and moments.
-        adamwUpdate(tf, p.train, slots, clipped.grads, lr, t)
-        return tf.stack([loss, clipped.norm])
-      })
-      // 6. one read back per step: the loss and the gradient norm before clipping.
-      const [loss, gradNorm] = await out.data()
-      out.dispose()
+      // 3–6: loss, gradients, clipping and the AdamW update; the loss and the norm before clipping.
+      const { loss, gradNorm } = host && p.replica ? replicaStep(host, p.replica, b, lr, t) : await localStep(b, lr, t)
       if (!Number.isFinite(loss)) throw new TrainingDivergedError(step, loss)
       losses.push(loss)
       p.onStep?.({ step, steps: H, loss, lr, gradNorm })
@@ -158,7 +195,7 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
       // Between two steps the process answers its network (a pipelined miner reveals while it trains).
       if (p.yieldBetweenSteps !== false) await yieldToEventLoop(performance.now() - stepStarted)
     }
-    return await collect(slots, base, losses, t, H * batch * (p.task.kind === 'lm' ? context : 1))
+    return await collect(slots, base, losses, t, H * batch * (p.task.kind === 'lm' ? context : 1), host)
   } finally {
     for (const x of owned) x.dispose()
     for (const s of slots) for (const v of [s.param, s.m, s.v] as Variable[]) v.dispose()
@@ -172,6 +209,7 @@ async function collect(
   losses: number[],
   step: number,
   tokens: number,
+  host?: HostAdamw,
 ): Promise<TrainShardReturnType> {
   const delta: NamedTensor[] = []
   const m: NamedTensor[] = []
@@ -183,8 +221,10 @@ async function collect(
     // Each difference of two float32 values is rounded once to float32 on store.
     for (let j = 0; j < d.length; j++) d[j] = local[j] - b[j]
     delta.push({ name: s.name, shape: [...base[i].shape], data: d })
-    m.push({ name: s.name, shape: [...base[i].shape], data: new Float32Array((await s.m.data()) as Float32Array) })
-    v.push({ name: s.name, shape: [...base[i].shape], data: new Float32Array((await s.v.data()) as Float32Array) })
+    const mi = host ? host.m[i] : ((await s.m.data()) as Float32Array)
+    const vi = host ? host.v[i] : ((await s.v.data()) as Float32Array)
+    m.push({ name: s.name, shape: [...base[i].shape], data: new Float32Array(mi) })
+    v.push({ name: s.name, shape: [...base[i].shape], data: new Float32Array(vi) })
   }
   return { delta, losses, optimizerState: { step, m, v }, tokens }
 }
