@@ -91,7 +91,11 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
   const trained =
     workers > 1 && !p.pagesAt && p.backend.name !== 'webgpu'
       ? await trainShardParallel({ ...inputs, config: p.config, backend: p.backend.name as BackendName, workers })
-      : await trainShard({ ...inputs, pagesAt: p.pagesAt, backend: p.backend, logger: p.logger })
+      : await trainShard({
+          ...{ ...inputs, pagesAt: p.pagesAt, backend: p.backend, logger: p.logger },
+          // Pipelined rounds reveal and serve the previous round's delta while this one trains.
+          yieldBetweenSteps: p.config.round.staleness > 0,
+        })
   const delta = p.transform ? p.transform(trained.delta) : trained.delta
   const residual = carry ? alignTensors(carry.residual, delta) : undefined
   if (carry && !residual) p.logger.warn('saved residual does not fit the shard; dropped', { shard: p.shard })

@@ -41,7 +41,7 @@ export type TrainShardParameters = {
   signal?: AbortSignal
   /** Data-parallel training (trainShardParallel's workers): train this slice of every batch, sum gradients with the others. */
   replica?: Replica
-  /** Give the event loop a turn between steps (default true; a worker thread has nothing else to run). */
+  /** Give the event loop a turn between steps (a pipelined miner reveals and serves its delta while it trains); default false. */
   yieldBetweenSteps?: boolean
 }
 
@@ -193,7 +193,7 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
       p.onStep?.({ step, steps: H, loss, lr, gradNorm })
       logger.debug('inner step', { step, loss, lr, gradNorm })
       // Between two steps the process answers its network (a pipelined miner reveals while it trains).
-      if (p.yieldBetweenSteps !== false) await yieldToEventLoop(performance.now() - stepStarted)
+      if (p.yieldBetweenSteps) await yieldToEventLoop(performance.now() - stepStarted)
     }
     return await collect(slots, base, losses, t, H * batch * (p.task.kind === 'lm' ? context : 1), host)
   } finally {

@@ -31,7 +31,6 @@ port.once('message', async (job: TrainJob) => {
       task,
       backend,
       replica,
-      yieldBetweenSteps: false,
       onStep: job.part === 0 ? (info) => post({ kind: 'step', info }) : undefined,
     })
     if (job.part !== 0) return post({ kind: 'done' })
