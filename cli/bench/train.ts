@@ -61,7 +61,13 @@ function torchTokensPerSec(
     ...{ warmup: WARMUP + 1, steps: STEPS },
   })
   const n = String(threads)
-  const setups = threads === 1 ? [{ omp: '1', blas: '1' }] : [{ omp: n, blas: '1' }, { omp: '1', blas: n }]
+  const setups =
+    threads === 1
+      ? [{ omp: '1', blas: '1' }]
+      : [
+          { omp: n, blas: '1' },
+          { omp: '1', blas: n },
+        ]
   for (const python of ['python3', '/usr/bin/python3']) {
     const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' })
     if (probe.status !== 0) continue
