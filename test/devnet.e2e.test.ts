@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process'
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { readSettledRounds } from '../chain/actions/index.ts'
@@ -26,19 +26,60 @@ import { testDir } from './helpers/testDir.ts'
 // be checked after the rounds, and pipelined rounds (round.staleness 1: the other files run the
 // default, sequential rounds). The first round also has two faults: validator-1 is killed (SIGKILL)
 // once its weights commit is on chain and miner-0 once its delta commit is, and both are restarted;
-// each must still get its reveal in.
+// each must still get its reveal in. Every participant serves Prometheus metrics (--metrics), scraped
+// while the rounds run.
 let result: DevnetResult & { ready?: boolean; ipfs?: string[] }
 let proc: ChildProcess
 let stdout = () => ''
 let stderr = () => ''
 
+/** The last metrics page each participant served while the devnet ran, by name. */
+const scraped = new Map<string, string>()
+
+// Every 2 s: each participant's newest `metrics served` URL from its log, fetched.
+async function scrapeWhile(dir: string, running: () => boolean): Promise<void> {
+  while (running()) {
+    for (const run of listDir(dir))
+      for (const name of listDir(join(dir, run))) {
+        const log = join(dir, run, name, 'log.jsonl')
+        if (!existsSync(log)) continue
+        const url = [...readFileSync(log, 'utf8').matchAll(/"url":"(http:\/\/127\.0\.0\.1:\d+\/metrics)"/g)].at(-1)?.[1]
+        if (!url) continue
+        const text = await fetch(url, { signal: AbortSignal.timeout(2000) })
+          .then((r) => (r.ok ? r.text() : undefined))
+          .catch(() => undefined)
+        if (text) scraped.set(name, text)
+      }
+    await new Promise((resolve) => setTimeout(resolve, 2000))
+  }
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+  } catch {
+    return []
+  }
+}
+
+/** The value of a sample line `name{labels} value` (labels as written, or none). */
+function sample(text: string | undefined, name: string): number {
+  const line = text?.split('\n').find((l) => l.startsWith(`${name} `))
+  return line ? Number(line.slice(name.length + 1)) : Number.NaN
+}
+
 beforeAll(async () => {
   const dir = testDir('devnet-e2e-')
+  let running = true
+  const scraping = scrapeWhile(dir, () => running)
   const devnet = await spawnServedDevnet([
     ...['--miners', '2', '--validators', '2', '--rounds', '2', '--preset', 'tiny', '--dir', dir],
-    ...['--window-timeout', '120', '--set', 'round.staleness=1'],
+    ...['--window-timeout', '120', '--set', 'round.staleness=1', '--metrics'],
     ...['--chaos', 'kill-validator-after-commit:1', '--chaos', 'kill-miner-after-commit:0'],
-  ])
+  ]).finally(() => {
+    running = false
+  })
+  await scraping
   ;({ proc, result, stdout, stderr } = devnet)
 }, 600_000)
 
@@ -105,6 +146,24 @@ describe('crowdtrain devnet', () => {
       expect(b?.busyFraction, name).toBeGreaterThan(0)
       expect(b?.busyFraction, name).toBeLessThanOrEqual(1)
     }
+  })
+
+  test('behavior: miners and validators serve Prometheus metrics while they run (--metrics)', () => {
+    const miner = scraped.get('miner-1')
+    const validator = scraped.get('validator-0')
+    expect(miner, [...scraped.keys()].join(', ')).toBeDefined()
+    expect(sample(miner, 'crowdtrain_miner_training_steps_total')).toBeGreaterThan(0)
+    expect(sample(miner, 'crowdtrain_miner_chain_finalized_head')).toBeGreaterThan(0)
+    expect(sample(miner, 'crowdtrain_miner_ipfs_peers')).toBeGreaterThan(0)
+    expect(sample(validator, 'crowdtrain_validator_deltas_fetched_total{result="ok"}')).toBeGreaterThan(0)
+    expect(sample(validator, 'crowdtrain_validator_delta_fetch_seconds_count')).toBeGreaterThan(0)
+    expect(sample(validator, 'crowdtrain_validator_scores_total{result="positive"}')).toBeGreaterThan(0)
+    expect(sample(validator, 'crowdtrain_validator_weights_commits_total')).toBeGreaterThan(0)
+    expect(sample(validator, 'crowdtrain_validator_chain_finality_lag_blocks')).toBeGreaterThanOrEqual(0)
+    // The devnet's summary names each participant's metrics URL.
+    expect(result.compute?.find((c) => c.name === 'validator-0')?.metrics).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/metrics$/,
+    )
   })
 
   test('behavior: a miner killed after its commit and restarted resumes and reveals the same round', () => {

@@ -16,6 +16,7 @@ import { CheckpointUnavailableError, ValidatorStateError } from './errors.ts'
 import type { ValidatorFaults } from './faults/index.ts'
 import { writeJsonAtomic } from './roundState.ts'
 import type { SubnetView } from './subnetView.ts'
+import type { ValidatorEvent } from './validatorEvents.ts'
 
 /** Everything a round step needs, built once at start. */
 export type ValidatorContext = {
@@ -27,6 +28,8 @@ export type ValidatorContext = {
   backend: Backend
   /** Eval losses, on the scoring workers (`--workers`). */
   losses: LossEvaluator
+  /** Reports progress (metrics); never throws. */
+  emit(e: ValidatorEvent): void
   logger: Logger
   view: SubnetView
   task: Task

@@ -19,6 +19,7 @@ import { loadRoundState, nextStep, type RoundState, type RoundStep } from './rou
 import { commitStep, evaluateStep, revealStep, seedRound } from './roundSteps.ts'
 import { settleStep } from './settleStep.ts'
 import { loadSubnetView } from './subnetView.ts'
+import type { ValidatorEvent } from './validatorEvents.ts'
 
 /** How long stop() waits for a running round step to notice its abort signal. */
 const STOP_GRACE_MS = 15_000
@@ -56,6 +57,8 @@ export type CreateValidatorParameters = {
   faults?: ValidatorFaults
   /** Miner hotkeys whose deltas are treated as unfetchable (a mocked network fault; see `withUnreachable`). */
   unreachable?: ReadonlySet<string>
+  /** Progress events, e.g. for Prometheus metrics (`validator run --metrics`). */
+  onEvent?: (e: ValidatorEvent) => void
 }
 
 /** A running validator. */
@@ -141,6 +144,13 @@ export function createValidator(p: CreateValidatorParameters): Validator {
       proposalTimeoutMs: p.proposalTimeoutMs ?? 30_000,
       faults: p.faults,
       unreachable: p.unreachable,
+      emit: (e) => {
+        try {
+          p.onEvent?.(e)
+        } catch (err) {
+          log.warn('progress listener failed', { reason: describeError(err) })
+        }
+      },
     }
   }
 
@@ -177,6 +187,7 @@ export function createValidator(p: CreateValidatorParameters): Validator {
 
   async function runStep(c: ValidatorContext, step: RoundStep, round: number, state: RoundState | null): Promise<void> {
     const signal = abort.signal
+    if (step !== 'wait') c.emit({ kind: 'step', round, step })
     if (step === 'wait' && at?.round === round && at.window === 'reveal') prefetch(c, round, head, signal)
     else if (step === 'seed') await seedRound(c, round)
     else if (step === 'evaluate' && state) await commitStep(c, await evaluateStep(c, state, signal), signal)
@@ -184,6 +195,7 @@ export function createValidator(p: CreateValidatorParameters): Validator {
     else if (step === 'reveal' && state) await revealStep(c, state, signal)
     else if (step === 'settle') {
       if (await settleStep(c, round, state, signal)) {
+        c.emit({ kind: 'settled', round })
         // In the background: a claim waits for its block, and the devnet's clock builds none in a
         // window's grace for anything but the records it waits for (this validator's next reveal).
         claiming = claiming.then(() => claimRewards(c, round, signal))
@@ -197,6 +209,7 @@ export function createValidator(p: CreateValidatorParameters): Validator {
     await c.chain.refresh(head, abort.signal)
     await joinNetwork(c, head)
     at = c.view.schedule.windowAt(head + 1)
+    c.emit({ kind: 'head', head, round: at?.round ?? null })
     if (!at) return
     firstRound ??= at.round
     // The current round first, and the previous round's settlement only while the current round has
@@ -278,7 +291,10 @@ async function claimRewards(c: ValidatorContext, round: number, signal: AbortSig
       treasuries: [c.view.treasury],
       signal,
     })
-    if (res.total > 0n) c.logger.info('rewards claimed', { round, amount: res.total.toString() })
+    if (res.total > 0n) {
+      c.logger.info('rewards claimed', { round, amount: res.total.toString() })
+      c.emit({ kind: 'claimed', round, amount: res.total })
+    }
   } catch (err) {
     c.logger.warn('rewards not claimed', { round, reason: describeError(err) })
   }

@@ -70,7 +70,8 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
   const baseLoss = new Map<string, Promise<number>>()
   const out: DeltaMeasurement[] = []
   // Pass 1: fetch and decode every delta (the shard's clip norm is the median of the valid ones).
-  const fetched: { reveal: DeltaRevealEntry; names: readonly string[]; decoded: DecodedDelta }[] = []
+  const fetched: { reveal: DeltaRevealEntry; names: readonly string[]; decoded: DecodedDelta; fetchSeconds: number }[] =
+    []
   for (const reveal of p.reveals) {
     p.signal?.throwIfAborted()
     const row = { uid: reveal.uid, hotkey: reveal.hotkey, cid: reveal.cid, shard: reveal.shard }
@@ -80,6 +81,7 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
       continue
     }
     const shapes = shard.names.map((name) => ({ name, shape: p.paramShapes.get(name) ?? [] }))
+    const fetchStarted = performance.now()
     const got = await fetchDelta({
       storage: p.storage,
       cid: reveal.cid,
@@ -93,8 +95,9 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
       logger: p.logger,
       signal: p.signal,
     })
-    if (!got.valid) out.push({ ...row, fetched: got.fetched, valid: false, reason: got.reason })
-    else fetched.push({ reveal, names: shard.names, decoded: got.decoded })
+    const fetchSeconds = Math.round(performance.now() - fetchStarted) / 1000
+    if (!got.valid) out.push({ ...row, fetched: got.fetched, valid: false, reason: got.reason, fetchSeconds })
+    else fetched.push({ reveal, names: shard.names, decoded: got.decoded, fetchSeconds })
   }
   const clipOf = new Map<number, number>()
   const countOf = new Map<number, number>()
@@ -116,9 +119,14 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
   }
   // Pass 2: measure each valid delta at its shard's clip norm, as many at once as there are scoring
   // workers (each holds one stepped model); the results keep the reveals' order.
-  const measure = async ({ reveal, names, decoded }: (typeof fetched)[number]): Promise<DeltaMeasurement> => {
+  const measure = async ({
+    reveal,
+    names,
+    decoded,
+    fetchSeconds,
+  }: (typeof fetched)[number]): Promise<DeltaMeasurement> => {
     p.signal?.throwIfAborted()
-    const row = { uid: reveal.uid, hotkey: reveal.hotkey, cid: reveal.cid, shard: reveal.shard }
+    const row = { uid: reveal.uid, hotkey: reveal.hotkey, cid: reveal.cid, shard: reveal.shard, fetchSeconds }
     try {
       const base = await p.loadParams(decoded.meta.baseCid)
       const stepped = applyDelta(

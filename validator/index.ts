@@ -43,4 +43,6 @@ export {
 } from './scoreRound.ts'
 export { proposerOf, settleStep } from './settleStep.ts'
 export { allowedBase, blockHash, clientAt, loadSubnetView, type SubnetView } from './subnetView.ts'
+export type { ValidatorEvent } from './validatorEvents.ts'
+export { createValidatorMetrics, type ValidatorMetrics } from './validatorMetrics.ts'
 export { type CarriedVoidRoundsParameters, carriedVoidRounds } from './voidRounds.ts'

@@ -136,7 +136,10 @@ export async function evaluateStep(
     miners,
     counted: deltaReveals,
   })
+  for (const m of measurements)
+    if (m.fetchSeconds !== undefined) ctx.emit({ kind: 'fetch', ok: m.fetched, seconds: m.fetchSeconds })
   const rows = scoreRound([...measurements, ...uncounted])
+  ctx.emit({ kind: 'scored', round, scores: rows.map((r) => r.score) })
   const smoothed = await smoothOnce(ctx, round, rows, miners)
   const honest = weightsFromScores(new Map(miners.map((m) => [m.uid, smoothed.get(m.hotkey) ?? 0])))
   const weights = ctx.faults?.has('outlier')
@@ -196,6 +199,7 @@ export async function commitStep(ctx: ValidatorContext, state: RoundState, signa
   const next = { ...state, committed: true }
   await saveRoundState(ctx.dataDir, next)
   ctx.logger.info('weights committed', { round: state.round, block: receipt.block })
+  ctx.emit({ kind: 'weights-committed', round: state.round })
   return next
 }
 
@@ -240,6 +244,7 @@ export async function revealStep(ctx: ValidatorContext, state: RoundState, signa
   const next = { ...state, revealed: true }
   await saveRoundState(ctx.dataDir, next)
   ctx.logger.info('weights revealed', { round: state.round, block: receipt.block })
+  ctx.emit({ kind: 'weights-revealed', round: state.round })
   return next
 }
 

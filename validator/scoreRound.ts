@@ -43,6 +43,8 @@ export type DeltaMeasurement = {
   valid: boolean
   /** Why it is not fetched or not valid. */
   reason?: string
+  /** Seconds the fetch (and strict decode) took, fetched or not; absent for rows nothing was fetched for. */
+  fetchSeconds?: number
   /** Loss on the eval pages before and after the step θ + η·Δ. */
   lossBase?: number
   lossStep?: number

@@ -59,6 +59,10 @@ export function registerDevnet(program: Command): void {
       collect,
       [],
     )
+    .option(
+      '--metrics',
+      'every miner and validator serves Prometheus metrics on 127.0.0.1 (a free port; the URLs are in the summary)',
+    )
     .option('--serve', "after the rounds, keep the chain and the owner's IPFS node up until Ctrl-C")
     .option('--json', 'print one JSON object as the last line')
     .option('--log-level <level>', 'debug, info, warn, error')
@@ -107,6 +111,7 @@ export function registerDevnet(program: Command): void {
           chaos,
           adversaries,
           minerBackends,
+          metrics: Boolean(opts.metrics),
           faultyValidators: opts.faultyValidator,
           logger,
           signal: stop.signal,

@@ -17,7 +17,12 @@ import { BACKEND_NAMES, initBackend } from '../../shared/backend/index.ts'
 import { UsageError } from '../../shared/errors/index.ts'
 import { defaultWalletDir } from '../../shared/keys/index.ts'
 import { LOG_LEVELS, type Logger } from '../../shared/logger/index.ts'
-import { type MetricsServer, parseMetricsListen, serveMetrics } from '../../shared/metrics/index.ts'
+import {
+  type MetricsServer,
+  parseMetricsListen,
+  registerNodeMetrics,
+  serveMetrics,
+} from '../../shared/metrics/index.ts'
 import { createHeliaStorage, createKuboStorage, type HeliaStorage, type Storage } from '../../shared/storage/index.ts'
 import { cliLogger, printJson } from '../output.ts'
 import { intFlag } from './chain.ts'
@@ -109,6 +114,11 @@ export function registerMiner(program: Command): void {
       let metrics: { m: MinerMetrics; server: MetricsServer } | undefined
       if (opts.metrics !== undefined) {
         const m = createMinerMetrics()
+        registerNodeMetrics(m.registry, 'miner', {
+          api: client.api,
+          finalizedHead: () => client.finalizedHead(),
+          libp2p: 'libp2p' in storage ? (storage as HeliaStorage).libp2p : undefined,
+        })
         try {
           metrics = { m, server: await serveMetrics({ listen: opts.metrics, registry: m.registry }) }
         } catch (err) {

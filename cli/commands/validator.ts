@@ -6,8 +6,14 @@ import { connect } from '../../chain/index.ts'
 import { initBackend, SCORING_BACKENDS } from '../../shared/backend/index.ts'
 import { UsageError } from '../../shared/errors/index.ts'
 import { defaultWalletDir } from '../../shared/keys/index.ts'
-import { createHeliaStorage, createKuboStorage, type Storage } from '../../shared/storage/index.ts'
-import { createValidator, FAULT_KINDS, parseFaults } from '../../validator/index.ts'
+import {
+  type MetricsServer,
+  parseMetricsListen,
+  registerNodeMetrics,
+  serveMetrics,
+} from '../../shared/metrics/index.ts'
+import { createHeliaStorage, createKuboStorage, type HeliaStorage, type Storage } from '../../shared/storage/index.ts'
+import { createValidator, createValidatorMetrics, FAULT_KINDS, parseFaults } from '../../validator/index.ts'
 import { cliLogger, printJson } from '../output.ts'
 import { intFlag } from './chain.ts'
 import { loadSigner } from './claim.ts'
@@ -36,6 +42,7 @@ export function registerValidator(program: Command): void {
     .option('--backend <name>', `compute backend: ${SCORING_BACKENDS.join('|')} (default: the subnet config's)`)
     .option('--workers <n>', "worker threads scoring deltas at once (default: the machine's cores)")
     .option('--rounds <n>', 'stop after this many rounds are settled or over')
+    .option('--metrics <host:port>', 'serve Prometheus metrics at http://host:port/metrics (e.g. 127.0.0.1:9465)')
     .option('--json', 'print one JSON object when stopping')
     .option('--log-level <level>', 'debug|info|warn|error|silent')
     .addOption(
@@ -70,6 +77,7 @@ export function registerValidator(program: Command): void {
         )
       if (!/^wss?:\/\//.test(opts.chain))
         throw new UsageError(`--chain must be a ws:// or wss:// URL, got "${opts.chain}".`)
+      if (opts.metrics !== undefined) parseMetricsListen(opts.metrics)
       const pair = await loadSigner(opts)
       const logger = cliLogger(opts)
       const dataDir = resolve(opts.data ?? opts.dataDir ?? join(homedir(), '.crowdtrain', 'validators', pair.address))
@@ -77,6 +85,7 @@ export function registerValidator(program: Command): void {
       logger.info('compute threads', { workers })
       const client = await connect({ url: opts.chain, logger })
       let storage: Storage | undefined
+      let metricsServer: MetricsServer | undefined
       const onSignal = () => void service?.stop()
       let service: ReturnType<typeof createValidator> | undefined
       process.once('SIGINT', onSignal)
@@ -85,10 +94,25 @@ export function registerValidator(program: Command): void {
         storage = opts.ipfsApi
           ? createKuboStorage({ url: opts.ipfsApi })
           : await createHeliaStorage({ dir: join(dataDir, 'ipfs'), listen: [opts.listen], peers: opts.peer, logger })
+        const metrics = opts.metrics === undefined ? undefined : createValidatorMetrics()
+        if (metrics) {
+          registerNodeMetrics(metrics.registry, 'validator', {
+            api: client.api,
+            finalizedHead: () => client.finalizedHead(),
+            libp2p: 'libp2p' in storage ? (storage as HeliaStorage).libp2p : undefined,
+          })
+          try {
+            metricsServer = await serveMetrics({ listen: opts.metrics, registry: metrics.registry })
+          } catch (err) {
+            throw new UsageError(`Cannot serve metrics at ${opts.metrics}: ${(err as Error).message}.`)
+          }
+          logger.info('metrics served', { url: metricsServer.url })
+        }
         service = createValidator({
           ...{ client, netuid, pair, dataDir, storage, backend, workers, logger, rounds, peers: opts.peer },
           faults,
           unreachable: new Set<string>(opts.unreachableMiner),
+          onEvent: metrics?.onEvent,
         })
         await service.start()
         await service.done
@@ -96,6 +120,7 @@ export function registerValidator(program: Command): void {
         process.off('SIGINT', onSignal)
         process.off('SIGTERM', onSignal)
         await service?.stop()
+        await metricsServer?.close()
         await storage?.stop().catch(() => undefined)
         await client.disconnect()
       }

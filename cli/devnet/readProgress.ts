@@ -120,9 +120,9 @@ export function readMinerBusy(logFile: string): MinerBusy | null {
 }
 
 /** What a participant computed on (issue 13), from its log's `compute backend ready` and `compute threads` records. */
-export type ParticipantCompute = { backend: string; adapter?: string; workers?: number }
+export type ParticipantCompute = { backend: string; adapter?: string; workers?: number; metrics?: string }
 
-/** A participant's backend, GPU adapter and worker threads from its log; null when it never started a backend. */
+/** A participant's backend, GPU adapter, worker threads and metrics URL from its log; null when it never started a backend. */
 export function readCompute(logFile: string): ParticipantCompute | null {
   let text: string
   try {
@@ -132,8 +132,9 @@ export function readCompute(logFile: string): ParticipantCompute | null {
   }
   let out: ParticipantCompute | null = null
   let workers: number | undefined
+  let metrics: string | undefined
   for (const line of text.split('\n')) {
-    if (!line.includes('"compute backend ready"') && !line.includes('"compute threads"')) continue
+    if (!/"(compute backend ready|compute threads|metrics served)"/.test(line)) continue
     let r: Record<string, unknown>
     try {
       r = JSON.parse(line) as Record<string, unknown>
@@ -141,8 +142,11 @@ export function readCompute(logFile: string): ParticipantCompute | null {
       continue
     }
     if (r.msg === 'compute threads' && typeof r.workers === 'number' && Number.isInteger(r.workers)) workers = r.workers
+    if (r.msg === 'metrics served' && typeof r.url === 'string' && /^http:\/\/127\.0\.0\.1:\d+\/metrics$/.test(r.url))
+      metrics = r.url
     if (r.msg === 'compute backend ready' && typeof r.backend === 'string' && /^[a-z0-9-]{1,32}$/.test(r.backend))
       out = { backend: r.backend, ...(typeof r.adapter === 'string' ? { adapter: r.adapter.slice(0, 200) } : {}) }
   }
-  return out && workers !== undefined ? { ...out, workers } : out
+  if (!out) return null
+  return { ...out, ...(workers !== undefined ? { workers } : {}), ...(metrics ? { metrics } : {}) }
 }

@@ -51,6 +51,8 @@ export type RunDevnetParameters = {
   adversaries?: readonly AdversaryKind[]
   /** `--backend` of miner-0, miner-1, … (`--miner-backend`); the others train on wasm. */
   minerBackends?: readonly string[]
+  /** Every participant serves Prometheus metrics on 127.0.0.1, a free port (`--metrics`). */
+  metrics?: boolean
   /**
    * Validator faults (`validator run --faulty`), one entry per faulty validator, each a kind or
    * kinds joined by `+`: the first entry goes to the last validator, the next to the one before it.
@@ -85,7 +87,10 @@ export type DevnetResult = {
   busy?: ({ name: string } & MinerBusy)[]
   /** The mean busy fraction of the devnet's honest miners. */
   minerBusyFraction?: number
-  /** What each participant computed on, from its own log: backend, GPU adapter (webgpu), worker threads. */
+  /**
+   * What each participant computed on, from its own log: backend, GPU adapter (webgpu), worker
+   * threads, and with `--metrics` the URL of its Prometheus metrics (the last one it served).
+   */
   compute?: ({ name: string } & ParticipantCompute)[]
 }
 
@@ -287,6 +292,7 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
             .flatMap((k) => ['--faulty', k]) ?? []),
           ...(servesOne.has(x.name) ? ['--serve-only-to', servesOne.get(x.name) as string] : []),
           ...['--workers', String(workersEach(participants.length))],
+          ...(p.metrics ? ['--metrics', '127.0.0.1:0'] : []),
           ...(x.role === 'miner' && minerBackend(x.name) ? ['--backend', minerBackend(x.name) as string] : []),
           ...(unreachable.get(x.name)?.flatMap((h) => ['--unreachable-miner', h]) ?? []),
           ...(adversaries.find((a) => a.name === x.name)?.args ?? []),
