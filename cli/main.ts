@@ -38,10 +38,20 @@ function printErrorJson(err: unknown): void {
   process.stdout.write(`${JSON.stringify({ error })}\n`)
 }
 
+/** `--train.lr=0.002` is a config key written as a flag: say how overrides are given. */
+function configFlagHint(err: CommanderError): string | undefined {
+  if (err.code !== 'commander.unknownOption') return undefined
+  const m = /'--([a-zA-Z]+\.[a-zA-Z.]+)(?:=(.*))?'/.exec(err.message)
+  if (!m) return undefined
+  return `hint: config overrides are given with --set: --set ${m[1]}=${m[2] ?? 'VALUE'} (devnet, bench convergence)`
+}
+
 function exitCodeOf(err: unknown): number {
   if (err instanceof CliExit) return err.code
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0
+    const hint = configFlagHint(err)
+    if (hint) process.stderr.write(`${hint}\n`)
     return 2
   }
   if (err instanceof UsageError || (err instanceof BaseError && USAGE_CODES.has(err.code))) {

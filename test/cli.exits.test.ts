@@ -53,4 +53,10 @@ describe('one rule for errors: usage mistakes exit 2, failures 1; with --json th
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/--log-level must be one of debug, info, warn, error, silent, got "loud"/)
   })
+
+  test('error: a config key written as a flag is refused with the --set form to use', () => {
+    const r = run(['devnet', '--train.lr=0.002'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('--set train.lr=0.002')
+  })
 })

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { prepareRunDir } from './prepareRunDir.ts'
+import { prepareRunDir, pruneFailedRun } from './prepareRunDir.ts'
 
 describe('prepareRunDir', () => {
   test('default: a new timestamped run folder, earlier runs kept', () => {
@@ -25,5 +25,22 @@ describe('prepareRunDir', () => {
     const left = readdirSync(root).sort()
     expect(left).toEqual(['20261202T000000', 'proj', 'thesis.txt', dir.slice(root.length + 1)].sort())
     expect(readFileSync(join(root, 'thesis.txt'), 'utf8')).toBe('x')
+  })
+})
+
+describe('pruneFailedRun', () => {
+  test('behavior: a failed run keeps its logs and report, not its chain, keystores and IPFS stores', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ct-failed-'))
+    for (const f of ['chain.db', 'chain.db-wal', 'devnet.log', 'report.html']) writeFileSync(join(dir, f), 'x')
+    mkdirSync(join(dir, 'wallets'))
+    writeFileSync(join(dir, 'wallets', '.password'), 'secret')
+    for (const who of ['miner-0', 'owner']) {
+      mkdirSync(join(dir, who, 'ipfs', 'blocks'), { recursive: true })
+      writeFileSync(join(dir, who, 'log.jsonl'), '{}\n')
+    }
+    pruneFailedRun(dir)
+    expect(readdirSync(dir).sort()).toEqual(['devnet.log', 'miner-0', 'owner', 'report.html'])
+    expect(readdirSync(join(dir, 'miner-0'))).toEqual(['log.jsonl'])
+    expect(readdirSync(join(dir, 'owner'))).toEqual(['log.jsonl'])
   })
 })

@@ -1,5 +1,5 @@
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { DevnetDirError } from './errors.ts'
 
 /** The name of a run folder: its start as a UTC timestamp, `-N` when two runs start in one second. */
@@ -40,4 +40,24 @@ function safeList(dir: string): string[] {
   } catch {
     return []
   }
+}
+
+/**
+ * After a failed run: removes what only a running devnet needs — the chain database, the wallets
+ * (keystores and their password file) and every IPFS store — and keeps what says why it failed:
+ * each participant's log, devnet.log and the report. Returns the paths removed.
+ */
+export function pruneFailedRun(dir: string): string[] {
+  const removed: string[] = []
+  const remove = (path: string) => {
+    if (!safeList(dirname(path)).includes(basename(path))) return
+    rmSync(path, { recursive: true, force: true })
+    removed.push(path)
+  }
+  for (const entry of safeList(dir)) {
+    const path = join(dir, entry)
+    if (/^chain\.db(-shm|-wal|-journal)?$/.test(entry) || entry === 'wallets') remove(path)
+    else if (isDirectory(path)) remove(join(path, 'ipfs'))
+  }
+  return removed
 }

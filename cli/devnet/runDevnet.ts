@@ -18,7 +18,7 @@ import { DevnetClock, type Participant, type TickResult } from './DevnetClock.ts
 import { devnetConfig } from './devnetConfig.ts'
 import { ChildCrashedError, DevnetInterruptedError, RegistrationTimeoutError, RoundFailedError } from './errors.ts'
 import type { ChaosSpec } from './parseChaos.ts'
-import { prepareRunDir } from './prepareRunDir.ts'
+import { prepareRunDir, pruneFailedRun } from './prepareRunDir.ts'
 import { quietly } from './quietly.ts'
 import {
   type MinerBusy,
@@ -136,6 +136,7 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
   let devchain: Devchain | undefined
   let stopLoop = false
   let loop: Promise<void> = Promise.resolve()
+  let failed = false
   try {
     // Wallets first: scrypt blocks the event loop, and the in-process chain must answer its clients.
     const adversaries = planAdversaries(p.adversaries ?? [], dir)
@@ -477,11 +478,25 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
         }
       return out
     }
+  } catch (err) {
+    failed = true
+    throw err
   } finally {
     stopLoop = true
     await loop
     // Last started, first stopped: children, owner node, client, chain.
     for (const c of cleanups.reverse()) await c().catch((err) => log.warn('cleanup failed', { err }))
+    if (failed) {
+      try {
+        pruneFailedRun(dir)
+        log.info('the run failed: its logs and report are kept, its chain, wallets and IPFS stores removed', { dir })
+      } catch (err) {
+        log.warn("could not remove the failed run's chain, wallets and IPFS stores", {
+          dir,
+          reason: describeError(err),
+        })
+      }
+    }
   }
 }
 
