@@ -36,7 +36,11 @@ export function inProcessLosses(p: Setup): LossEvaluator {
 
 const WORKER_URL = new URL('./lossWorker.ts', import.meta.url)
 
-type Slot = { worker: Worker; busy?: { id: number; resolve(x: number): void; reject(e: Error): void } }
+/** A worker and the job it computes: `retry` computes it on this thread, `fail` gives up on it. */
+type Slot = {
+  worker: Worker
+  busy?: { id: number; resolve(x: number): void; retry(): void; fail(e: Error): void }
+}
 type Job = {
   params: readonly NamedTensor[]
   pages: readonly number[]
@@ -47,7 +51,7 @@ type Job = {
 /**
  * `workers` scoring threads (workers ≥ 2; else evaluateLoss on this thread): each job goes to an idle
  * worker. A loss does not depend on the thread that computed it (the same code on the same backend;
- * test/validator.workers.test.ts checks it), so neither do scores nor checkpoints. A worker that fails
+ * test/workers.test.ts checks it), so neither do scores nor checkpoints. A worker that fails
  * is dropped and its job computed on this thread, so a validator's fault never becomes a miner's zero.
  */
 export function createLossPool(p: Setup & { workers: number; logger: Logger }): LossEvaluator {
@@ -63,7 +67,7 @@ export function createLossPool(p: Setup & { workers: number; logger: Logger }): 
     slots.splice(i, 1)
     p.logger.warn('scoring worker failed; its losses are computed on the main thread', { reason })
     void slot.worker.terminate()
-    slot.busy?.reject(new Error(reason))
+    slot.busy?.retry()
     slot.busy = undefined
     if (slots.length === 0)
       for (const job of queue.splice(0)) local.loss(job.params, job.pages).then(job.resolve, job.reject)
@@ -73,11 +77,12 @@ export function createLossPool(p: Setup & { workers: number; logger: Logger }): 
       if (slot.busy || queue.length === 0) continue
       const job = queue.shift() as Job
       const id = nextId++
-      // Rejected by a failing worker: computed here instead.
       slot.busy = {
         id,
         resolve: job.resolve,
-        reject: () => local.loss(job.params, job.pages).then(job.resolve, job.reject),
+        // A failing worker's job, or one it refused (its typed error comes from this thread).
+        retry: () => void local.loss(job.params, job.pages).then(job.resolve, job.reject),
+        fail: job.reject,
       }
       const request: LossWorkerRequest = { kind: 'loss', id, params: job.params, pages: job.pages }
       slot.worker.postMessage(request)
@@ -97,7 +102,7 @@ export function createLossPool(p: Setup & { workers: number; logger: Logger }): 
       if (!busy || busy.id !== m.id) return
       slot.busy = undefined
       // A job the worker refused (a bad input) is computed here, for its typed error; the worker stays.
-      if ('error' in m) busy.reject(new Error(m.error))
+      if ('error' in m) busy.retry()
       else busy.resolve(m.loss)
       pump()
     })
@@ -117,8 +122,9 @@ export function createLossPool(p: Setup & { workers: number; logger: Logger }): 
     },
     async close() {
       closed = true
+      for (const s of slots) s.busy?.fail(new Error('scoring stopped'))
       await Promise.all(slots.splice(0).map((s) => s.worker.terminate()))
-      for (const job of queue.splice(0)) local.loss(job.params, job.pages).then(job.resolve, job.reject)
+      for (const job of queue.splice(0)) job.reject(new Error('scoring stopped'))
     },
   }
 }
