@@ -92,12 +92,12 @@ function torchTokensPerSec(
 
 const round = (x: number, digits = 2) => Number(x.toFixed(digits))
 
-/** Median seconds per step of WARMUP + STEPS steps of `train`, the first WARMUP untimed. */
-async function secondsPerStep(
+/** Seconds of each of STEPS steps of `train` (WARMUP + STEPS steps, the first WARMUP untimed). */
+async function stepSeconds(
   logger: Logger,
   label: string,
   train: (onStep: (info: StepInfo) => void) => Promise<unknown>,
-): Promise<number> {
+): Promise<number[]> {
   const times: number[] = []
   let last = performance.now()
   await train(({ step, loss }) => {
@@ -107,7 +107,7 @@ async function secondsPerStep(
     if (step >= WARMUP) times.push(ms)
     logger.info('bench step', { run: label, step, loss: round(loss, 4), ms: round(ms) })
   })
-  return median(times) / 1000
+  return times.map((ms) => ms / 1000)
 }
 
 /**
@@ -146,13 +146,23 @@ export async function run(opts: {
   }
   // Worker threads are for CPU backends: a GPU trains the whole batch at once.
   const used = backend.name === 'webgpu' ? 1 : Math.min(workers, cfg.train.batch)
-  const one = await secondsPerStep(logger, 'one worker', (onStep) => trainShard({ ...inputs, backend, logger, onStep }))
-  const many =
-    used > 1
-      ? await secondsPerStep(logger, `${used} workers`, (onStep) =>
+  // One thread and N workers in turn, twice (A B A B), each figure the median of all its steps: a
+  // load spike on a shared machine then hits both sides alike.
+  const oneSteps: number[] = []
+  const manySteps: number[] = []
+  for (let pass = 0; pass < (used > 1 ? 2 : 1); pass++) {
+    oneSteps.push(
+      ...(await stepSeconds(logger, 'one worker', (onStep) => trainShard({ ...inputs, backend, logger, onStep }))),
+    )
+    if (used > 1)
+      manySteps.push(
+        ...(await stepSeconds(logger, `${used} workers`, (onStep) =>
           trainShardParallel({ ...inputs, config: cfg, backend: backend.name as BackendName, workers: used, onStep }),
-        )
-      : one
+        )),
+      )
+  }
+  const one = median(oneSteps)
+  const many = used > 1 ? median(manySteps) : one
   const tokensPerStep = cfg.train.batch * (spec.kind === 'gpt' ? spec.context : 1)
   const tokensPerSec = tokensPerStep / many
   const tokensPerSecOneWorker = tokensPerStep / one
@@ -171,6 +181,8 @@ export async function run(opts: {
       flopsPerToken: modelFlopsPerToken(spec),
     },
     steps: STEPS,
+    // Each of the two set-ups ran this many times, in turn (A B A B); its figure is the median of all its steps.
+    passes: used > 1 ? 2 : 1,
     workers: used,
     stepsPerSec: round(1 / many, 3),
     tokensPerSec: round(tokensPerSec, 0),

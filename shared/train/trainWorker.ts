@@ -19,7 +19,13 @@ function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
   port?.postMessage(message, transfer)
 }
 
-port.once('message', async (job: TrainJob) => {
+// `on`, not `once`: the listener keeps this thread alive after its last message until the main
+// thread ends it. Left to exit on its own, a worker's exit could reach the main thread before the
+// result it had posted (seen in `bench train`: "exited (code 0) before finishing").
+let started = false
+port.on('message', async (job: TrainJob) => {
+  if (started) return
+  started = true
   try {
     const backend = await initBackend(job.backend, silentLogger)
     const task = loadTask(job.config.task.name, job.config)
