@@ -8,6 +8,7 @@ import { createGossip, type Gossip } from '../shared/p2p/index.ts'
 import { planShards } from '../shared/shards/index.ts'
 import type { HeliaStorage, Storage } from '../shared/storage/index.ts'
 import { loadTask } from '../shared/tasks/index.ts'
+import { createTrainPool } from '../shared/train/index.ts'
 import { waitAtMost } from '../shared/waitAtMost.ts'
 import type { Adversary } from './adversary/index.ts'
 import { CHECKPOINT_TIMEOUT_MS, createCheckpointFollower } from './followCheckpoint.ts'
@@ -105,6 +106,7 @@ export function createMiner(p: CreateMinerParameters): Miner {
     cleanup = async () => {
       unsub()
       ctx.gossip?.stop()
+      await ctx.trainPool?.close()
       await closeClient()
     }
     loop = (async () => {
@@ -195,7 +197,11 @@ async function buildContext(
     pair: p.pair,
     storage: p.storage,
     backend: p.backend,
-    workers: p.workers ?? 1,
+    // Worker threads for CPU backends only: a GPU trains the whole batch at once.
+    trainPool:
+      (p.workers ?? 1) > 1 && p.backend.name !== 'webgpu'
+        ? createTrainPool(Math.min(p.workers ?? 1, view.config.train.batch))
+        : undefined,
     log,
     store,
     state,

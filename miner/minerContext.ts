@@ -7,6 +7,7 @@ import type { Gossip } from '../shared/p2p/index.ts'
 import type { ShardPlan } from '../shared/shards/index.ts'
 import type { HeliaStorage, Storage } from '../shared/storage/index.ts'
 import type { Task } from '../shared/tasks/index.ts'
+import type { TrainPool } from '../shared/train/index.ts'
 import type { Adversary } from './adversary/index.ts'
 import type { CheckpointFollower } from './followCheckpoint.ts'
 import type { MetagraphTracker } from './metagraphTracker.ts'
@@ -35,8 +36,8 @@ export type MinerContext = {
   pair: KeyringPair
   storage: Storage | HeliaStorage
   backend: Backend
-  /** Worker threads a round trains on (1: the main thread). */
-  workers: number
+  /** Worker threads a round trains on, data-parallel (absent: the main thread). */
+  trainPool?: TrainPool
   log: Logger
   store: StateStore
   state: MinerState

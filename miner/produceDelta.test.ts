@@ -6,6 +6,7 @@ import { createModel, initParams } from '../shared/model/index.ts'
 import { planShards } from '../shared/shards/index.ts'
 import { createMemoryStorage } from '../shared/storage/index.ts'
 import { loadTask, trainingPages } from '../shared/tasks/index.ts'
+import { createTrainPool, type TrainPool } from '../shared/train/index.ts'
 import { eagerStart, produceDelta } from './produceDelta.ts'
 import type { TrainState } from './stateStore.ts'
 
@@ -47,14 +48,15 @@ describe('produceDelta on worker threads', () => {
     const task = loadTask(tiny.task.name, tiny)
     const genesis = initParams(createModel(task, tiny.model), tiny.model.seed)
     const storage = createMemoryStorage()
-    const run = (workers: number) =>
+    const run = (trainPool: TrainPool | undefined) =>
       produceDelta({
         ...{ task, config: tiny, params: genesis, plan: planShards(genesis, 1), shard: 0 },
         ...{ pages: trainingPages(task).slice(0, 8), hotkey: 'miner', round: 2, baseCid: 'bafybase' },
-        ...{ backend, storage, logger: silentLogger, workers },
+        ...{ backend, storage, logger: silentLogger, trainPool },
       })
-    const one = await run(1)
-    const two = await run(2)
+    const one = await run(undefined)
+    const pool = createTrainPool(2)
+    const two = await run(pool).finally(() => pool.close())
     for (const [i, loss] of two.losses.entries()) expect(loss).toBeCloseTo(one.losses[i], 4)
     expect(two.trainState.optimizer.step).toBe(one.trainState.optimizer.step)
     expect(two.bytes).toBe(one.bytes)

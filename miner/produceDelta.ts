@@ -6,7 +6,7 @@ import { type ShardPlan, shardTensors } from '../shared/shards/index.ts'
 import type { Storage } from '../shared/storage/index.ts'
 import type { Task } from '../shared/tasks/index.ts'
 import type { NamedTensor } from '../shared/tensor.ts'
-import { minerBatchSeed, type StepInfo, trainShard, trainShardParallel } from '../shared/train/index.ts'
+import { minerBatchSeed, type StepInfo, type TrainPool, trainShard } from '../shared/train/index.ts'
 import { alignTensors, type TrainState } from './stateStore.ts'
 
 /** The inputs of `produceDelta`. */
@@ -28,8 +28,8 @@ export type ProduceDeltaParameters = {
    */
   baseRound?: number | null
   backend: Backend
-  /** Worker threads to train on, data-parallel (1 or absent: this thread; pagesAt always trains here). */
-  workers?: number
+  /** Worker threads to train on, data-parallel (absent: this thread; pagesAt always trains here). */
+  trainPool?: TrainPool
   /** Residual and moments from earlier rounds; used only when they belong to this shard. */
   trainState?: TrainState
   storage: Storage
@@ -87,10 +87,9 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
     onStep: p.onStep,
     signal: p.signal,
   }
-  const workers = Math.min(p.workers ?? 1, p.config.train.batch)
   const trained =
-    workers > 1 && !p.pagesAt && p.backend.name !== 'webgpu'
-      ? await trainShardParallel({ ...inputs, config: p.config, backend: p.backend.name as BackendName, workers })
+    p.trainPool && !p.pagesAt
+      ? await p.trainPool.train({ ...inputs, config: p.config, backend: p.backend.name as BackendName })
       : await trainShard({
           ...{ ...inputs, pagesAt: p.pagesAt, backend: p.backend, logger: p.logger },
           // Pipelined rounds reveal and serve the previous round's delta while this one trains.

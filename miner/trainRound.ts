@@ -71,7 +71,7 @@ export async function trainRound(ctx: MinerContext, round: number, me: Member): 
       baseCid: o.baseCid ?? base.cid,
       baseRound: o.baseCid ? undefined : base.settledRound,
       backend: ctx.backend,
-      workers: ctx.workers,
+      trainPool: ctx.trainPool,
       trainState: carried,
       storage: ctx.storage,
       logger: ctx.log,

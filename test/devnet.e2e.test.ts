@@ -27,7 +27,7 @@ import { testDir } from './helpers/testDir.ts'
 // default, sequential rounds). The first round also has two faults: validator-1 is killed (SIGKILL)
 // once its weights commit is on chain and miner-0 once its delta commit is, and both are restarted;
 // each must still get its reveal in. Every participant serves Prometheus metrics (--metrics), scraped
-// while the rounds run.
+// while the rounds run, and the miners train on two worker threads each (--miner-workers 2).
 let result: DevnetResult & { ready?: boolean; ipfs?: string[] }
 let proc: ChildProcess
 let stdout = () => ''
@@ -74,7 +74,7 @@ beforeAll(async () => {
   const scraping = scrapeWhile(dir, () => running)
   const devnet = await spawnServedDevnet([
     ...['--miners', '2', '--validators', '2', '--rounds', '2', '--preset', 'tiny', '--dir', dir],
-    ...['--window-timeout', '120', '--set', 'round.staleness=1', '--metrics'],
+    ...['--window-timeout', '120', '--set', 'round.staleness=1', '--metrics', '--miner-workers', '2'],
     ...['--chaos', 'kill-validator-after-commit:1', '--chaos', 'kill-miner-after-commit:0'],
   ]).finally(() => {
     running = false
@@ -160,7 +160,8 @@ describe('crowdtrain devnet', () => {
     expect(sample(validator, 'crowdtrain_validator_scores_total{result="positive"}')).toBeGreaterThan(0)
     expect(sample(validator, 'crowdtrain_validator_weights_commits_total')).toBeGreaterThan(0)
     expect(sample(validator, 'crowdtrain_validator_chain_finality_lag_blocks')).toBeGreaterThanOrEqual(0)
-    // The devnet's summary names each participant's metrics URL.
+    // The devnet's summary names each participant's metrics URL, and what it computed on.
+    expect(result.compute?.find((c) => c.name === 'miner-1')).toMatchObject({ backend: 'wasm', workers: 2 })
     expect(result.compute?.find((c) => c.name === 'validator-0')?.metrics).toMatch(
       /^http:\/\/127\.0\.0\.1:\d+\/metrics$/,
     )

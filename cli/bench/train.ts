@@ -7,7 +7,7 @@ import type { Logger } from '../../shared/logger/index.ts'
 import { createModel, initParams, modelFlopsPerToken, paramCount } from '../../shared/model/index.ts'
 import { planShards } from '../../shared/shards/index.ts'
 import { loadTask, trainingPages } from '../../shared/tasks/index.ts'
-import { type StepInfo, trainShard, trainShardParallel } from '../../shared/train/index.ts'
+import { createTrainPool, type StepInfo, trainShard } from '../../shared/train/index.ts'
 import { intFlag } from '../commands/chain.ts'
 
 /** Steps timed, after WARMUP untimed ones (the first step builds XNNPACK operators and grows memory). */
@@ -150,16 +150,22 @@ export async function run(opts: {
   // load spike on a shared machine then hits both sides alike.
   const oneSteps: number[] = []
   const manySteps: number[] = []
-  for (let pass = 0; pass < (used > 1 ? 2 : 1); pass++) {
-    oneSteps.push(
-      ...(await stepSeconds(logger, 'one worker', (onStep) => trainShard({ ...inputs, backend, logger, onStep }))),
-    )
-    if (used > 1)
-      manySteps.push(
-        ...(await stepSeconds(logger, `${used} workers`, (onStep) =>
-          trainShardParallel({ ...inputs, config: cfg, backend: backend.name as BackendName, workers: used, onStep }),
-        )),
+  // The miner's pool: threads started once, kept between trainings.
+  const pool = used > 1 ? createTrainPool(used) : undefined
+  try {
+    for (let pass = 0; pass < (pool ? 2 : 1); pass++) {
+      oneSteps.push(
+        ...(await stepSeconds(logger, 'one worker', (onStep) => trainShard({ ...inputs, backend, logger, onStep }))),
       )
+      if (pool)
+        manySteps.push(
+          ...(await stepSeconds(logger, `${used} workers`, (onStep) =>
+            pool.train({ ...inputs, config: cfg, backend: backend.name as BackendName, onStep }),
+          )),
+        )
+    }
+  } finally {
+    await pool?.close()
   }
   const one = median(oneSteps)
   const many = used > 1 ? median(manySteps) : one

@@ -59,6 +59,7 @@ export function registerDevnet(program: Command): void {
       collect,
       [],
     )
+    .option('--miner-workers <n>', "training threads of each miner (default: its share of the machine's cores)")
     .option(
       '--metrics',
       'every miner and validator serves Prometheus metrics on 127.0.0.1 (a free port; the URLs are in the summary)',
@@ -83,6 +84,8 @@ export function registerDevnet(program: Command): void {
       for (const b of minerBackends)
         if (!(BACKEND_NAMES as readonly string[]).includes(b))
           throw new UsageError(`--miner-backend must be one of ${BACKEND_NAMES.join(', ')}, got "${b}".`)
+      const minerWorkers =
+        opts.minerWorkers === undefined ? undefined : Math.min(256, count('--miner-workers', opts.minerWorkers, 1))
       if (minerBackends.length > miners)
         throw new UsageError(`--miner-backend given ${minerBackends.length} times for ${miners} miners.`)
       const tty = process.stdout.isTTY && !opts.json
@@ -111,6 +114,7 @@ export function registerDevnet(program: Command): void {
           chaos,
           adversaries,
           minerBackends,
+          minerWorkers,
           metrics: Boolean(opts.metrics),
           faultyValidators: opts.faultyValidator,
           logger,

@@ -51,6 +51,8 @@ export type RunDevnetParameters = {
   adversaries?: readonly AdversaryKind[]
   /** `--backend` of miner-0, miner-1, … (`--miner-backend`); the others train on wasm. */
   minerBackends?: readonly string[]
+  /** Training threads of each miner (`--miner-workers`); default its share of the cores. */
+  minerWorkers?: number
   /** Every participant serves Prometheus metrics on 127.0.0.1, a free port (`--metrics`). */
   metrics?: boolean
   /**
@@ -292,7 +294,10 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
             ?.split('+')
             .flatMap((k) => ['--faulty', k]) ?? []),
           ...(servesOne.has(x.name) ? ['--serve-only-to', servesOne.get(x.name) as string] : []),
-          ...['--workers', String(workersEach(participants.length))],
+          ...[
+            '--workers',
+            String(x.role === 'miner' && p.minerWorkers ? p.minerWorkers : workersEach(participants.length)),
+          ],
           ...(p.metrics ? ['--metrics', '127.0.0.1:0'] : []),
           ...(x.role === 'miner' && minerBackend(x.name) ? ['--backend', minerBackend(x.name) as string] : []),
           ...(unreachable.get(x.name)?.flatMap((h) => ['--unreachable-miner', h]) ?? []),

@@ -10,4 +10,10 @@ export {
   type TrainShardReturnType,
   trainShard,
 } from './trainShard.ts'
-export { type TrainShardParallelParameters, trainShardParallel } from './trainShardParallel.ts'
+export {
+  createTrainPool,
+  type TrainOnPoolParameters,
+  type TrainPool,
+  type TrainShardParallelParameters,
+  trainShardParallel,
+} from './trainShardParallel.ts'

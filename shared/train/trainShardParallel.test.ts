@@ -8,7 +8,7 @@ import { loadTask, type Task, trainingPages } from '../tasks/index.ts'
 import type { NamedTensor } from '../tensor.ts'
 import { TrainingAbortedError, TrainingDivergedError, TrainingWorkerError } from './errors.ts'
 import { trainShard } from './trainShard.ts'
-import { type TrainShardParallelParameters, trainShardParallel } from './trainShardParallel.ts'
+import { createTrainPool, type TrainShardParallelParameters, trainShardParallel } from './trainShardParallel.ts'
 
 let backend: Backend
 let config: CrowdtrainConfig
@@ -63,6 +63,28 @@ describe('trainShardParallel', () => {
     const two = await parallel(next)
     expect(two.optimizerState.step).toBe(2 * STEPS)
     expect(maxDiff(two.delta, one.delta)).toBeLessThan(1e-5)
+  })
+
+  it('behavior: a pool keeps its threads between trainings; one stopped midway leaves the next one unharmed', async () => {
+    const pool = createTrainPool(2)
+    try {
+      const job = { ...inputs(), config, backend: 'wasm' as const }
+      const first = await pool.train(job)
+      const controller = new AbortController()
+      const stopped = pool.train({
+        ...job,
+        train: { ...config.train, innerSteps: 200 },
+        signal: controller.signal,
+        onStep: (s) => s.step === 1 && controller.abort(),
+      })
+      await expect(stopped).rejects.toBeInstanceOf(TrainingAbortedError)
+      const again = await pool.train(job)
+      expect(maxDiff(again.delta, first.delta)).toBe(0)
+      expect(again.losses).toEqual(first.losses)
+    } finally {
+      await pool.close()
+    }
+    await expect(pool.train({ ...inputs(), config, backend: 'wasm' })).rejects.toBeInstanceOf(TrainingAbortedError)
   })
 
   it('error: a stopped training rejects with TrainingAbortedError', async () => {

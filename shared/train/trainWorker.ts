@@ -4,10 +4,10 @@
  * reports every step and returns the result; the others return nothing (their replicas are equal).
  */
 import { parentPort } from 'node:worker_threads'
-import { initBackend } from '../backend/index.ts'
+import { type Backend, initBackend } from '../backend/index.ts'
 import { describeError, isBaseError } from '../errors/index.ts'
 import { silentLogger } from '../logger/index.ts'
-import { loadTask } from '../tasks/index.ts'
+import { loadTask, type Task } from '../tasks/index.ts'
 import { createReplica } from './replicas.ts'
 import type { TrainJob, WorkerMessage } from './trainJob.ts'
 import { trainShard } from './trainShard.ts'
@@ -19,23 +19,32 @@ function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
   port?.postMessage(message, transfer)
 }
 
-// `on`, not `once`: the listener keeps this thread alive after its last message until the main
-// thread ends it. Left to exit on its own, a worker's exit could reach the main thread before the
-// result it had posted (seen in `bench train`: "exited (code 0) before finishing").
-let started = false
-port.on('message', async (job: TrainJob) => {
-  if (started) return
-  started = true
+// Jobs one after another (the main thread sends the next only when this one has ended, but a
+// stopped job may still be finishing its step). The listener keeps the thread alive between jobs
+// until the main thread ends it: left to exit on its own, a worker's exit could reach the main
+// thread before the result it had posted.
+let queue: Promise<void> = Promise.resolve()
+let loaded: { key: string; backend: Backend; task: Task } | undefined
+port.on('message', (job: TrainJob) => {
+  queue = queue.then(() => run(job))
+})
+
+async function run(job: TrainJob): Promise<void> {
   try {
-    const backend = await initBackend(job.backend, silentLogger)
-    const task = loadTask(job.config.task.name, job.config)
-    if (task.datasetId !== job.datasetId)
-      throw new Error(`the worker loaded dataset ${task.datasetId}, the miner trains on ${job.datasetId}`)
+    // Backend and task once per thread (the same subnet config every round).
+    const key = `${job.backend}|${job.config.task.name}|${job.datasetId}`
+    if (loaded?.key !== key) {
+      const backend = await initBackend(job.backend, silentLogger)
+      const task = loadTask(job.config.task.name, job.config)
+      if (task.datasetId !== job.datasetId)
+        throw new Error(`the worker loaded dataset ${task.datasetId}, the miner trains on ${job.datasetId}`)
+      loaded = { key, backend, task }
+    }
     const replica = createReplica(job.buffer, job.part, job.parts)
     const result = await trainShard({
       ...job.train,
-      task,
-      backend,
+      task: loaded.task,
+      backend: loaded.backend,
       replica,
       onStep: job.part === 0 ? (info) => post({ kind: 'step', info }) : undefined,
     })
@@ -54,4 +63,4 @@ port.on('message', async (job: TrainJob) => {
       },
     })
   }
-})
+}
