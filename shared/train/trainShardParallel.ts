@@ -58,6 +58,7 @@ export function createTrainPool(workers: number): TrainPool {
     throw new RangeError(`a training pool needs 2 or more workers, got ${workers}`)
   const slots: Slot[] = []
   let closed = false
+  let busy = false
   let running: { stop(err: Error): void } | undefined
   const spawn = (): Slot => {
     const slot: Slot = { worker: new Worker(WORKER_URL), idle: Promise.resolve(), dead: false }
@@ -73,72 +74,12 @@ export function createTrainPool(workers: number): TrainPool {
     workers,
     async train(p) {
       if (closed) throw new TrainingAbortedError(0, p.train.innerSteps, 'the training pool is closed')
-      if (running) throw new RangeError('the training pool is busy: one training at a time')
-      const parts = Math.min(workers, p.train.batch)
-      for (let i = 0; i < parts; i++) if (!slots[i] || slots[i].dead) slots[i] = spawn()
-      const used = slots.slice(0, parts)
-      // A worker still finishing a stopped training's step starts this one after it.
-      await Promise.all(used.map((s) => s.idle))
-      const { task, config, backend, onStep, signal, ...train } = p
-      const buffer = replicaBuffer(parts, shardValues(p))
-      let step = 0
+      if (busy) throw new RangeError('the training pool is busy: one training at a time')
+      busy = true
       try {
-        return await new Promise<TrainShardReturnType>((resolve, reject) => {
-          let pending = parts
-          let result: TrainShardReturnType | undefined
-          let failed = false
-          const fail = (err: Error) => {
-            if (failed) return
-            failed = true
-            stopReplicas(buffer)
-            signal?.removeEventListener('abort', onAbort)
-            reject(err)
-          }
-          running = { stop: fail }
-          const onAbort = () => fail(new TrainingAbortedError(step, p.train.innerSteps, signal?.reason))
-          if (signal?.aborted) return onAbort()
-          signal?.addEventListener('abort', onAbort, { once: true })
-          for (const [part, slot] of used.entries()) {
-            const w = slot.worker
-            let ended: () => void = () => {}
-            slot.idle = new Promise<void>((r) => {
-              ended = r
-            })
-            const finish = () => {
-              w.off('message', onMessage)
-              w.off('exit', onExit)
-              ended()
-            }
-            const onMessage = (m: WorkerMessage) => {
-              if (m.kind === 'step') {
-                step = m.info.step + 1
-                onStep?.(m.info)
-                return
-              }
-              finish()
-              if (m.kind === 'error') fail(workerError(part, m.error, p.train.innerSteps))
-              else {
-                if (m.result) result = m.result
-                if (--pending === 0) {
-                  signal?.removeEventListener('abort', onAbort)
-                  if (result) resolve(result)
-                  else fail(new TrainingWorkerError(0, 'it finished without a result'))
-                }
-              }
-            }
-            const onExit = (code: number) => {
-              finish()
-              fail(new TrainingWorkerError(part, `it exited (code ${code}) before finishing`))
-            }
-            w.on('message', onMessage)
-            w.on('exit', onExit)
-            const job: TrainJob = { part, parts, buffer, backend, config, datasetId: task.datasetId, train }
-            w.postMessage(job)
-          }
-        })
+        return await trainOnce(p)
       } finally {
-        running = undefined
-        stopReplicas(buffer)
+        busy = false
       }
     },
     async close() {
@@ -146,6 +87,76 @@ export function createTrainPool(workers: number): TrainPool {
       running?.stop(new TrainingAbortedError(0, 0, 'the training pool was closed'))
       await Promise.all(slots.splice(0).map((s) => s.worker.terminate()))
     },
+  }
+
+  async function trainOnce(p: TrainOnPoolParameters): Promise<TrainShardReturnType> {
+    const parts = Math.min(workers, p.train.batch)
+    for (let i = 0; i < parts; i++) if (!slots[i] || slots[i].dead) slots[i] = spawn()
+    const used = slots.slice(0, parts)
+    // A worker still finishing a stopped training's step starts this one after it.
+    await Promise.all(used.map((s) => s.idle))
+    if (closed) throw new TrainingAbortedError(0, p.train.innerSteps, 'the training pool was closed')
+    const { task, config, backend, onStep, signal, ...train } = p
+    const buffer = replicaBuffer(parts, shardValues(p))
+    let step = 0
+    try {
+      return await new Promise<TrainShardReturnType>((resolve, reject) => {
+        let pending = parts
+        let result: TrainShardReturnType | undefined
+        let failed = false
+        const fail = (err: Error) => {
+          if (failed) return
+          failed = true
+          stopReplicas(buffer)
+          signal?.removeEventListener('abort', onAbort)
+          reject(err)
+        }
+        running = { stop: fail }
+        const onAbort = () => fail(new TrainingAbortedError(step, p.train.innerSteps, signal?.reason))
+        if (signal?.aborted) return onAbort()
+        signal?.addEventListener('abort', onAbort, { once: true })
+        for (const [part, slot] of used.entries()) {
+          const w = slot.worker
+          let ended: () => void = () => {}
+          slot.idle = new Promise<void>((r) => {
+            ended = r
+          })
+          const finish = () => {
+            w.off('message', onMessage)
+            w.off('exit', onExit)
+            ended()
+          }
+          const onMessage = (m: WorkerMessage) => {
+            if (m.kind === 'step') {
+              step = m.info.step + 1
+              onStep?.(m.info)
+              return
+            }
+            finish()
+            if (m.kind === 'error') fail(workerError(part, m.error, p.train.innerSteps))
+            else {
+              if (m.result) result = m.result
+              if (--pending === 0) {
+                signal?.removeEventListener('abort', onAbort)
+                if (result) resolve(result)
+                else fail(new TrainingWorkerError(0, 'it finished without a result'))
+              }
+            }
+          }
+          const onExit = (code: number) => {
+            finish()
+            fail(new TrainingWorkerError(part, `it exited (code ${code}) before finishing`))
+          }
+          w.on('message', onMessage)
+          w.on('exit', onExit)
+          const job: TrainJob = { part, parts, buffer, backend, config, datasetId: task.datasetId, train }
+          w.postMessage(job)
+        }
+      })
+    } finally {
+      running = undefined
+      stopReplicas(buffer)
+    }
   }
 }
 
