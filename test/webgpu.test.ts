@@ -11,6 +11,7 @@ import { createMemoryStorage } from '../shared/storage/index.ts'
 import { drawEvalPages, loadTask, trainingPages, unassignedPages } from '../shared/tasks/index.ts'
 import type { NamedTensor } from '../shared/tensor.ts'
 import { evaluateRound, scoreRound } from '../validator/index.ts'
+import { runCli } from './helpers/cli.ts'
 
 // Debian's chromium ships SwiftShader, a Vulkan on the CPU: WebGPU code runs here without a GPU
 // (README "Backends"). CROWDTRAIN_TEST_GPU=1 (scripts/gpu-check.sh) leaves Dawn to find the GPU.
@@ -89,5 +90,18 @@ describe.skipIf(!usable)('the webgpu backend (SwiftShader here)', () => {
     const [row] = scoreRound(measurements)
     expect(row.reason).toBeUndefined()
     expect(row.score).toBeGreaterThan(0)
+  })
+})
+
+describe.skipIf(process.platform !== 'linux')('the webgpu backend without a GPU', () => {
+  it('error: no adapter is NoGpuAdapterError, exit 1, with what to install, in words and in JSON', () => {
+    // A Vulkan driver list that names no driver: what a machine without a GPU driver looks like.
+    const r = runCli(['bench', 'train', '--backend', 'webgpu', '--preset', 'tiny', '--json'], {
+      VK_ICD_FILENAMES: '/nonexistent/icd.json',
+    })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('WebGPU found no GPU adapter on this machine.')
+    expect(r.lastJson()).toMatchObject({ error: { code: 'backend.no-gpu-adapter' } })
+    expect((r.lastJson() as { error: { hint: string } }).error.hint).toMatch(/libvulkan1/)
   })
 })
