@@ -40,7 +40,7 @@ export function registerValidator(program: Command): void {
     .option('--listen <multiaddr>', 'where the embedded node listens', '/ip4/127.0.0.1/tcp/0')
     .option('--peer <multiaddr>', 'a peer to dial at start, e.g. the subnet owner (repeatable)', collect, [])
     .option('--backend <name>', `compute backend: ${SCORING_BACKENDS.join('|')} (default: the subnet config's)`)
-    .option('--workers <n>', "worker threads scoring deltas at once (default: the machine's cores)")
+    .option('--workers <n>', "worker threads scoring deltas at once (default: the machine's cores, at most 8)")
     .option('--rounds <n>', 'stop after this many rounds are settled or over')
     .option('--metrics <host:port>', 'serve Prometheus metrics at http://host:port/metrics (e.g. 127.0.0.1:9465)')
     .option('--json', 'print one JSON object when stopping')
@@ -70,7 +70,9 @@ export function registerValidator(program: Command): void {
         }
       }
       const rounds = opts.rounds === undefined ? undefined : intFlag('rounds', opts.rounds, 1, 1_000_000)
-      const workers = opts.workers === undefined ? availableParallelism() : intFlag('workers', opts.workers, 1, 256)
+      // Each scoring thread holds a model and its own wasm memory: 8 by default is plenty for a round's deltas.
+      const workers =
+        opts.workers === undefined ? Math.min(8, availableParallelism()) : intFlag('workers', opts.workers, 1, 256)
       if (opts.backend !== undefined && !(SCORING_BACKENDS as readonly string[]).includes(opts.backend))
         throw new UsageError(
           `--backend must be one of ${SCORING_BACKENDS.join(', ')} (validators must agree bit for bit; webgpu is for miners), got "${opts.backend}".`,
