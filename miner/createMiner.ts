@@ -34,7 +34,7 @@ export type CreateMinerParameters = {
   /** Where deltas are stored and served; Helia (with libp2p: gossip and dialling) or Kubo. Not stopped by `stop`. */
   storage: Storage | HeliaStorage
   backend: Backend
-  /** Worker threads training each round data-parallel (default 1: on the main thread). */
+  /** Worker threads training each round, data-parallel (default 1; webgpu trains on this thread). */
   workers?: number
   logger: Logger
   /** Progress for a terminal: round, step, loss, upload. */
@@ -197,10 +197,12 @@ async function buildContext(
     pair: p.pair,
     storage: p.storage,
     backend: p.backend,
-    // Worker threads for CPU backends only: a GPU trains the whole batch at once.
+    // Training runs on worker threads (one or more) for CPU backends: the fused update is faster than
+    // the tensor one, and the miner's own thread stays free for the chain and IPFS while it trains.
+    // A GPU trains the whole batch at once, from this thread.
     trainPool:
-      (p.workers ?? 1) > 1 && p.backend.name !== 'webgpu'
-        ? createTrainPool(Math.min(p.workers ?? 1, view.config.train.batch))
+      p.backend.name !== 'webgpu'
+        ? createTrainPool(Math.max(1, Math.min(p.workers ?? 1, view.config.train.batch)))
         : undefined,
     log,
     store,

@@ -7,7 +7,7 @@ import type { Logger } from '../../shared/logger/index.ts'
 import { createModel, initParams, modelFlopsPerToken, paramCount } from '../../shared/model/index.ts'
 import { planShards } from '../../shared/shards/index.ts'
 import { loadTask, trainingPages } from '../../shared/tasks/index.ts'
-import { createTrainPool, type StepInfo, trainShard } from '../../shared/train/index.ts'
+import { createTrainPool, type StepInfo, type TrainPool, trainShard } from '../../shared/train/index.ts'
 import { intFlag } from '../commands/chain.ts'
 
 /** Steps timed, after WARMUP untimed ones (the first step builds XNNPACK operators and grows memory). */
@@ -146,25 +146,28 @@ export async function run(opts: {
   }
   // Worker threads are for CPU backends: a GPU trains the whole batch at once.
   const used = backend.name === 'webgpu' ? 1 : Math.min(workers, cfg.train.batch)
-  // One thread and N workers in turn, twice (A B A B), each figure the median of all its steps: a
-  // load spike on a shared machine then hits both sides alike.
+  // As a miner trains: on worker threads kept between rounds (webgpu: on this thread). One worker and
+  // N workers in turn, twice (A B A B), each figure the median of all its steps: a load spike on a
+  // shared machine then hits both sides alike.
   const oneSteps: number[] = []
   const manySteps: number[] = []
-  // The miner's pool: threads started once, kept between trainings.
+  const onePool = backend.name === 'webgpu' ? undefined : createTrainPool(1)
   const pool = used > 1 ? createTrainPool(used) : undefined
+  const onPool = (p: TrainPool) => (onStep: (info: StepInfo) => void) =>
+    p.train({ ...inputs, config: cfg, backend: backend.name as BackendName, onStep })
   try {
     for (let pass = 0; pass < (pool ? 2 : 1); pass++) {
       oneSteps.push(
-        ...(await stepSeconds(logger, 'one worker', (onStep) => trainShard({ ...inputs, backend, logger, onStep }))),
+        ...(await stepSeconds(
+          logger,
+          'one worker',
+          onePool ? onPool(onePool) : (onStep) => trainShard({ ...inputs, backend, logger, onStep }),
+        )),
       )
-      if (pool)
-        manySteps.push(
-          ...(await stepSeconds(logger, `${used} workers`, (onStep) =>
-            pool.train({ ...inputs, config: cfg, backend: backend.name as BackendName, onStep }),
-          )),
-        )
+      if (pool) manySteps.push(...(await stepSeconds(logger, `${used} workers`, onPool(pool))))
     }
   } finally {
+    await onePool?.close()
     await pool?.close()
   }
   const one = median(oneSteps)

@@ -23,7 +23,7 @@ export type TrainShardParallelParameters = TrainOnPoolParameters & {
   workers: number
 }
 
-/** Worker threads kept between trainings: each starts its backend and loads the task once. */
+/** Worker threads kept between trainings: each starts its backend and loads the task once. One is fine: training then leaves the caller's thread free. */
 export type TrainPool = {
   /** Worker threads a training uses (at most the batch's rows). */
   readonly workers: number
@@ -54,8 +54,8 @@ type Slot = { worker: Worker; idle: Promise<void>; dead: boolean }
  * TrainingDivergedError, TrainingAbortedError, or TrainingWorkerError.
  */
 export function createTrainPool(workers: number): TrainPool {
-  if (!Number.isInteger(workers) || workers < 2)
-    throw new RangeError(`a training pool needs 2 or more workers, got ${workers}`)
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new RangeError(`a training pool needs 1 or more workers, got ${workers}`)
   const slots: Slot[] = []
   let closed = false
   let busy = false
