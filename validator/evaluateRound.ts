@@ -30,6 +30,11 @@ export type EvaluateRoundParameters = {
   reveals: readonly DeltaRevealEntry[]
   /** Checkpoint CIDs a delta of this round may be built on. */
   allowedBases: ReadonlySet<string>
+  /**
+   * The checkpoint every delta is scored at (pipelined rounds: the newest settled, which the
+   * settlement steps from; `scoringBase`); default: each delta's own base.
+   */
+  scoreAt?: string
   /** The full model θ of a checkpoint (cached by the caller). */
   loadParams: (cid: string) => Promise<NamedTensor[]>
   /**
@@ -128,7 +133,8 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
     p.signal?.throwIfAborted()
     const row = { uid: reveal.uid, hotkey: reveal.hotkey, cid: reveal.cid, shard: reveal.shard, fetchSeconds }
     try {
-      const base = await p.loadParams(decoded.meta.baseCid)
+      const key = p.scoreAt ?? decoded.meta.baseCid
+      const base = await p.loadParams(key)
       const stepped = applyDelta(
         shardParams(base, names),
         decoded.delta,
@@ -136,7 +142,6 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
         clipOf.get(reveal.shard) ?? p.config.outer.clipNorm,
       )
       const theta = withShard(base, stepped)
-      const key = decoded.meta.baseCid
       if (!baseLoss.has(key)) baseLoss.set(key, losses.loss(base, p.evalPages))
       const [lossBase, lossStep] = (await Promise.all([baseLoss.get(key)!, losses.loss(theta, p.evalPages)])).map(
         round6,

@@ -15,7 +15,7 @@ import { badRevealSalt, commitToCopy, outlierWeights, revealToCopy, withUnreacha
 import { buildScoreReport, publishReport } from './publishReport.ts'
 import { type RoundState, saveRoundState } from './roundState.ts'
 import { scoreRound, smoothScores } from './scoreRound.ts'
-import { allowedBase, blockHash } from './subnetView.ts'
+import { allowedBase, blockHash, scoringBase } from './subnetView.ts'
 import { uncountedReveals } from './uncountedReveals.ts'
 
 /** A new round state with a fresh salt and eval seed, nothing done yet. */
@@ -106,6 +106,7 @@ export async function evaluateStep(
     count: ctx.view.config.task.evalPages,
   })
   const base = await allowedBase(ctx.client, ctx.storage, ctx.view, { round, timeoutMs: ctx.fetchTimeoutMs, signal })
+  const scoreAt = await scoringBase(ctx.client, ctx.storage, ctx.view, { round, timeoutMs: ctx.fetchTimeoutMs, signal })
   const measurements = await evaluateRound({
     task: ctx.task,
     config: ctx.view.config,
@@ -120,6 +121,7 @@ export async function evaluateStep(
     round,
     reveals: deltaReveals,
     allowedBases: new Set([base.cid]),
+    scoreAt: scoreAt.cid,
     loadParams: async (cid) => (await ctx.checkpoint(cid, signal)).params,
     loadSpent: async (cid) => (await ctx.checkpoint(cid, signal)).manifest,
     evalPages,

@@ -216,9 +216,11 @@ async function mine(sim: Sim, { round, baseCid, baseParams, baseRound, hash }: R
 
 async function score(
   sim: Sim,
-  { round, baseCid, baseParams, hash }: RoundInput,
+  { round, baseCid, baseParams, parentCid, hash }: RoundInput,
   mined: Awaited<ReturnType<typeof mine>>,
 ) {
+  // Pipelined rounds are scored at θ_r, which the settlement steps from (validator `scoringBase`).
+  const pipelined = sim.config.round.staleness > 0
   const evalPages = drawEvalPages({
     pool: unassignedPages(sim.pool, [...mined.assigned.values()]),
     evalSeed: hash('eval-seed'),
@@ -229,7 +231,8 @@ async function score(
     ...{ task: sim.task, config: sim.config, plan: sim.plan, paramShapes: sim.paramShapes, backend: sim.backend },
     losses: sim.losses,
     ...{ storage: sim.storage, round, reveals: mined.reveals, allowedBases: new Set([baseCid]), evalPages },
-    loadParams: async () => [...baseParams],
+    ...(pipelined ? { scoreAt: parentCid } : {}),
+    loadParams: async (cid) => [...(pipelined && cid === parentCid ? sim.theta.params : baseParams)],
     fetchTimeoutMs: 10_000,
     logger: sim.logger,
   })
