@@ -46,18 +46,20 @@ describe('registerNodeMetrics', () => {
     let fail = false
     const registry = new Registry()
     registerNodeMetrics(registry, 'validator', {
-      api: {
-        rpc: {
-          chain: {
-            getHeader: async () => {
-              if (fail) throw new Error('disconnected')
-              return { number: { toNumber: () => best } }
+      client: {
+        api: {
+          rpc: {
+            chain: {
+              getHeader: async () => {
+                if (fail) throw new Error('disconnected')
+                return { number: { toNumber: () => best } }
+              },
             },
           },
         },
+        finalizedHead: async () => ({ number: 10 }),
       },
-      finalizedHead: async () => ({ number: 10 }),
-      libp2p: { getConnections: () => [1, 2, 3] },
+      storage: { libp2p: { getConnections: () => [1, 2, 3] } },
     })
     let text = await registry.metrics()
     expect(value(text, 'crowdtrain_validator_chain_best_head')).toBe(12)

@@ -114,11 +114,7 @@ export function registerMiner(program: Command): void {
       let metrics: { m: MinerMetrics; server: MetricsServer } | undefined
       if (opts.metrics !== undefined) {
         const m = createMinerMetrics()
-        registerNodeMetrics(m.registry, 'miner', {
-          api: client.api,
-          finalizedHead: () => client.finalizedHead(),
-          libp2p: 'libp2p' in storage ? (storage as HeliaStorage).libp2p : undefined,
-        })
+        registerNodeMetrics(m.registry, 'miner', { client, storage })
         try {
           metrics = { m, server: await serveMetrics({ listen: opts.metrics, registry: m.registry }) }
         } catch (err) {

@@ -12,7 +12,7 @@ import {
   registerNodeMetrics,
   serveMetrics,
 } from '../../shared/metrics/index.ts'
-import { createHeliaStorage, createKuboStorage, type HeliaStorage, type Storage } from '../../shared/storage/index.ts'
+import { createHeliaStorage, createKuboStorage, type Storage } from '../../shared/storage/index.ts'
 import { createValidator, createValidatorMetrics, FAULT_KINDS, parseFaults } from '../../validator/index.ts'
 import { cliLogger, printJson } from '../output.ts'
 import { intFlag } from './chain.ts'
@@ -98,11 +98,7 @@ export function registerValidator(program: Command): void {
           : await createHeliaStorage({ dir: join(dataDir, 'ipfs'), listen: [opts.listen], peers: opts.peer, logger })
         const metrics = opts.metrics === undefined ? undefined : createValidatorMetrics()
         if (metrics) {
-          registerNodeMetrics(metrics.registry, 'validator', {
-            api: client.api,
-            finalizedHead: () => client.finalizedHead(),
-            libp2p: 'libp2p' in storage ? (storage as HeliaStorage).libp2p : undefined,
-          })
+          registerNodeMetrics(metrics.registry, 'validator', { client, storage })
           try {
             metricsServer = await serveMetrics({ listen: opts.metrics, registry: metrics.registry })
           } catch (err) {

@@ -6,7 +6,7 @@ const EPS = 1e-8
 /**
  * Global-norm clipping and AdamW on the CPU's own arrays, in one pass per tensor: what `clipByGlobalNorm`
  * and `adamwUpdate` do, in the same order, with every stored value rounded to float32. The
- * data-parallel workers (trainShardParallel) use it: their summed gradients are already in memory,
+ * data-parallel workers (createTrainPool) use it: their summed gradients are already in memory,
  * and one fused loop is several times faster than the dozen wasm kernels the tensor version runs
  * (measured: ~25 ms a step for the default model's 0.83 M parameters).
  */

@@ -1,7 +1,7 @@
 export { type AdamSlot, type AdamWConfig, adamwUpdate, clipByGlobalNorm, type OptimizerState } from './adamw.ts'
 export { ReplicaStoppedError, TrainingAbortedError, TrainingDivergedError, TrainingWorkerError } from './errors.ts'
-export { createReplica, replicaBuffer, sliceBatch, sliceRows, stopReplicas } from './replicas.ts'
 export { learningRate, roundSchedule, type ScheduleConfig } from './schedule.ts'
+export { createTrainPool, type TrainOnPoolParameters, type TrainPool } from './trainPool.ts'
 export {
   batchStream,
   minerBatchSeed,
@@ -10,10 +10,3 @@ export {
   type TrainShardReturnType,
   trainShard,
 } from './trainShard.ts'
-export {
-  createTrainPool,
-  type TrainOnPoolParameters,
-  type TrainPool,
-  type TrainShardParallelParameters,
-  trainShardParallel,
-} from './trainShardParallel.ts'

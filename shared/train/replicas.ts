@@ -41,7 +41,7 @@ export type Replica = {
   /**
    * This slice's gradients (one array per tensor) and loss, already weighted by the slice's share of
    * the batch's rows, summed with every other slice's: the whole batch's gradients, back to back, and
-   * its loss. Blocks until every worker has sent its slice.
+   * its loss. Blocks until every worker has sent its slice. The sum is valid until the next exchange.
    */
   exchange(grads: readonly Float32Array[], loss: number): { sum: Float32Array; loss: number }
 }
@@ -51,6 +51,8 @@ export function createReplica(buffer: SharedArrayBuffer, part: number, parts: nu
   const control = new Int32Array(buffer, 0, CONTROL_WORDS)
   const floats = (buffer.byteLength - CONTROL_WORDS * 4) / 4
   const slot = floats / (2 * parts)
+  // The batch's sum, reused every step: the caller consumes it before the next exchange.
+  const sum = new Float32Array(slot)
   let step = 0
 
   function barrier(): void {
@@ -84,7 +86,7 @@ export function createReplica(buffer: SharedArrayBuffer, part: number, parts: nu
       mine[offset] = loss
       barrier()
       // The sum of the slices in slice order, each addition rounded to float32: the same on every replica.
-      const sum = new Float32Array(view(0))
+      sum.set(view(0))
       for (let p = 1; p < parts; p++) {
         const other = view(p)
         for (let i = 0; i < slot; i++) sum[i] += other[i]

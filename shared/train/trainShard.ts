@@ -39,7 +39,7 @@ export type TrainShardParameters = {
   logger?: Logger
   onStep?: (info: StepInfo) => void
   signal?: AbortSignal
-  /** Data-parallel training (trainShardParallel's workers): train this slice of every batch, sum gradients with the others. */
+  /** Data-parallel training (createTrainPool's workers): train this slice of every batch, sum gradients with the others. */
   replica?: Replica
   /** Give the event loop a turn between steps (a pipelined miner reveals and serves its delta while it trains); default false. */
   yieldBetweenSteps?: boolean

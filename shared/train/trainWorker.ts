@@ -1,5 +1,5 @@
 /**
- * A training worker thread (trainShardParallel): starts its own backend, loads the task, and trains
+ * A training worker thread (createTrainPool): starts its own backend, loads the task, and trains
  * its slice of every batch, exchanging gradients with the other workers (replicas.ts). Worker 0
  * reports every step and returns the result; the others return nothing (their replicas are equal).
  */
@@ -13,7 +13,7 @@ import type { TrainJob, WorkerMessage } from './trainJob.ts'
 import { trainShard } from './trainShard.ts'
 
 const port = parentPort
-if (!port) throw new Error('trainWorker.ts runs as a worker thread (trainShardParallel)')
+if (!port) throw new Error('trainWorker.ts runs as a worker thread (createTrainPool)')
 
 function post(message: WorkerMessage, transfer: ArrayBuffer[] = []): void {
   port?.postMessage(message, transfer)

@@ -7,8 +7,8 @@ import { planShards } from '../shards/index.ts'
 import { loadTask, type Task, trainingPages } from '../tasks/index.ts'
 import type { NamedTensor } from '../tensor.ts'
 import { TrainingAbortedError, TrainingDivergedError, TrainingWorkerError } from './errors.ts'
+import { createTrainPool, type TrainOnPoolParameters } from './trainPool.ts'
 import { trainShard } from './trainShard.ts'
-import { createTrainPool, type TrainShardParallelParameters, trainShardParallel } from './trainShardParallel.ts'
 
 let backend: Backend
 let config: CrowdtrainConfig
@@ -33,13 +33,20 @@ const inputs = () => ({
   seed: 'parallel',
   train: { ...config.train, innerSteps: STEPS },
 })
-const parallel = (over: Partial<TrainShardParallelParameters> = {}) =>
-  trainShardParallel({ ...inputs(), config, backend: 'wasm', workers: 2, ...over })
+/** One training on a fresh pool of two threads, closed after. */
+async function parallel(over: Partial<TrainOnPoolParameters> = {}) {
+  const pool = createTrainPool(2)
+  try {
+    return await pool.train({ ...inputs(), config, backend: 'wasm', ...over })
+  } finally {
+    await pool.close()
+  }
+}
 
 const maxDiff = (a: NamedTensor[], b: NamedTensor[]) =>
   Math.max(...a.flatMap((t, i) => Array.from(t.data, (x, j) => Math.abs(x - b[i].data[j]))))
 
-describe('trainShardParallel', () => {
+describe('createTrainPool', () => {
   it('default: two workers train what one thread trains (same losses, same delta up to float32 rounding), the same way every time', async () => {
     const one = await trainShard({ ...inputs(), backend })
     const steps: number[] = []

@@ -18,11 +18,6 @@ export type TrainOnPoolParameters = TrainInputs & {
   signal?: AbortSignal
 }
 
-export type TrainShardParallelParameters = TrainOnPoolParameters & {
-  /** Worker threads, 2 or more (at most the batch's rows; more would get empty slices). */
-  workers: number
-}
-
 /** Worker threads kept between trainings: each starts its backend and loads the task once. One is fine: training then leaves the caller's thread free. */
 export type TrainPool = {
   /** Worker threads a training uses (at most the batch's rows). */
@@ -45,7 +40,7 @@ function shardValues(p: TrainOnPoolParameters): number {
 type Slot = { worker: Worker; idle: Promise<void>; dead: boolean }
 
 /**
- * A pool of `workers` (≥ 2) training threads for data-parallel trainShard (replicas.ts): each
+ * A pool of `workers` training threads for data-parallel trainShard (replicas.ts): each
  * worker trains its slice of every batch, gradients are summed in slice order through shared
  * memory, and every worker applies the same update. The delta is deterministic for a given worker
  * count (not across counts: the batch's gradient is summed in another order). Threads stay between
@@ -157,20 +152,6 @@ export function createTrainPool(workers: number): TrainPool {
       running = undefined
       stopReplicas(buffer)
     }
-  }
-}
-
-/** trainShard on `workers` threads once: a pool started for it and closed after (see createTrainPool). */
-export async function trainShardParallel(p: TrainShardParallelParameters): Promise<TrainShardReturnType> {
-  const parts = Math.min(p.workers, p.train.batch)
-  if (!Number.isInteger(parts) || parts < 2)
-    throw new RangeError(`trainShardParallel needs 2 or more workers, got ${p.workers}`)
-  const { workers: _, ...job } = p
-  const pool = createTrainPool(parts)
-  try {
-    return await pool.train(job)
-  } finally {
-    await pool.close()
   }
 }
 
