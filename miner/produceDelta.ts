@@ -6,7 +6,7 @@ import { type ShardPlan, shardTensors } from '../shared/shards/index.ts'
 import type { Storage } from '../shared/storage/index.ts'
 import type { Task } from '../shared/tasks/index.ts'
 import type { NamedTensor } from '../shared/tensor.ts'
-import { minerBatchSeed, type StepInfo, type TrainPool, trainShard } from '../shared/train/index.ts'
+import { minerBatchSeed, type RebaseSource, type StepInfo, type TrainPool, trainShard } from '../shared/train/index.ts'
 import { alignTensors, type TrainState } from './stateStore.ts'
 
 /** The inputs of `produceDelta`. */
@@ -40,6 +40,11 @@ export type ProduceDeltaParameters = {
   /** Changes the trained delta before compression (adversarial miners only: poison, noise). */
   transform?: (delta: NamedTensor[]) => NamedTensor[]
   signal?: AbortSignal
+  /**
+   * The checkpoint the delta will be scored at and land in, once it settles mid-training (pipelined
+   * rounds): training moves onto it, keeping its progress, and the delta is taken from it.
+   */
+  rebase?: RebaseSource
 }
 
 /** The stored delta and the state to carry to the next round. */
@@ -52,6 +57,8 @@ export type ProduceDeltaReturnType = {
   ratio: number
   /** The delta file as stored. */
   encoded: Uint8Array
+  /** Steps before which training moved onto a newer checkpoint (`rebase`). */
+  rebasedAt: number[]
 }
 
 /**
@@ -86,6 +93,7 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
     optimizerState,
     onStep: p.onStep,
     signal: p.signal,
+    rebase: p.rebase,
   }
   const trained =
     p.trainPool && !p.pagesAt
@@ -126,6 +134,7 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
     },
     ratio: dense / bytes.length,
     encoded: bytes,
+    rebasedAt: trained.rebasedAt,
   }
 }
 

@@ -4,6 +4,7 @@ import { assignPages, shardForMiner, trainingPages } from '../shared/tasks/index
 import type { HonestOverrides, RoundDelta } from './adversary/index.ts'
 import type { MinerContext } from './minerContext.ts'
 import { produceDelta } from './produceDelta.ts'
+import { watchForRebase } from './rebaseWatch.ts'
 import { type TrainState, withTrainFile } from './stateStore.ts'
 import { baseCheckpoint } from './subnetView.ts'
 
@@ -58,6 +59,11 @@ export async function trainRound(ctx: MinerContext, round: number, me: Member): 
   })
   const tokensPerStep = cfg.train.batch * (task.kind === 'lm' ? cfg.model.context : 1)
   ctx.progress({ round, phase: 'train', step: 0, steps: cfg.train.innerSteps, tokensPerStep })
+  // Pipelined rounds: the checkpoint this round's deltas land in settles while it trains (rebaseWatch.ts).
+  const watch =
+    cfg.round.staleness > 0 && (base.settledRound ?? -1) < round - 1
+      ? watchForRebase(ctx, { round, baseCid: base.cid })
+      : undefined
   const train = (o: HonestOverrides = {}) =>
     produceDelta({
       task,
@@ -78,12 +84,19 @@ export async function trainRound(ctx: MinerContext, round: number, me: Member): 
       signal: ctx.signal,
       transform: o.transform,
       pagesAt: o.pagesAt,
+      // An adversary training on another base than the round's never moves.
+      rebase: o.params || o.baseCid ? undefined : watch?.source,
       onStep: (s) => ctx.progress({ round, phase: 'train', step: s.step + 1, steps: s.steps, loss: s.loss }),
     })
   const aggregated = checkpoint.manifest.deltas
   const input = { round, me, shard, pages, params, aggregated, base, blockHash, train }
   const started = performance.now()
-  const out: RoundDelta | { skip: string } = ctx.adversary ? await ctx.adversary.delta(ctx, input) : await train()
+  let out: RoundDelta | { skip: string }
+  try {
+    out = ctx.adversary ? await ctx.adversary.delta(ctx, input) : await train()
+  } finally {
+    await watch?.stop()
+  }
   // Seconds this round's delta took to make (training and compression): the devnet's busy fraction.
   const trainSeconds = Math.round(performance.now() - started) / 1000
   if ('skip' in out) {
@@ -103,6 +116,7 @@ export async function trainRound(ctx: MinerContext, round: number, me: Member): 
     first,
     last,
     trainSeconds,
+    ...(out.rebasedAt?.length ? { rebasedAt: out.rebasedAt, rebasedOnto: watch?.target()?.cid } : {}),
   })
   ctx.progress({ round, phase: 'upload', cid: out.cid, bytes: out.bytes, ratio: out.ratio, loss: last })
   if (out.trainState) {

@@ -38,6 +38,12 @@ export type SimulateNetworkParameters = {
   rounds: number
   /** Seeds the hotkeys and the stand-in block hashes (page assignment, eval pages). */
   seed: number
+  /**
+   * Pipelined rounds: the inner step before which θ_r — settled while round r trains on θ_{r−1} —
+   * reaches the miners, who move onto it (`rebase`); absent: they never do, and send their progress
+   * from the eager start.
+   */
+  rebaseAt?: number
   logger: Logger
   onRound?: (r: SimulatedRound) => void
 }
@@ -180,7 +186,12 @@ function createSim(p: SimulateNetworkParameters): Sim {
   }
 }
 
-async function mine(sim: Sim, { round, baseCid, baseParams, baseRound, hash }: RoundInput) {
+async function mine(sim: Sim, { round, baseCid, baseParams, baseRound, parentCid, hash }: RoundInput) {
+  // Pipelined: θ_r, newer than the base, reaches the miners at step `rebaseAt` of their training.
+  const newer = sim.theta.params
+  const k = sim.rebaseAt
+  const rebase =
+    k !== undefined && parentCid !== baseCid ? (step: number) => (step >= k ? newer : undefined) : undefined
   const assigned = new Map<string, number[]>()
   const reveals: DeltaRevealEntry[] = []
   let deltaBytes = 0
@@ -200,7 +211,7 @@ async function mine(sim: Sim, { round, baseCid, baseParams, baseRound, hash }: R
     assigned.set(m.hotkey, pages)
     const delta = await produceDelta({
       ...{ task: sim.task, config: sim.config, params: baseParams, plan: sim.plan, shard, pages },
-      ...{ hotkey: m.hotkey, round, baseCid, baseRound, backend: sim.backend, storage: sim.storage },
+      ...{ hotkey: m.hotkey, round, baseCid, baseRound, backend: sim.backend, storage: sim.storage, rebase },
       logger: sim.logger,
       // As a real miner: the residual and moments of this shard, from the last round it trained it.
       trainState: sim.states.get(stateKey(m.uid, shard)),

@@ -28,6 +28,8 @@ export type RoundDelta = {
   trainState?: TrainState
   /** The base the file claims, when not the round's base. */
   baseCid?: string
+  /** Steps before which training moved onto the checkpoint the round lands in (pipelined rounds). */
+  rebasedAt?: number[]
 }
 
 /** What the round's work knows when the delta is made. */

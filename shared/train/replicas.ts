@@ -9,7 +9,8 @@ import { ReplicaStoppedError } from './errors.ts'
  * and any of them holds the result.
  *
  * Layout: 4 Int32 control words (generation, arrivals, stop flag, unused), then two sets (one per
- * step parity) of `parts` slots of `values + 1` float32 (the gradients, then the loss). A worker writes
+ * step parity) of `parts` slots of `values + 2` float32 (the gradients, the loss, then the rebase
+ * flag: worker 0's word decides, so every replica moves onto a newer base after the same step). A worker writes
  * its slot of this step's set, waits at the barrier, then reads every slot of the set. Two sets make
  * one barrier per step enough: a worker writing step s + 2 has passed the barrier of step s + 1, which
  * every worker reached only after reading step s.
@@ -23,7 +24,7 @@ const POLL_MS = 250
 
 /** The shared memory of `parts` replicas exchanging `values` gradient values a step. */
 export function replicaBuffer(parts: number, values: number): SharedArrayBuffer {
-  return new SharedArrayBuffer(CONTROL_WORDS * 4 + 2 * parts * (values + 1) * 4)
+  return new SharedArrayBuffer(CONTROL_WORDS * 4 + 2 * parts * (values + 2) * 4)
 }
 
 /** Tells every replica waiting at (or arriving at) the barrier to stop with ReplicaStoppedError. */
@@ -44,16 +45,27 @@ export type Replica = {
    * its loss. Blocks until every worker has sent its slice. The sum is valid until the next exchange.
    */
   exchange(grads: readonly Float32Array[], loss: number): { sum: Float32Array; loss: number }
+  /** True once worker 0 has seen a rebase posted (`rebaseReady` of createReplica) in an exchange: the same step on every replica. */
+  rebaseAgreed(): boolean
 }
 
-/** The replica `part` of `parts`, exchanging through `buffer` (from replicaBuffer). */
-export function createReplica(buffer: SharedArrayBuffer, part: number, parts: number): Replica {
+/**
+ * The replica `part` of `parts`, exchanging through `buffer` (from replicaBuffer). `rebaseReady`
+ * (read by worker 0 only) says whether the main thread has posted a newer base.
+ */
+export function createReplica(
+  buffer: SharedArrayBuffer,
+  part: number,
+  parts: number,
+  rebaseReady?: () => boolean,
+): Replica {
   const control = new Int32Array(buffer, 0, CONTROL_WORDS)
   const floats = (buffer.byteLength - CONTROL_WORDS * 4) / 4
   const slot = floats / (2 * parts)
   // The batch's sum, reused every step: the caller consumes it before the next exchange.
-  const sum = new Float32Array(slot)
+  const sum = new Float32Array(slot - 1)
   let step = 0
+  let agreed = false
 
   function barrier(): void {
     const generation = Atomics.load(control, GENERATION)
@@ -82,17 +94,21 @@ export function createReplica(buffer: SharedArrayBuffer, part: number, parts: nu
         mine.set(g, offset)
         offset += g.length
       }
-      if (offset !== slot - 1) throw new RangeError(`replica gradients hold ${offset} values, the buffer ${slot - 1}`)
+      if (offset !== slot - 2) throw new RangeError(`replica gradients hold ${offset} values, the buffer ${slot - 2}`)
       mine[offset] = loss
+      mine[offset + 1] = part === 0 && rebaseReady?.() ? 1 : 0
       barrier()
       // The sum of the slices in slice order, each addition rounded to float32: the same on every replica.
-      sum.set(view(0))
+      const first = view(0)
+      sum.set(first.subarray(0, slot - 1))
       for (let p = 1; p < parts; p++) {
         const other = view(p)
-        for (let i = 0; i < slot; i++) sum[i] += other[i]
+        for (let i = 0; i < slot - 1; i++) sum[i] += other[i]
       }
-      return { sum: sum.subarray(0, slot - 1), loss: sum[slot - 1] }
+      if (first[slot - 1] === 1) agreed = true
+      return { sum: sum.subarray(0, slot - 2), loss: sum[slot - 2] }
     },
+    rebaseAgreed: () => agreed,
   }
 }
 

@@ -5,7 +5,7 @@ import type { StepInfo, TrainShardParameters, TrainShardReturnType } from './tra
 /** trainShard's inputs that cross to a worker thread: plain data, no functions. */
 export type TrainInputs = Omit<
   TrainShardParameters,
-  'task' | 'backend' | 'replica' | 'onStep' | 'signal' | 'logger' | 'pagesAt' | 'yieldBetweenSteps'
+  'task' | 'backend' | 'replica' | 'onStep' | 'signal' | 'logger' | 'pagesAt' | 'yieldBetweenSteps' | 'rebase'
 >
 
 /** What the main thread sends each training worker. */
@@ -13,6 +13,8 @@ export type TrainJob = {
   part: number
   parts: number
   buffer: SharedArrayBuffer
+  /** Where the main thread posts a newer base mid-training (rebase.ts), when the training takes one. */
+  rebase?: SharedArrayBuffer
   backend: BackendName
   /** The config the task is loaded from (task name and paging). */
   config: CrowdtrainConfig

@@ -94,6 +94,35 @@ describe('createTrainPool', () => {
     await expect(pool.train({ ...inputs(), config, backend: 'wasm' })).rejects.toBeInstanceOf(TrainingAbortedError)
   })
 
+  it('behavior: a training moves onto a newer base mid-way — workers after the same step — and takes its delta from it', async () => {
+    // A newer base: every tensor moved (the frozen ones too), as a settled checkpoint is.
+    const newer = params.map((t) => ({ ...t, data: t.data.map((x, j) => x + 0.01 * Math.sin(j)) }))
+    const copy = params.map((t) => ({ ...t, data: new Float32Array(t.data) }))
+    // One thread: onto the same values changes nothing; at step 0, the training is the one from the new base.
+    const plain = await trainShard({ ...inputs(), backend })
+    const same = await trainShard({ ...inputs(), backend, rebase: (s) => (s >= 2 ? copy : undefined) })
+    expect(same.rebasedAt).toEqual([2])
+    expect(maxDiff(same.delta, plain.delta)).toBe(0)
+    expect(same.losses).toEqual(plain.losses)
+    const fromNewer = await trainShard({ ...inputs(), params: newer, backend })
+    const atZero = await trainShard({ ...inputs(), backend, rebase: () => newer })
+    expect(atZero.rebasedAt).toEqual([0])
+    expect(maxDiff(atZero.delta, fromNewer.delta)).toBe(0)
+    // Two workers: the base is posted after a step; both replicas move after the same later step.
+    const two = await parallel({ rebase: (s) => (s >= 1 ? newer : undefined) })
+    expect(two.rebasedAt).toHaveLength(1)
+    const at = two.rebasedAt[0]
+    expect(at).toBeGreaterThanOrEqual(2)
+    expect(at).toBeLessThan(STEPS)
+    const one = await trainShard({ ...inputs(), backend, rebase: (s) => (s >= at ? newer : undefined) })
+    expect(two.losses.slice(at)).not.toEqual(plain.losses.slice(at))
+    for (const [i, loss] of two.losses.entries()) expect(loss).toBeCloseTo(one.losses[i], 4)
+    expect(maxDiff(two.delta, one.delta)).toBeLessThan(1e-5)
+    const unmoved = await parallel({ rebase: (s) => (s >= 1 ? copy : undefined) })
+    expect(unmoved.rebasedAt).toHaveLength(1)
+    expect(maxDiff(unmoved.delta, await parallel().then((r) => r.delta))).toBe(0)
+  })
+
   it('error: a stopped training rejects with TrainingAbortedError', async () => {
     const controller = new AbortController()
     const run = parallel({

@@ -3,6 +3,7 @@ import type { BackendName } from '../backend/index.ts'
 import type { CrowdtrainConfig } from '../config/index.ts'
 import type { Task } from '../tasks/index.ts'
 import { TrainingAbortedError, TrainingDivergedError, TrainingWorkerError } from './errors.ts'
+import { postRebase, type RebaseSource, rebaseBuffer } from './rebase.ts'
 import { replicaBuffer, stopReplicas } from './replicas.ts'
 import type { TrainInputs, TrainJob, WorkerMessage } from './trainJob.ts'
 import type { StepInfo, TrainShardReturnType } from './trainShard.ts'
@@ -16,6 +17,11 @@ export type TrainOnPoolParameters = TrainInputs & {
   backend: BackendName
   onStep?: (info: StepInfo) => void
   signal?: AbortSignal
+  /**
+   * A newer base to move onto mid-way (trainShard's `rebase`): asked after every step; the first model
+   * it returns is posted to the workers, which move onto it after the same step (one rebase a training).
+   */
+  rebase?: RebaseSource
 }
 
 /** Worker threads kept between trainings: each starts its backend and loads the task once. One is fine: training then leaves the caller's thread free. */
@@ -91,8 +97,10 @@ export function createTrainPool(workers: number): TrainPool {
     // A worker still finishing a stopped training's step starts this one after it.
     await Promise.all(used.map((s) => s.idle))
     if (closed) throw new TrainingAbortedError(0, p.train.innerSteps, 'the training pool was closed')
-    const { task, config, backend, onStep, signal, ...train } = p
+    const { task, config, backend, onStep, signal, rebase, ...train } = p
     const buffer = replicaBuffer(parts, shardValues(p))
+    const shared = rebase ? rebaseBuffer(p.params) : undefined
+    let posted = false
     let step = 0
     try {
       return await new Promise<TrainShardReturnType>((resolve, reject) => {
@@ -125,6 +133,15 @@ export function createTrainPool(workers: number): TrainPool {
             if (m.kind === 'step') {
               step = m.info.step + 1
               onStep?.(m.info)
+              try {
+                const target = shared && !posted ? rebase?.(step) : undefined
+                if (shared && target) {
+                  postRebase(shared, p.params, target)
+                  posted = true
+                }
+              } catch (err) {
+                fail(err instanceof Error ? err : new Error(String(err)))
+              }
               return
             }
             finish()
@@ -144,7 +161,16 @@ export function createTrainPool(workers: number): TrainPool {
           }
           w.on('message', onMessage)
           w.on('exit', onExit)
-          const job: TrainJob = { part, parts, buffer, backend, config, datasetId: task.datasetId, train }
+          const job: TrainJob = {
+            part,
+            parts,
+            buffer,
+            rebase: shared,
+            backend,
+            config,
+            datasetId: task.datasetId,
+            train,
+          }
           w.postMessage(job)
         }
       })

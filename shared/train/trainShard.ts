@@ -10,6 +10,7 @@ import type { NamedTensor } from '../tensor.ts'
 import { type AdamSlot, adamwUpdate, clipByGlobalNorm, type OptimizerState } from './adamw.ts'
 import { TrainingAbortedError, TrainingDivergedError } from './errors.ts'
 import { createHostAdamw, type HostAdamw } from './hostAdamw.ts'
+import { type RebaseSource, replaceFrozen, shiftLocal } from './rebase.ts'
 import { type Replica, sliceBatch } from './replicas.ts'
 import { learningRate, roundSchedule } from './schedule.ts'
 
@@ -43,11 +44,15 @@ export type TrainShardParameters = {
   replica?: Replica
   /** Give the event loop a turn between steps (a pipelined miner reveals and serves its delta while it trains); default false. */
   yieldBetweenSteps?: boolean
+  /** A newer checkpoint to move onto mid-way (pipelined rounds); the delta is then taken from it. */
+  rebase?: RebaseSource
 }
 
 export type TrainShardReturnType = {
-  /** θ_local − θ_base for shard k's tensors only, in model order, float32. */
+  /** θ_local − θ_base for shard k's tensors only, in model order, float32 (θ_base: the last rebase's model, if any). */
   delta: NamedTensor[]
+  /** The steps before which the training moved onto a newer base (`rebase`). */
+  rebasedAt: number[]
   /** The training loss of every step, before its update. */
   losses: number[]
   optimizerState: OptimizerState
@@ -92,7 +97,8 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
   checkParams(spec, p.params)
   checkShardIndex(p.plan, p.shard)
   const inShard = new Set(p.plan.shards[p.shard].names)
-  const base = p.params.filter((t) => inShard.has(t.name))
+  // The shard's base values: what the delta is taken from (moved by a rebase).
+  let base = p.params.filter((t) => inShard.has(t.name))
   const decay = new Map(spec.params.map((s) => [s.name, s.decay]))
   const state = stateFits(p.optimizerState, base) ? p.optimizerState : undefined
   if (p.optimizerState && !state)
@@ -170,6 +176,27 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
     return { loss: summed.loss, gradNorm }
   }
 
+  // Onto a newer base: frozen tensors replaced, the shard moved by (new − old base), progress kept.
+  let current: readonly NamedTensor[] = p.params
+  const rebasedAt: number[] = []
+  const rebase = (step: number) => {
+    const target = p.rebase?.(step)
+    if (!target || target === current) return
+    checkParams(spec, target)
+    const byName = new Map(target.map((t) => [t.name, t]))
+    replaceFrozen(tf, weights, owned, byName, inShard)
+    const next = slots.map((s) => byName.get(s.name) as NamedTensor)
+    for (const [i, s] of slots.entries()) {
+      const local = host ? host.params[i] : new Float32Array(s.param.dataSync() as Float32Array)
+      shiftLocal(local, base[i].data, next[i].data)
+      tf.tidy(() => s.param.assign(tf.tensor(local, s.param.shape, 'float32')))
+    }
+    base = next
+    current = target
+    rebasedAt.push(step)
+    logger.debug('moved onto a newer base', { step })
+  }
+
   const rng = batchStream(p.seed)
   const { innerSteps: H, batch } = p.train
   const context = p.modelConfig.context
@@ -181,6 +208,7 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
     for (let step = 0; step < H; step++) {
       const stepStarted = performance.now()
       if (p.signal?.aborted) throw new TrainingAbortedError(step, H, p.signal.reason)
+      rebase(step)
       // 1. learning rate of this step: warm-up, then cosine over the network's global steps.
       const lr = learningRate(schedule, firstStep + step)
       // 2. the batch, from the seeded stream: the same seed gives the same batches.
@@ -195,7 +223,8 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
       // Between two steps the process answers its network (a pipelined miner reveals while it trains).
       if (p.yieldBetweenSteps) await yieldToEventLoop(performance.now() - stepStarted)
     }
-    return await collect(slots, base, losses, t, H * batch * (p.task.kind === 'lm' ? context : 1), host)
+    const tokens = H * batch * (p.task.kind === 'lm' ? context : 1)
+    return { ...(await collect(slots, base, losses, t, tokens, host)), rebasedAt }
   } finally {
     for (const x of owned) x.dispose()
     for (const s of slots) for (const v of [s.param, s.m, s.v] as Variable[]) v.dispose()
@@ -210,7 +239,7 @@ async function collect(
   step: number,
   tokens: number,
   host?: HostAdamw,
-): Promise<TrainShardReturnType> {
+): Promise<Omit<TrainShardReturnType, 'rebasedAt'>> {
   const delta: NamedTensor[] = []
   const m: NamedTensor[] = []
   const v: NamedTensor[] = []

@@ -8,6 +8,8 @@ import { type Backend, initBackend } from '../backend/index.ts'
 import { describeError, isBaseError } from '../errors/index.ts'
 import { silentLogger } from '../logger/index.ts'
 import { loadTask, type Task } from '../tasks/index.ts'
+import type { NamedTensor } from '../tensor.ts'
+import { readRebase, rebasePosted } from './rebase.ts'
 import { createReplica } from './replicas.ts'
 import type { TrainJob, WorkerMessage } from './trainJob.ts'
 import { trainShard } from './trainShard.ts'
@@ -40,12 +42,20 @@ async function run(job: TrainJob): Promise<void> {
         throw new Error(`the worker loaded dataset ${task.datasetId}, the miner trains on ${job.datasetId}`)
       loaded = { key, backend, task }
     }
-    const replica = createReplica(job.buffer, job.part, job.parts)
+    const shared = job.rebase
+    const replica = createReplica(job.buffer, job.part, job.parts, shared && (() => rebasePosted(shared)))
+    let moved: NamedTensor[] | undefined
+    // Every replica moves after the exchange in which worker 0 first saw the posted base.
+    const rebase = () => {
+      if (shared && replica.rebaseAgreed()) moved = moved ?? readRebase(shared, job.train.params)
+      return moved
+    }
     const result = await trainShard({
       ...job.train,
       task: loaded.task,
       backend: loaded.backend,
       replica,
+      rebase: shared ? rebase : undefined,
       onStep: job.part === 0 ? (info) => post({ kind: 'step', info }) : undefined,
     })
     if (job.part !== 0) return post({ kind: 'done' })
