@@ -25,7 +25,8 @@ describe('crowdtrain bench convergence', () => {
     const out = r.lastJson() as Record<string, number> & { lossByRound: Record<string, number[]> }
     const keys = ['ddpLoss', 'singleNodeLoss', 'networkLoss', 'ratioDdp', 'compressionRatio', 'bytesPerToken']
     for (const key of [...keys, 'denseBytesPerToken', 'initialLoss']) expect(Number.isFinite(out[key]), key).toBe(true)
-    expect(out).toMatchObject({ preset: 'tiny', rounds: 2, miners: 2 })
+    // Pipelined rounds by default: the miners move onto the newer checkpoint at 40 % of their 8 steps.
+    expect(out).toMatchObject({ preset: 'tiny', rounds: 2, miners: 2, staleness: 1, rebaseAt: 3 })
     for (const curve of ['ddp', 'singleNode', 'network']) expect(out.lossByRound[curve]).toHaveLength(2)
     expect(out.ddpLoss).toBeLessThan(out.initialLoss)
     expect(out.singleNodeLoss).toBeLessThan(out.initialLoss)
@@ -43,6 +44,9 @@ describe('crowdtrain bench convergence', () => {
     const r = runCli(['bench', 'convergence', '--rounds', '0', '--json'])
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/--rounds must be an integer/)
+    const late = runCli(['bench', 'convergence', '--preset', 'tiny', '--rebase-at', '9', '--json'])
+    expect(late.code).toBe(2)
+    expect(late.stderr).toMatch(/--rebase-at must be an integer from 0 to 8/)
   })
 
   test('error: an unknown preset is a usage error (exit 2) naming the known ones', () => {

@@ -23,8 +23,8 @@ import { spawnServedDevnet } from './helpers/servedDevnet.ts'
 import { testDir } from './helpers/testDir.ts'
 
 // One small devnet for the whole file, run as a user would run it, with --serve so the chain can
-// be checked after the rounds, and pipelined rounds (round.staleness 1: the other files run the
-// default, sequential rounds). The first round also has two faults: validator-1 is killed (SIGKILL)
+// be checked after the rounds, with the default pipelined rounds (round.staleness 1, as the
+// robustness files; sequential rounds run in robustness.failures). The first round also has two faults: validator-1 is killed (SIGKILL)
 // once its weights commit is on chain and miner-0 once its delta commit is, and both are restarted;
 // each must still get its reveal in. Every participant serves Prometheus metrics (--metrics), scraped
 // while the rounds run, and the miners train on two worker threads each (--miner-workers 2).
@@ -74,7 +74,7 @@ beforeAll(async () => {
   const scraping = scrapeWhile(dir, () => running)
   const devnet = await spawnServedDevnet([
     ...['--miners', '2', '--validators', '2', '--rounds', '2', '--preset', 'tiny', '--dir', dir],
-    ...['--window-timeout', '120', '--set', 'round.staleness=1', '--metrics', '--miner-workers', '2'],
+    ...['--window-timeout', '120', '--metrics', '--miner-workers', '2'],
     ...['--chaos', 'kill-validator-after-commit:1', '--chaos', 'kill-miner-after-commit:0'],
   ]).finally(() => {
     running = false

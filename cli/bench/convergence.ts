@@ -20,6 +20,8 @@ export type ConvergenceOptions = {
   set?: readonly string[]
   /** Where to write the chart page (loss against tokens, three curves). */
   out?: string
+  /** Pipelined rounds: the inner step at which θ_r reaches the training miners (simulateNetwork's `rebaseAt`). */
+  rebaseAt?: string | number
 }
 
 /**
@@ -64,6 +66,9 @@ export async function run(opts: ConvergenceOptions): Promise<Record<string, unkn
   const genesis = await genesisCheckpoint(config, task, { backend, netuid: 1 })
   log.info('genesis', { reportLoss: genesis.reportLoss })
   const H = config.train.innerSteps
+  // Pipelined: where the settlement lands in a miner's training; in the default devnet the miners
+  // moved onto it at steps 9–19 of 30 (docs/network.md "Rebase"), so 40 % of H by default.
+  const rebaseAt = config.round.staleness > 0 ? int('--rebase-at', opts.rebaseAt, Math.round(0.4 * H), 0, H) : undefined
   const baseline = { config, task, backend, params: genesis.params, rounds, seed, logger: log }
 
   const t0 = performance.now()
@@ -82,7 +87,7 @@ export async function run(opts: ConvergenceOptions): Promise<Record<string, unkn
   })
   const t2 = performance.now()
   const network = await simulateNetwork({
-    ...{ config, task, backend, genesis, miners, rounds, seed, logger: log },
+    ...{ config, task, backend, genesis, miners, rounds, seed, rebaseAt, logger: log },
     onRound: (r) =>
       log.info('network round', { round: r.round, loss: r.lossAfter, accepted: r.accepted, zeros: r.zeros }),
   })
@@ -108,6 +113,8 @@ export async function run(opts: ConvergenceOptions): Promise<Record<string, unkn
     outer: { lr: config.outer.lr, momentum: config.outer.momentum },
     // 1: pipelined rounds, each trained on the checkpoint one round older than the one it lands in.
     staleness: config.round.staleness,
+    // Pipelined: the inner step at which the miners moved onto the newer checkpoint (null: sequential).
+    rebaseAt: rebaseAt ?? null,
     miners,
     rounds,
     seed,

@@ -15,6 +15,7 @@ type ConvergenceFlags = {
   seed?: string
   set?: string[]
   out?: string
+  rebaseAt?: string
 }
 /** Flags only `bench robustness` reads. */
 /** Flags only `bench train` reads. */
@@ -57,6 +58,10 @@ export function registerBench(program: Command): void {
     .option('--rounds <n>', 'convergence: rounds of the network (default 10)')
     .option('--miners <n>', 'convergence: miners of the network (default 3)')
     .option('--seed <n>', 'convergence: model initialisation and data seed (default 1)')
+    .option(
+      '--rebase-at <step>',
+      'convergence, pipelined rounds: inner step at which the newer checkpoint reaches the miners (default 40 % of H)',
+    )
     .option(
       '--set <key=value>',
       'convergence: config override, repeatable (e.g. --set compress.density=1)',
