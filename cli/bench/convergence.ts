@@ -61,14 +61,14 @@ export async function run(opts: ConvergenceOptions): Promise<Record<string, unkn
   const base = applyOverrides(presetConfig(preset), opts.set ?? [])
   // The network anneals over the run it is measured on, as the baselines do.
   const config = { ...base, model: { ...base.model, seed }, train: { ...base.train, decayRounds: rounds } }
-  const backend = await initBackend(config.train.backend, log)
-  const task = loadTask(config.task.name, config)
-  const genesis = await genesisCheckpoint(config, task, { backend, netuid: 1 })
-  log.info('genesis', { reportLoss: genesis.reportLoss })
   const H = config.train.innerSteps
   // Pipelined: where the settlement lands in a miner's training; in the default devnet the miners
   // moved onto it at steps 9–19 of 30 (docs/network.md "Rebase"), so 40 % of H by default.
   const rebaseAt = config.round.staleness > 0 ? int('--rebase-at', opts.rebaseAt, Math.round(0.4 * H), 0, H) : undefined
+  const backend = await initBackend(config.train.backend, log)
+  const task = loadTask(config.task.name, config)
+  const genesis = await genesisCheckpoint(config, task, { backend, netuid: 1 })
+  log.info('genesis', { reportLoss: genesis.reportLoss })
   const baseline = { config, task, backend, params: genesis.params, rounds, seed, logger: log }
 
   const t0 = performance.now()

@@ -96,6 +96,7 @@ export function registerBench(program: Command): void {
             seed: opts.seed,
             set: opts.set,
             out: opts.out,
+            rebaseAt: opts.rebaseAt,
             validators: opts.validators,
             adversary: opts.adversary,
             faultyValidator: opts.faultyValidator,
