@@ -75,7 +75,7 @@ export async function trainRound(ctx: MinerContext, round: number, me: Member): 
       hotkey: ctx.pair.address,
       round,
       baseCid: o.baseCid ?? base.cid,
-      baseRound: o.baseCid ? undefined : base.settledRound,
+      baseRound: o.baseCid || o.fromBase ? undefined : base.settledRound,
       backend: ctx.backend,
       trainPool: ctx.trainPool,
       trainState: carried,

@@ -49,8 +49,10 @@ describe('adversarial miners that only the evaluation can judge', () => {
     expectRefused(net, 'noise', /^(no-improvement$|below-floor: )/, true)
   })
 
+  // Pipelined rounds score a delta at the checkpoint settled after its base: an ascent from the base can
+  // measure as a small gain there (AdamW's weight decay, negated, sharpens a learned model), under the floor.
   test('behavior: poison (gradient ascent) earns nothing, never reaches a checkpoint, and the reports say why', () => {
-    expectRefused(net, 'poison', /^no-improvement$/)
+    expectRefused(net, 'poison', /^(no-improvement$|below-floor: )/)
   })
 
   // The twin submits the leader's delta (exact or with noise) under its own hotkey: the near-duplicate group

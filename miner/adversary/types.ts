@@ -16,6 +16,8 @@ export type HonestOverrides = {
   transform?: (delta: NamedTensor[]) => NamedTensor[]
   /** Inner-loop settings changed for this run (a negative learning rate climbs the loss). */
   train?: Partial<CrowdtrainConfig['train']>
+  /** Pipelined rounds: train from the round's base, without the eager start from its own previous delta. */
+  fromBase?: boolean
 }
 
 /** The delta a round stored (and will commit and reveal). */
