@@ -14,6 +14,8 @@ export type RebaseWatch = {
   stop(): Promise<void>
   /** The checkpoint handed to the training, once there is one. */
   target(): { cid: string; settledRound: number } | undefined
+  /** Resolves with that checkpoint's parameters once found, or undefined when the watch ends without it. */
+  found(): Promise<readonly NamedTensor[] | undefined>
 }
 
 /**
@@ -24,12 +26,20 @@ export type RebaseWatch = {
  * it. Read from finalized heads, as every record the miner acts on; a failure is logged and the
  * watch tries again (the training goes on from its eager start meanwhile).
  */
-export function watchForRebase(ctx: MinerContext, p: { round: number; baseCid: string }): RebaseWatch {
+export function watchForRebase(
+  ctx: MinerContext,
+  p: {
+    round: number
+    baseCid: string
+    /** The watch ends by itself at this head (the end of the round's commit window). */
+    until: number
+  },
+): RebaseWatch {
   let stopped = false
   let found: { cid: string; settledRound: number; params: readonly NamedTensor[] } | undefined
   const done = (async () => {
     let lastError = ''
-    while (!stopped && !ctx.signal.aborted) {
+    while (!stopped && !ctx.signal.aborted && ctx.head < p.until) {
       try {
         const atBlockHash = (await ctx.client.api.rpc.chain.getBlockHash(ctx.head)).toHex()
         const newest = await baseCheckpoint(ctx.client, ctx.storage, ctx.view, {
@@ -61,6 +71,7 @@ export function watchForRebase(ctx: MinerContext, p: { round: number; baseCid: s
   })()
   return {
     source: () => found?.params,
+    found: () => done.then(() => found?.params),
     target: () => found && { cid: found.cid, settledRound: found.settledRound },
     async stop() {
       stopped = true

@@ -62,20 +62,20 @@ export async function trainRound(ctx: MinerContext, round: number, me: Member): 
   // Pipelined rounds: the checkpoint this round's deltas land in settles while it trains (rebaseWatch.ts).
   const watch =
     cfg.round.staleness > 0 && (base.settledRound ?? -1) < round - 1
-      ? watchForRebase(ctx, { round, baseCid: base.cid })
+      ? watchForRebase(ctx, { round, baseCid: base.cid, until: w.commit.graceEnd })
       : undefined
-  const train = (o: HonestOverrides = {}) =>
+  const train = async (o: HonestOverrides = {}) =>
     produceDelta({
       task,
       config: o.train ? { ...cfg, train: { ...cfg.train, ...o.train } } : cfg,
-      params: o.params ?? params,
+      params: o.params ?? (o.fromScored && watch ? ((await watch.found()) ?? params) : params),
       plan: ctx.plan,
       shard,
       pages: o.pages ?? pages,
       hotkey: ctx.pair.address,
       round,
       baseCid: o.baseCid ?? base.cid,
-      baseRound: o.baseCid || o.fromBase ? undefined : base.settledRound,
+      baseRound: o.baseCid || o.fromScored ? undefined : base.settledRound,
       backend: ctx.backend,
       trainPool: ctx.trainPool,
       trainState: carried,
@@ -85,7 +85,7 @@ export async function trainRound(ctx: MinerContext, round: number, me: Member): 
       transform: o.transform,
       pagesAt: o.pagesAt,
       // An adversary training on another base than the round's never moves.
-      rebase: o.params || o.baseCid ? undefined : watch?.source,
+      rebase: o.params || o.baseCid || o.fromScored ? undefined : watch?.source,
       onStep: (s) => ctx.progress({ round, phase: 'train', step: s.step + 1, steps: s.steps, loss: s.loss }),
     })
   const aggregated = checkpoint.manifest.deltas

@@ -29,11 +29,11 @@ export async function trainedDelta(
 ): Promise<RoundDelta | { skip: string }> {
   // Gradient ascent: the same inner loop with the learning rate negated climbs the loss. (Negating an
   // honest delta is not enough: from the genesis model, a large step either way can lower the loss.)
-  // Pipelined rounds: from the base, moving onto the scored checkpoint when it settles — not from the
-  // base plus its own previous ascent (the eager start): climbing on from that point, far uphill, gave
-  // a delta validators measured as lowering the loss at the checkpoint it was scored at (tiny preset,
-  // round 1: all three scored it positive, and it was accepted).
-  if (kind === 'poison') return input.train({ train: { lr: -ctx.view.config.train.lr }, fromBase: true })
+  // Pipelined rounds: it waits for the checkpoint its delta is scored at and climbs from there. Climbing
+  // from elsewhere is not poison there: from the base plus its own previous ascent (the eager start),
+  // or from the base alone, validators measured the delta as lowering the loss at the scored
+  // checkpoint (tiny preset, round 1: paid 1.5·10¹⁰ and 2.1·10¹⁰).
+  if (kind === 'poison') return input.train({ train: { lr: -ctx.view.config.train.lr }, fromScored: true })
   if (kind === 'wrong-data') return input.train({ pages: otherPages(ctx, input) })
   // The first batch from its assigned pages (what the old first-batch check looked at), the rest from others.
   if (kind === 'first-batch-only') {
@@ -46,7 +46,7 @@ export async function trainedDelta(
   // Honest in even rounds (to build a smoothed score), gradient ascent at the clip norm in odd ones.
   if (kind === 'poison-carried') {
     if (input.round % 2 === 0) return input.train()
-    return input.train({ train: { lr: -ctx.view.config.train.lr }, transform: scale(INFLATE_FACTOR), fromBase: true })
+    return input.train({ train: { lr: -ctx.view.config.train.lr }, transform: scale(INFLATE_FACTOR), fromScored: true })
   }
   // One inner step instead of H, scaled by H: about an honest delta's norm for an H-th of the work.
   if (kind === 'lazy-scaled') {

@@ -16,8 +16,11 @@ export type HonestOverrides = {
   transform?: (delta: NamedTensor[]) => NamedTensor[]
   /** Inner-loop settings changed for this run (a negative learning rate climbs the loss). */
   train?: Partial<CrowdtrainConfig['train']>
-  /** Pipelined rounds: train from the round's base, without the eager start from its own previous delta. */
-  fromBase?: boolean
+  /**
+   * Pipelined rounds: wait for the checkpoint this round's deltas are scored at (round r − 1's
+   * settlement) and train from it, as a sequential round would; from the base if it never comes.
+   */
+  fromScored?: boolean
 }
 
 /** The delta a round stored (and will commit and reveal). */
