@@ -210,7 +210,8 @@ describe('crowdtrain checkpoint (a researcher in a second terminal)', () => {
     expect(diffTensors(local.checkpoint.params, tfjs.tensors)).toEqual([])
   }, 120_000)
 
-  test('default: verify recomputes consensus, payouts and checkpoint and exits 0', async () => {
+  // Round 0 by its number; the newest (round 1: pipelined, its deltas trained on genesis, one round stale) by its pulled folder.
+  test('default: verify recomputes consensus, payouts and checkpoint of both rounds and exits 0', async () => {
     const first = await runCliAsync(
       ['checkpoint', 'verify', ...net(), '--round', String(result.rounds[0].round), '--json'],
       {},
