@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
 import { testDir } from '../../test/helpers/testDir.ts'
-import { formatProgress, readBaseDownloads, readMinerBusy, readProgress } from './readProgress.ts'
+import { formatProgress, readBaseDownloads, readMinerBusy, readProgress, readRebases } from './readProgress.ts'
 
 const dir = testDir('devnet-progress-')
 const log = (name: string, lines: unknown[]) => {
@@ -49,6 +49,19 @@ test('behavior: what a miner downloaded for each round, from its training record
     [2, { bytes: 41_000, from: 'deltas' }],
   ])
   expect(readBaseDownloads(join(dir, 'missing.jsonl')).size).toBe(0)
+})
+
+test('behavior: the inner steps a pipelined miner moved onto the settled checkpoint at come from its delta stored records', () => {
+  const file = log('r.jsonl', [
+    { msg: 'delta stored', round: 1, rebasedAt: [13], rebasedOnto: 'bafy' },
+    { msg: 'delta stored', round: 2 },
+    { msg: 'delta stored', round: 3, rebasedAt: ['x', -1] },
+    { msg: 'training', round: 4, rebasedAt: [2] },
+    '"rebasedAt"',
+    '{"rebasedAt": cut',
+  ])
+  expect([...readRebases(file)]).toEqual([[1, [13]]])
+  expect(readRebases(join(dir, 'missing.jsonl')).size).toBe(0)
 })
 
 test("behavior: a miner's busy fraction is its training seconds over the wall seconds from its first training to its last commit", () => {

@@ -42,26 +42,44 @@ export type BaseDownload = { bytes: number; from: 'held' | 'deltas' | 'download'
 const MAX_LOG_BYTES = 64 << 20
 
 /**
+ * The JSON records of a participant's log whose line passes `keep` (a cheap text test before
+ * parsing), in order; null when the log cannot be read. `from: 'end'` reads the last MAX_LOG_BYTES,
+ * `'start'` the first. Logs are hints here: unparsable lines are skipped.
+ */
+function logRecords(
+  logFile: string,
+  keep: (line: string) => boolean,
+  from: 'start' | 'end' = 'end',
+): Record<string, unknown>[] | null {
+  let text: string
+  try {
+    const all = readFileSync(logFile, 'utf8')
+    text = from === 'end' ? all.slice(-MAX_LOG_BYTES) : all.slice(0, MAX_LOG_BYTES)
+  } catch {
+    return null
+  }
+  const out: Record<string, unknown>[] = []
+  for (const line of text.split('\n')) {
+    if (!keep(line)) continue
+    let r: unknown
+    try {
+      r = JSON.parse(line)
+    } catch {
+      continue // a line cut while it was written
+    }
+    if (r !== null && typeof r === 'object' && !Array.isArray(r)) out.push(r as Record<string, unknown>)
+  }
+  return out
+}
+
+/**
  * Per round, what a miner's log says it downloaded for the round's base: the accepted deltas of the
  * round before (`deltas`), nothing (`held`), or the whole checkpoint (`download`, with the reason).
  * Logs are hints here: unreadable or odd lines are skipped.
  */
 export function readBaseDownloads(logFile: string): Map<number, BaseDownload> {
   const out = new Map<number, BaseDownload>()
-  let text: string
-  try {
-    text = readFileSync(logFile, 'utf8').slice(-MAX_LOG_BYTES)
-  } catch {
-    return out
-  }
-  for (const line of text.split('\n')) {
-    if (!line.includes('"baseFrom"')) continue
-    let r: Record<string, unknown>
-    try {
-      r = JSON.parse(line) as Record<string, unknown>
-    } catch {
-      continue
-    }
+  for (const r of logRecords(logFile, (line) => line.includes('"baseFrom"')) ?? []) {
     const { round, downloadBytes, baseFrom, downloadReason } = r
     if (typeof round !== 'number' || typeof downloadBytes !== 'number') continue
     if (baseFrom !== 'held' && baseFrom !== 'deltas' && baseFrom !== 'download') continue
@@ -70,6 +88,21 @@ export function readBaseDownloads(logFile: string): Map<number, BaseDownload> {
       from: baseFrom,
       ...(typeof downloadReason === 'string' ? { reason: downloadReason.slice(0, 300) } : {}),
     })
+  }
+  return out
+}
+
+/**
+ * Per round, the inner steps before which a pipelined miner moved onto the newly settled checkpoint
+ * (`rebasedAt` of its `delta stored` record); rounds without one are absent. Logs are hints here.
+ */
+export function readRebases(logFile: string): Map<number, number[]> {
+  const out = new Map<number, number[]>()
+  for (const r of logRecords(logFile, (line) => line.includes('"rebasedAt"')) ?? []) {
+    const { round, rebasedAt, msg } = r
+    if (msg !== 'delta stored' || typeof round !== 'number' || !Array.isArray(rebasedAt)) continue
+    const steps = rebasedAt.filter((x): x is number => Number.isSafeInteger(x) && x >= 0)
+    if (steps.length > 0) out.set(round, steps)
   }
   return out
 }
@@ -89,22 +122,11 @@ export type MinerBusy = {
  * each training ended) and the last `delta committed` record. Null when the log has no commit.
  */
 export function readMinerBusy(logFile: string): MinerBusy | null {
-  let text: string
-  try {
-    text = readFileSync(logFile, 'utf8').slice(-MAX_LOG_BYTES)
-  } catch {
-    return null
-  }
+  const records = logRecords(logFile, (line) => line.includes('"delta stored"') || line.includes('"delta committed"'))
+  if (!records) return null
   const stored: { at: number; seconds: number }[] = []
   let lastCommit: number | undefined
-  for (const line of text.split('\n')) {
-    if (!line.includes('"delta stored"') && !line.includes('"delta committed"')) continue
-    let r: Record<string, unknown>
-    try {
-      r = JSON.parse(line) as Record<string, unknown>
-    } catch {
-      continue
-    }
+  for (const r of records) {
     if (typeof r.time !== 'number') continue
     if (r.msg === 'delta stored' && typeof r.trainSeconds === 'number' && r.trainSeconds >= 0)
       stored.push({ at: r.time, seconds: r.trainSeconds })
@@ -124,23 +146,16 @@ export type ParticipantCompute = { backend: string; adapter?: string; workers?: 
 
 /** A participant's backend, GPU adapter, worker threads and metrics URL from its log; null when it never started a backend. */
 export function readCompute(logFile: string): ParticipantCompute | null {
-  let text: string
-  try {
-    text = readFileSync(logFile, 'utf8').slice(0, MAX_LOG_BYTES)
-  } catch {
-    return null
-  }
+  const records = logRecords(
+    logFile,
+    (line) => /"(compute backend ready|compute threads|metrics served)"/.test(line),
+    'start',
+  )
+  if (!records) return null
   let out: ParticipantCompute | null = null
   let workers: number | undefined
   let metrics: string | undefined
-  for (const line of text.split('\n')) {
-    if (!/"(compute backend ready|compute threads|metrics served)"/.test(line)) continue
-    let r: Record<string, unknown>
-    try {
-      r = JSON.parse(line) as Record<string, unknown>
-    } catch {
-      continue
-    }
+  for (const r of records) {
     if (r.msg === 'compute threads' && typeof r.workers === 'number' && Number.isInteger(r.workers)) workers = r.workers
     if (r.msg === 'metrics served' && typeof r.url === 'string' && /^http:\/\/127\.0\.0\.1:\d+\/metrics$/.test(r.url))
       metrics = r.url

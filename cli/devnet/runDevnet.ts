@@ -26,6 +26,7 @@ import {
   readBaseDownloads,
   readCompute,
   readMinerBusy,
+  readRebases,
 } from './readProgress.ts'
 import { readSummaries } from './readSummaries.ts'
 import { statusLine } from './renderRound.ts'
@@ -476,10 +477,18 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
           .filter((x) => x.role === 'miner')
           .map((x) => [x.name, readBaseDownloads(join(dir, x.name, 'log.jsonl'))]),
       )
+      // … and, pipelined, at which inner step it moved onto the checkpoint settled meanwhile.
+      const rebases = new Map(
+        participants
+          .filter((x) => x.role === 'miner')
+          .map((x) => [x.name, readRebases(join(dir, x.name, 'log.jsonl'))]),
+      )
       for (const r of out)
         for (const m of r.miners) {
           const d = m.name ? downloads.get(m.name)?.get(r.round) : undefined
           if (d) m.download = d
+          const steps = m.name ? rebases.get(m.name)?.get(r.round) : undefined
+          if (steps) m.rebasedAt = steps
         }
       return out
     }

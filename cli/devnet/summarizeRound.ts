@@ -57,6 +57,8 @@ export type MinerSummary = {
    * accepted deltas when it followed (`deltas`), or the whole checkpoint (`download`, with why).
    */
   download?: BaseDownload
+  /** Pipelined rounds: the inner steps before which it moved onto the newly settled checkpoint (its log). */
+  rebasedAt?: number[]
 }
 
 /** One validator's line of a round. */
