@@ -63,7 +63,7 @@ export async function run(opts: ConvergenceOptions): Promise<Record<string, unkn
   const config = { ...base, model: { ...base.model, seed }, train: { ...base.train, decayRounds: rounds } }
   const H = config.train.innerSteps
   // Pipelined: where the settlement lands in a miner's training; in the default devnet the miners
-  // moved onto it at steps 9–19 of 30 (docs/network.md "Rebase"), so 40 % of H by default.
+  // moved onto it at steps 9–21 of 30 (docs/network.md "Rebase"), so 40 % of H by default.
   const rebaseAt = config.round.staleness > 0 ? int('--rebase-at', opts.rebaseAt, Math.round(0.4 * H), 0, H) : undefined
   const backend = await initBackend(config.train.backend, log)
   const task = loadTask(config.task.name, config)
