@@ -123,11 +123,19 @@ describe('robustness: faulty validators', () => {
     expect(
       logLines('validator-3', 'faulty validator (wrong-settle): proposing a settlement that pays itself extra').length,
     ).toBeGreaterThanOrEqual(2)
-    const refusals = ['validator-0', 'validator-1', 'validator-2', 'validator-5'].flatMap((n) =>
-      logLines(n, 'settlement refused: the proposed call differs from ours'),
+    const honest = ['validator-0', 'validator-1', 'validator-2', 'validator-5']
+    const refusals = honest.flatMap((n) => logLines(n, 'settlement refused: the proposed call differs from ours'))
+    // Only a validator that has not approved the honest call yet looks at other proposals: the wrong
+    // call is refused when it landed before some honest approval. Pipelined miners share the CPU with
+    // the validators, and the wrong proposer's outcome can be ready only after the last approval (then
+    // its call never lands: the round is settled).
+    const sent = (n: string) => logLines(n, 'settle call sent').map((l) => ({ round: l.round, block: Number(l.block) }))
+    const honestSent = honest.flatMap(sent)
+    const refusable = sent('validator-3').filter((w) =>
+      honestSent.some((h) => h.round === w.round && h.block > w.block),
     )
-    expect(refusals.length).toBeGreaterThan(0)
-    expect(String(refusals[0].reason)).toContain(`approval to ${wrong}`)
+    if (refusable.length > 0) expect(refusals.length, JSON.stringify(refusable)).toBeGreaterThan(0)
+    for (const r of refusals) expect(String(r.reason)).toContain(`approval to ${wrong}`)
     for (const [i, ledger] of ledgers.entries()) {
       // The executed call is the honest one: the ledger's payouts, nothing extra for the proposer of the wrong one.
       expect(ledger.payouts.some((p) => accountId(p.address) === accountId(wrong))).toBe(false)
