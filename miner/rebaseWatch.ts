@@ -1,3 +1,4 @@
+import { readSettledRounds } from '../chain/index.ts'
 import { describeError } from '../shared/errors/index.ts'
 import type { NamedTensor } from '../shared/tensor.ts'
 import type { RebaseSource } from '../shared/train/index.ts'
@@ -41,13 +42,16 @@ export function watchForRebase(
     let lastError = ''
     while (!stopped && !ctx.signal.aborted && ctx.head < p.until) {
       try {
-        const atBlockHash = (await ctx.client.api.rpc.chain.getBlockHash(ctx.head)).toHex()
-        const newest = await baseCheckpoint(ctx.client, ctx.storage, ctx.view, {
-          round: p.round,
-          atBlockHash,
-          signal: ctx.signal,
-        })
-        if (newest.settledRound === p.round - 1 && newest.cid !== p.baseCid) {
+        // A state read first: the ledger is fetched only once round − 1 has settled, not every second.
+        const { rounds } = await readSettledRounds(ctx.client, { netuid: ctx.view.netuid })
+        const newest = rounds.some((r) => r.round === p.round - 1)
+          ? await baseCheckpoint(ctx.client, ctx.storage, ctx.view, {
+              round: p.round,
+              atBlockHash: (await ctx.client.api.rpc.chain.getBlockHash(ctx.head)).toHex(),
+              signal: ctx.signal,
+            })
+          : undefined
+        if (newest && newest.settledRound === p.round - 1 && newest.cid !== p.baseCid) {
           const { checkpoint, source } = await ctx.follower.get(newest.cid, ctx.signal)
           found = { cid: newest.cid, settledRound: newest.settledRound, params: checkpoint.params }
           ctx.log.info('newer checkpoint for the training', {
