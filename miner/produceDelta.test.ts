@@ -7,7 +7,7 @@ import { planShards } from '../shared/shards/index.ts'
 import { createMemoryStorage } from '../shared/storage/index.ts'
 import { loadTask, trainingPages } from '../shared/tasks/index.ts'
 import { createTrainPool, type TrainPool } from '../shared/train/index.ts'
-import { eagerStart, produceDelta } from './produceDelta.ts'
+import { eagerScaleAfter, eagerStart, produceDelta } from './produceDelta.ts'
 import type { TrainState } from './stateStore.ts'
 
 const tensor = (name: string, values: number[]) => ({ name, shape: [values.length], data: new Float32Array(values) })
@@ -39,6 +39,27 @@ describe('eagerStart', () => {
     expect(eagerStart({ params, round: 5, baseRound: 3, config: sequential }, carried(4), like)).toBe(params)
     // Round 1 trains on genesis (null): its own round-0 delta is added.
     expect(values(eagerStart({ params, round: 1, baseRound: null, config }, carried(0), like))).toEqual([[1.5, 1], [3]])
+  })
+})
+
+describe('eagerScaleAfter', () => {
+  const settled = (a: number[]) => [tensor('a', a), tensor('b', [3])]
+  it('default: after a rebase, the share of its own previous delta that the settled step kept scales the next eager start', () => {
+    // The network moved a by (0.25, −0.5): half of the miner's own (0.5, −1).
+    const out = eagerScaleAfter({ params, round: 5, baseRound: 3, config }, carried(4), settled([1.25, 1.5]))
+    expect(out).toEqual({ eagerScale: 0.5 })
+    const start = eagerStart({ params, round: 6, baseRound: 4, config }, { ...carried(5), ...out }, like)
+    expect(values(start)).toEqual([[1.25, 1.5], [3]])
+  })
+
+  it('boundary: the scale is clamped to [0, 1]; without a rebase, or when no eager start was taken, the carried scale stays', () => {
+    const ran = { params, round: 5, baseRound: 3, config }
+    expect(eagerScaleAfter(ran, carried(4), settled([0, 4]))).toEqual({ eagerScale: 0 })
+    expect(eagerScaleAfter(ran, carried(4), settled([3, -3]))).toEqual({ eagerScale: 1 })
+    const scaled = { ...carried(4), eagerScale: 0.7 }
+    expect(eagerScaleAfter(ran, scaled, undefined)).toEqual({ eagerScale: 0.7 })
+    expect(eagerScaleAfter({ ...ran, baseRound: 4 }, scaled, settled([1.25, 1.5]))).toEqual({ eagerScale: 0.7 })
+    expect(eagerScaleAfter(ran, undefined, settled([1.25, 1.5]))).toEqual({})
   })
 })
 

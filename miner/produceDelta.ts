@@ -79,6 +79,15 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
   const v = carry ? alignTensors(carry.optimizer.v, like) : undefined
   const optimizerState = carry && m && v ? { step: carry.optimizer.step, m, v } : undefined
   const start = eagerStart(p, carry, like)
+  // The model the training moved onto, if any: it tells how much of the eager start's guess held.
+  let movedOnto: readonly NamedTensor[] | undefined
+  const rebase: RebaseSource | undefined =
+    p.rebase &&
+    ((step) => {
+      const target = p.rebase?.(step)
+      if (target) movedOnto = target
+      return target
+    })
   const inputs = {
     task: p.task,
     modelConfig: p.config.model,
@@ -93,7 +102,7 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
     optimizerState,
     onStep: p.onStep,
     signal: p.signal,
-    rebase: p.rebase,
+    rebase,
   }
   const trained =
     p.trainPool && !p.pagesAt
@@ -131,6 +140,7 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
       residual: nextResidual,
       optimizer: trained.optimizerState,
       sent: { round: p.round, delta: decompressDelta(compressed) },
+      ...eagerScaleAfter(p, carry, trained.rebasedAt.length > 0 ? movedOnto : undefined),
     },
     ratio: dense / bytes.length,
     encoded: bytes,
@@ -140,21 +150,21 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
 
 /**
  * Where training starts (docs/network.md "Pipelined rounds"): θ_base, or — when rounds are
- * pipelined and θ_base lacks the previous round — θ_base + η·(this miner's delta of the previous
+ * pipelined and θ_base lacks the previous round — θ_base + c·η·(this miner's delta of the previous
  * round, as sent), its best guess of the checkpoint its delta will land in (the "eager" outer step of
- * arXiv 2502.12996, with its own delta standing in for the average). Training from θ_base alone would
- * learn round r − 1's progress a second time, and the checkpoint would take it twice.
+ * arXiv 2502.12996, with its own delta standing in for the average; c = the carried `eagerScale`,
+ * 1 until a rebase measured it). Training from θ_base alone would learn round r − 1's progress a
+ * second time, and the checkpoint would take it twice.
  */
 export function eagerStart(
   p: Pick<ProduceDeltaParameters, 'params' | 'round' | 'baseRound' | 'config'>,
   carry: TrainState | undefined,
   like: readonly NamedTensor[],
 ): readonly NamedTensor[] {
-  if (p.baseRound === undefined || p.config.round.staleness === 0) return p.params
-  if ((p.baseRound ?? -1) >= p.round - 1 || carry?.sent?.round !== p.round - 1) return p.params
+  if (!eagerApplies(p, carry) || !carry?.sent) return p.params
   const sent = alignTensors(carry.sent.delta, like)
   if (!sent) return p.params
-  const eta = p.config.outer.lr
+  const eta = p.config.outer.lr * (carry.eagerScale ?? 1)
   const byName = new Map(sent.map((t) => [t.name, t.data]))
   return p.params.map((t) => {
     const d = byName.get(t.name)
@@ -163,4 +173,44 @@ export function eagerStart(
     for (let i = 0; i < data.length; i++) data[i] = t.data[i] + eta * d[i]
     return { ...t, data }
   })
+}
+
+// Pipelined, the base lacks the previous round, and the miner holds its own delta of that round.
+function eagerApplies(
+  p: Pick<ProduceDeltaParameters, 'round' | 'baseRound' | 'config'>,
+  carry: TrainState | undefined,
+): boolean {
+  if (p.baseRound === undefined || p.config.round.staleness === 0) return false
+  return (p.baseRound ?? -1) < p.round - 1 && carry?.sent?.round === p.round - 1
+}
+
+/**
+ * The eager start's scale for the next round: when this training moved onto the checkpoint that
+ * settled the previous round, the share of the miner's own previous delta that the network's step
+ * kept — the least-squares c in (θ_settled − θ_base) ≈ c·η·Δ_own over the shard, clamped to [0, 1]
+ * (the network averages several miners' deltas, which agree only in part: docs/network.md "Eager
+ * start"). Otherwise the carried scale, if any.
+ */
+export function eagerScaleAfter(
+  p: Pick<ProduceDeltaParameters, 'params' | 'round' | 'baseRound' | 'config'>,
+  carry: TrainState | undefined,
+  movedOnto: readonly NamedTensor[] | undefined,
+): { eagerScale?: number } {
+  const kept = carry?.eagerScale === undefined ? {} : { eagerScale: carry.eagerScale }
+  if (!movedOnto || !carry?.sent || !eagerApplies(p, carry)) return kept
+  const base = new Map(p.params.map((t) => [t.name, t.data]))
+  const settled = new Map(movedOnto.map((t) => [t.name, t.data]))
+  let dot = 0
+  let norm = 0
+  for (const d of carry.sent.delta) {
+    const from = base.get(d.name)
+    const to = settled.get(d.name)
+    if (!from || !to || from.length !== d.data.length || to.length !== d.data.length) return kept
+    for (let i = 0; i < d.data.length; i++) {
+      dot += (to[i] - from[i]) * d.data[i]
+      norm += d.data[i] * d.data[i]
+    }
+  }
+  const c = dot / (p.config.outer.lr * norm)
+  return Number.isFinite(c) ? { eagerScale: Math.min(1, Math.max(0, c)) } : kept
 }

@@ -55,13 +55,14 @@ describe('createStateStore', () => {
     expect(t?.sent).toBeUndefined()
   })
 
-  it('behavior: the delta sent last (for the eager start of a pipelined round) reads back with its round', async () => {
+  it('behavior: the delta sent last (for the eager start of a pipelined round) reads back with its round and scale', async () => {
     const store = createStateStore(dir)
     const state = await store.load(who)
     const sent = { round: 6, delta: [tensor('h.0.w', [0.125, 0]), tensor('h.0.b', [-2])] }
-    const file = await store.saveTrain(6, { ...train, sent })
+    const file = await store.saveTrain(6, { ...train, sent, eagerScale: 0.625 })
     const t = await store.loadTrain({ ...state, trains: [{ file, shard: 1, round: 6 }] }, 1)
     expect(t?.sent?.round).toBe(6)
+    expect(t?.eagerScale).toBe(0.625)
     expect(alignTensors(t?.sent?.delta ?? [], sent.delta)?.map((x) => [...x.data])).toEqual([[0.125, 0], [-2]])
   })
 

@@ -60,6 +60,8 @@ export type TrainState = {
   residual: NamedTensor[]
   optimizer: OptimizerState
   sent?: { round: number; delta: NamedTensor[] }
+  /** The share of its own delta the eager start adds (`eagerScaleAfter`); absent: all of it. */
+  eagerScale?: number
 }
 
 const STATE_FILE = 'miner-state.json'
@@ -179,6 +181,7 @@ export function createStateStore(dir: string): StateStore {
       shard: String(t.shard),
       step: String(t.optimizer.step),
       ...(t.sent ? { sentRound: String(t.sent.round) } : {}),
+      ...(t.eagerScale === undefined ? {} : { eagerScale: String(t.eagerScale) }),
     }
     await writeAtomic(join(dir, name), encodeSafetensors(tensors, meta))
     return name
@@ -210,8 +213,12 @@ export function createStateStore(dir: string): StateStore {
       const sentRound = f.metadata.sentRound === undefined ? undefined : Number(f.metadata.sentRound)
       if (sentRound !== undefined && (!Number.isSafeInteger(sentRound) || sentRound < 0))
         throw new Error(`bad sentRound ${f.metadata.sentRound}`)
+      const eagerScale = f.metadata.eagerScale === undefined ? undefined : Number(f.metadata.eagerScale)
+      if (eagerScale !== undefined && !(eagerScale >= 0 && eagerScale <= 1))
+        throw new Error(`bad eagerScale ${f.metadata.eagerScale}`)
       return {
         shard,
+        ...(eagerScale === undefined ? {} : { eagerScale }),
         residual: pick('residual/'),
         optimizer: { step, m: pick('m/'), v: pick('v/') },
         ...(sentRound === undefined ? {} : { sent: { round: sentRound, delta: pick('sent/') } }),
