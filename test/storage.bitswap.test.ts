@@ -9,6 +9,7 @@ import {
   type HeliaStorage,
   InvalidMultiaddrError,
   PeerUnreachableError,
+  SERVING_LISTEN,
   StorageUnavailableError,
 } from '../shared/storage/index.ts'
 
@@ -51,6 +52,24 @@ describe('Helia nodes exchange content over bitswap on 127.0.0.1', () => {
     const delta = randomBytes(1_300_000)
     const cid = await miner.add(delta)
     const got = await validator.get(cid, { maxBytes: 2_000_000, timeoutMs: 30_000 })
+    expect(Buffer.compare(got, delta)).toBe(0)
+  })
+
+  test('behavior: a node that dials a validator only at its WebSocket address (as a browser miner must) is fetched from', async () => {
+    const validator = await createHeliaStorage({
+      dir: join(root, 'vws'),
+      listen: [...SERVING_LISTEN],
+      logger: silentLogger,
+    })
+    nodes.push(validator)
+    const ws = validator.multiaddrs().filter((a) => a.includes('/ws/'))
+    expect(ws).toHaveLength(1)
+    const miner = await node('mws', ws)
+    const [conn] = miner.libp2p.getConnections()
+    expect(conn.remoteAddr.toString()).toMatch(/\/tcp\/\d+\/ws\//)
+    const delta = randomBytes(600_000)
+    const cid = await miner.add(delta)
+    const got = await validator.get(cid, { maxBytes: 1_000_000, timeoutMs: 30_000 })
     expect(Buffer.compare(got, delta)).toBe(0)
   })
 

@@ -10,7 +10,13 @@ import { initBackend, SCORING_BACKENDS } from '../../shared/backend/index.ts'
 import { defaultConfig, loadConfigFile } from '../../shared/config/index.ts'
 import { UsageError } from '../../shared/errors/index.ts'
 import { defaultWalletDir } from '../../shared/keys/index.ts'
-import { createHeliaStorage, createKuboStorage, type HeliaStorage, type Storage } from '../../shared/storage/index.ts'
+import {
+  createHeliaStorage,
+  createKuboStorage,
+  type HeliaStorage,
+  SERVING_LISTEN,
+  type Storage,
+} from '../../shared/storage/index.ts'
 import { cliLogger, printJson, say, table } from '../output.ts'
 import { loadSigner } from './claim.ts'
 
@@ -92,7 +98,11 @@ export function registerSubnet(program: Command): void {
       'publish into an embedded Helia node kept in this folder',
       join(homedir(), '.crowdtrain', 'owner', 'ipfs'),
     )
-    .option('--listen <multiaddr>', 'where the embedded node listens', '/ip4/127.0.0.1/tcp/0')
+    .option(
+      '--listen <multiaddr>',
+      'where the embedded node listens (repeatable; default: TCP and WebSockets, for browser miners, on 127.0.0.1)',
+      (v: string, acc: string[] = []) => [...acc, v],
+    )
     .option('--serve', 'keep the embedded node running to serve the document and genesis (until SIGINT)')
     .option('--backend <name>', `backend for the genesis report loss: ${SCORING_BACKENDS.join('|')}`)
     .option('--json', 'print one JSON object')
@@ -125,7 +135,7 @@ export function registerSubnet(program: Command): void {
       try {
         storage = opts.ipfsApi
           ? createKuboStorage({ url: opts.ipfsApi })
-          : await createHeliaStorage({ dir: resolve(opts.ipfsDir), listen: [opts.listen], logger })
+          : await createHeliaStorage({ dir: resolve(opts.ipfsDir), listen: opts.listen ?? [...SERVING_LISTEN], logger })
         const out = await createNetworkSubnet({
           client,
           storage,

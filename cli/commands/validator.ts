@@ -12,7 +12,7 @@ import {
   registerNodeMetrics,
   serveMetrics,
 } from '../../shared/metrics/index.ts'
-import { createHeliaStorage, createKuboStorage, type Storage } from '../../shared/storage/index.ts'
+import { createHeliaStorage, createKuboStorage, SERVING_LISTEN, type Storage } from '../../shared/storage/index.ts'
 import { createValidator, createValidatorMetrics, FAULT_KINDS, parseFaults } from '../../validator/index.ts'
 import { cliLogger, printJson } from '../output.ts'
 import { intFlag } from './chain.ts'
@@ -37,7 +37,11 @@ export function registerValidator(program: Command): void {
     .option('--data <dir>', 'state folder (round states, scores, IPFS store)')
     .option('--data-dir <dir>', 'same as --data')
     .option('--ipfs-api <url>', 'use a Kubo daemon at this RPC URL instead of the embedded Helia node')
-    .option('--listen <multiaddr>', 'where the embedded node listens', '/ip4/127.0.0.1/tcp/0')
+    .option(
+      '--listen <multiaddr>',
+      'where the embedded node listens (repeatable; default: TCP and WebSockets, for browser miners, on 127.0.0.1)',
+      collect,
+    )
     .option('--peer <multiaddr>', 'a peer to dial at start, e.g. the subnet owner (repeatable)', collect, [])
     .option('--backend <name>', `compute backend: ${SCORING_BACKENDS.join('|')} (default: the subnet config's)`)
     .option('--workers <n>', "worker threads scoring deltas at once (default: the machine's cores, at most 8)")
@@ -95,7 +99,10 @@ export function registerValidator(program: Command): void {
       try {
         storage = opts.ipfsApi
           ? createKuboStorage({ url: opts.ipfsApi })
-          : await createHeliaStorage({ dir: join(dataDir, 'ipfs'), listen: [opts.listen], peers: opts.peer, logger })
+          : await createHeliaStorage({
+              ...{ dir: join(dataDir, 'ipfs'), listen: opts.listen ?? [...SERVING_LISTEN] },
+              ...{ peers: opts.peer, logger },
+            })
         const metrics = opts.metrics === undefined ? undefined : createValidatorMetrics()
         if (metrics) {
           registerNodeMetrics(metrics.registry, 'validator', { client, storage })

@@ -7,7 +7,7 @@ import { accountId, scheduleFromConfig } from '../../chain/protocol/index.ts'
 import type { AdversaryKind } from '../../miner/index.ts'
 import { describeError } from '../../shared/errors/index.ts'
 import type { Logger } from '../../shared/logger/index.ts'
-import { createHeliaStorage, type HeliaStorage, identityPeerId } from '../../shared/storage/index.ts'
+import { createHeliaStorage, type HeliaStorage, identityPeerId, SERVING_LISTEN } from '../../shared/storage/index.ts'
 import { adversaryExpects, planAdversaries } from './adversaries.ts'
 import { ChainWatcher } from './ChainWatcher.ts'
 import { type ChildExit, ChildProcesses, logTail } from './ChildProcesses.ts'
@@ -170,7 +170,7 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
     await devchain.fund([...wallets.addresses.values()])
     const owner: HeliaStorage = await createHeliaStorage({
       dir: join(dir, 'owner', 'ipfs'),
-      listen: ['/ip4/127.0.0.1/tcp/0'],
+      listen: [...SERVING_LISTEN],
       logger: p.logger,
     })
     await owner.start()

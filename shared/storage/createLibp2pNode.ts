@@ -4,6 +4,7 @@ import { type GossipSub, gossipsub } from '@libp2p/gossipsub'
 import { type Identify, identify } from '@libp2p/identify'
 import type { Libp2p, PrivateKey } from '@libp2p/interface'
 import { tcp } from '@libp2p/tcp'
+import { webSockets } from '@libp2p/websockets'
 import type { Datastore } from 'interface-datastore'
 import { createLibp2p } from 'libp2p'
 
@@ -13,12 +14,19 @@ export type CrowdtrainServices = { identify: Identify; pubsub: GossipSub }
 /** The libp2p node that storage (bitswap) and gossip share. */
 export type CrowdtrainLibp2p = Libp2p<CrowdtrainServices>
 
+/**
+ * Where a node others dial listens by default (validators, the subnet owner's node): TCP, and
+ * WebSockets for miners in a browser tab, which cannot dial TCP.
+ */
+export const SERVING_LISTEN: readonly string[] = ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws']
+
 /** Largest gossip message accepted on the wire; the gossip layer checks its own, smaller cap too. */
 export const MAX_GOSSIP_BYTES = 64 * 1024
 
 /**
- * A libp2p 3 node with TCP only, noise, yamux, identify and gossipsub: no bootstrap list, no DHT, no mDNS,
- * no relay, no WebRTC. Peers are dialled explicitly from the addresses registered on chain.
+ * A libp2p 3 node with TCP and WebSockets (a browser can dial only the latter: `/tcp/<port>/ws`
+ * addresses), noise, yamux, identify and gossipsub: no bootstrap list, no DHT, no mDNS, no relay, no
+ * WebRTC. Peers are dialled explicitly from the addresses registered on chain.
  */
 export async function createLibp2pNode(params: {
   privateKey: PrivateKey
@@ -33,7 +41,7 @@ export async function createLibp2pNode(params: {
     privateKey: params.privateKey,
     datastore: params.datastore,
     addresses: { listen: params.listen },
-    transports: [tcp()],
+    transports: [tcp(), webSockets()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery: [],

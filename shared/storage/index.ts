@@ -1,6 +1,6 @@
 export { type CreateHeliaStorageParameters, createHeliaStorage, type HeliaStorage } from './createHeliaStorage.ts'
 export { type CreateKuboStorageParameters, createKuboStorage } from './createKuboStorage.ts'
-export { type CrowdtrainLibp2p, type CrowdtrainServices, MAX_GOSSIP_BYTES } from './createLibp2pNode.ts'
+export { type CrowdtrainLibp2p, type CrowdtrainServices, MAX_GOSSIP_BYTES, SERVING_LISTEN } from './createLibp2pNode.ts'
 export { createMemoryStorage } from './createMemoryStorage.ts'
 export { type DialOutcome, dialMissing, type PeerDialer } from './dialMissing.ts'
 export {

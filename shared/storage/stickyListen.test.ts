@@ -34,6 +34,24 @@ describe('stickyListen', () => {
     }
   })
 
+  test('behavior: a node listening on TCP and WebSockets gets both ports back, each for its own transport', async () => {
+    const WS = `${ANY}/ws`
+    const wsPort = (addrs: string[]) => Number(addrs.map((a) => /\/tcp\/(\d+)\/ws\//.exec(a)?.[1]).find(Boolean))
+    const tcpPort = (addrs: string[]) => Number(addrs.map((a) => /\/tcp\/(\d+)\/p2p\//.exec(a)?.[1]).find(Boolean))
+    const first = await createHeliaStorage({ dir: join(dir, 'both'), listen: [ANY, WS], logger: silentLogger })
+    const [tcp, ws] = [tcpPort(first.multiaddrs()), wsPort(first.multiaddrs())]
+    await first.stop()
+    expect(tcp).toBeGreaterThan(0)
+    expect(ws).toBeGreaterThan(0)
+    expect(ws).not.toBe(tcp)
+    const again = await createHeliaStorage({ dir: join(dir, 'both'), listen: [ANY, WS], logger: silentLogger })
+    try {
+      expect([tcpPort(again.multiaddrs()), wsPort(again.multiaddrs())]).toEqual([tcp, ws])
+    } finally {
+      await again.stop()
+    }
+  })
+
   test('behavior: a port taken meanwhile, a fixed port or a corrupt file leave the address as asked', async () => {
     const taken: Server = createServer()
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))

@@ -5,11 +5,11 @@ import { join } from 'node:path'
 /** The file under a node's folder that remembers the TCP ports it was given for `tcp/0` addresses. */
 const FILE = 'listen-ports.json'
 
-const ANY_PORT = /^\/ip4\/(\d{1,3}(?:\.\d{1,3}){3})\/tcp\/0$/
+const ANY_PORT = /^\/ip4\/(\d{1,3}(?:\.\d{1,3}){3})\/tcp\/0(\/ws)?$/
 
 /**
- * The listen addresses to use: each `/ip4/<host>/tcp/0` becomes the port this folder's node got last
- * time, when that port is free now. A node that restarts (a validator killed and started again) then
+ * The listen addresses to use: each `/ip4/<host>/tcp/0` (or `…/tcp/0/ws`) becomes the port this
+ * folder's node got last time, when that port is free now. A node that restarts (a validator killed and started again) then
  * listens where the multiaddrs it registered on chain say, and peers can dial it again. The file is
  * read strictly: anything but a map of such addresses to ports is ignored.
  */
@@ -17,9 +17,11 @@ export async function stickyListen(dir: string, listen: readonly string[]): Prom
   const saved = await readPorts(dir)
   const out: string[] = []
   for (const addr of listen) {
-    const host = ANY_PORT.exec(addr)?.[1]
+    const [, host, ws = ''] = ANY_PORT.exec(addr) ?? []
     const port = saved.get(addr)
-    out.push(host !== undefined && port !== undefined && (await isFree(host, port)) ? `/ip4/${host}/tcp/${port}` : addr)
+    out.push(
+      host !== undefined && port !== undefined && (await isFree(host, port)) ? `/ip4/${host}/tcp/${port}${ws}` : addr,
+    )
   }
   return out
 }
@@ -28,9 +30,11 @@ export async function stickyListen(dir: string, listen: readonly string[]): Prom
 export async function saveListenPorts(dir: string, listen: readonly string[], bound: readonly string[]): Promise<void> {
   const ports: Record<string, number> = {}
   for (const addr of listen) {
-    const host = ANY_PORT.exec(addr)?.[1]
+    const [, host, ws = ''] = ANY_PORT.exec(addr) ?? []
     if (host === undefined) continue
-    const got = bound.map((b) => new RegExp(`^/ip4/${host.replaceAll('.', '\\.')}/tcp/(\\d+)(/|$)`).exec(b)?.[1])
+    // The bound address of this transport only: `/tcp/<port>` then `/p2p/…` or nothing (TCP), or `/ws`.
+    const exact = new RegExp(`^/ip4/${host.replaceAll('.', '\\.')}/tcp/(\\d+)${ws}(/p2p/[^/]+)?$`)
+    const got = bound.map((b) => exact.exec(b)?.[1])
     const port = Number(got.find((p) => p !== undefined))
     if (Number.isInteger(port) && port > 0) ports[addr] = port
   }
