@@ -7,7 +7,7 @@ import { createModel } from '../shared/model/index.ts'
 import { createGossip, type Gossip } from '../shared/p2p/index.ts'
 import { planShards } from '../shared/shards/index.ts'
 import type { HeliaStorage, Storage } from '../shared/storage/index.ts'
-import { loadTask } from '../shared/tasks/index.ts'
+import { loadTask, type Task } from '../shared/tasks/index.ts'
 import { createTrainPool } from '../shared/train/index.ts'
 import { waitAtMost } from '../shared/waitAtMost.ts'
 import type { Adversary } from './adversary/index.ts'
@@ -15,8 +15,8 @@ import { CHECKPOINT_TIMEOUT_MS, createCheckpointFollower } from './followCheckpo
 import { createMetagraphTracker } from './metagraphTracker.ts'
 import type { MinerContext, MinerProgress } from './minerContext.ts'
 import { minerTick } from './minerTick.ts'
-import { createStateStore } from './stateStore.ts'
-import { loadSubnetView } from './subnetView.ts'
+import { createStateStore, type StateStore } from './stateStore.ts'
+import { loadSubnetView, type SubnetView } from './subnetView.ts'
 
 /** How long stop() waits for a running round step to notice its abort signal. */
 const STOP_GRACE_MS = 15_000
@@ -29,12 +29,16 @@ export type CreateMinerParameters = {
   netuid: number
   /** The miner's hotkey. */
   pair: KeyringPair
-  /** Where `miner-state.json` and the training state live. */
+  /** Where `miner-state.json` and the training state live (unless `store` is given). */
   dataDir: string
+  /** Keeps the miner's state elsewhere than files under `dataDir` (a browser tab: IndexedDB). */
+  store?: StateStore
+  /** Loads the subnet's task (default `loadTask`, from the installed dataset packages; a browser fetches the text). */
+  loadTask?: (name: string, config: SubnetView['config']) => Task | Promise<Task>
   /** Where deltas are stored and served; Helia (with libp2p: gossip and dialling) or Kubo. Not stopped by `stop`. */
   storage: Storage | HeliaStorage
   backend: Backend
-  /** Worker threads training each round, data-parallel (default 1; webgpu trains on this thread). */
+  /** Worker threads training each round, data-parallel (default 1; 0: on this thread, as webgpu always does). */
   workers?: number
   logger: Logger
   /** Progress for a terminal: round, step, loss, upload. */
@@ -174,10 +178,10 @@ async function buildContext(
   log: Logger,
   signal: AbortSignal,
 ): Promise<MinerContext> {
-  const store = createStateStore(p.dataDir)
+  const store = p.store ?? createStateStore(p.dataDir)
   const state = await store.load({ netuid: p.netuid, hotkey: p.pair.address })
   const view = await loadViewPatiently(client, p, log, signal)
-  const task = loadTask(view.config.task.name, view.config)
+  const task = await (p.loadTask ?? loadTask)(view.config.task.name, view.config)
   const spec = createModel(task, view.config.model)
   const plan = planShards(spec.params, view.config.shards.count)
   const libp2p = 'libp2p' in p.storage ? p.storage.libp2p : undefined
@@ -201,7 +205,7 @@ async function buildContext(
     // the tensor one, and the miner's own thread stays free for the chain and IPFS while it trains.
     // A GPU trains the whole batch at once, from this thread.
     trainPool:
-      p.backend.name !== 'webgpu'
+      p.backend.name !== 'webgpu' && p.workers !== 0
         ? createTrainPool(Math.max(1, Math.min(p.workers ?? 1, view.config.train.batch)))
         : undefined,
     log,

@@ -151,39 +151,13 @@ export function createStateStore(dir: string): StateStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { v: 1, ...expect, rounds: [] }
       throw new MinerStateError(file, 'it cannot be read', err)
     }
-    if (text.length > MAX_STATE_BYTES) throw new MinerStateError(file, `it is larger than ${MAX_STATE_BYTES} bytes`)
-    let json: unknown
-    try {
-      json = JSON.parse(text)
-    } catch (err) {
-      throw new MinerStateError(file, 'it is not JSON', err)
-    }
-    const parsed = stateSchema.safeParse(json)
-    if (!parsed.success) throw new MinerStateError(file, parsed.error.issues.map(issueText).join('; '))
-    const { train, ...rest } = parsed.data
-    const state: MinerState = train && !rest.trains ? { ...rest, trains: [train] } : rest
-    if (state.netuid !== expect.netuid) throw new MinerStateError(file, `it belongs to subnet ${state.netuid}`)
-    if (state.hotkey !== expect.hotkey) throw new MinerStateError(file, `it belongs to hotkey ${state.hotkey}`)
-    return state
+    return parseMinerState(text, expect, file)
   }
 
   async function saveTrain(round: number, t: TrainState): Promise<string> {
     await ready
-    const name = `${TRAIN_PREFIX}${round}.safetensors`
-    const tensors = [
-      ...t.residual.map((x) => f32(`residual/${x.name}`, x)),
-      ...t.optimizer.m.map((x) => f32(`m/${x.name}`, x)),
-      ...t.optimizer.v.map((x) => f32(`v/${x.name}`, x)),
-      ...(t.sent?.delta ?? []).map((x) => f32(`sent/${x.name}`, x)),
-    ]
-    const meta = {
-      format: 'crowdtrain-miner-state',
-      shard: String(t.shard),
-      step: String(t.optimizer.step),
-      ...(t.sent ? { sentRound: String(t.sent.round) } : {}),
-      ...(t.eagerScale === undefined ? {} : { eagerScale: String(t.eagerScale) }),
-    }
-    await writeAtomic(join(dir, name), encodeSafetensors(tensors, meta))
+    const name = trainFileName(round)
+    await writeAtomic(join(dir, name), encodeTrainState(t))
     return name
   }
 
@@ -194,38 +168,7 @@ export function createStateStore(dir: string): StateStore {
     const bytes = await readFile(path).catch((err) => {
       throw new MinerStateError(path, 'the training state file cannot be read', err)
     })
-    try {
-      const f = decodeSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), {
-        maxBytes: MAX_TRAIN_BYTES,
-      })
-      if (f.metadata.format !== 'crowdtrain-miner-state') throw new Error('not a miner state file')
-      const step = Number(f.metadata.step)
-      if (!Number.isSafeInteger(step) || step < 0) throw new Error(`bad step ${f.metadata.step}`)
-      if (Number(f.metadata.shard) !== shard) throw new Error('shard differs from the state file')
-      const pick = (prefix: string): NamedTensor[] =>
-        f.tensors
-          .filter((x) => x.name.startsWith(prefix))
-          .map((x) => {
-            if (x.dtype !== 'F32') throw new Error(`${x.name} is ${x.dtype}, not F32`)
-            return { name: x.name.slice(prefix.length), shape: [...x.shape], data: x.data as Float32Array }
-          })
-          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      const sentRound = f.metadata.sentRound === undefined ? undefined : Number(f.metadata.sentRound)
-      if (sentRound !== undefined && (!Number.isSafeInteger(sentRound) || sentRound < 0))
-        throw new Error(`bad sentRound ${f.metadata.sentRound}`)
-      const eagerScale = f.metadata.eagerScale === undefined ? undefined : Number(f.metadata.eagerScale)
-      if (eagerScale !== undefined && !(eagerScale >= 0 && eagerScale <= 1))
-        throw new Error(`bad eagerScale ${f.metadata.eagerScale}`)
-      return {
-        shard,
-        ...(eagerScale === undefined ? {} : { eagerScale }),
-        residual: pick('residual/'),
-        optimizer: { step, m: pick('m/'), v: pick('v/') },
-        ...(sentRound === undefined ? {} : { sent: { round: sentRound, delta: pick('sent/') } }),
-      }
-    } catch (err) {
-      throw new MinerStateError(path, err instanceof Error ? err.message : String(err), err)
-    }
+    return decodeTrainState(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), shard, path)
   }
 
   async function prune(state: MinerState): Promise<void> {
@@ -241,11 +184,91 @@ export function createStateStore(dir: string): StateStore {
     load,
     save: async (state) => {
       await ready
-      await writeAtomic(file, `${JSON.stringify(stateSchema.parse(state), null, 1)}\n`)
+      await writeAtomic(file, serializeMinerState(state))
     },
     saveTrain,
     loadTrain,
     prune,
+  }
+}
+
+/** The name of the training state file of `round`. */
+export function trainFileName(round: number): string {
+  return `${TRAIN_PREFIX}${round}.safetensors`
+}
+
+/** The state as stored (checked against the schema first): JSON, one field per line. */
+export function serializeMinerState(state: MinerState): string {
+  return `${JSON.stringify(stateSchema.parse(state), null, 1)}\n`
+}
+
+/** Parses a stored state strictly; throws `MinerStateError` naming `where` when it is unusable or not this miner's. */
+export function parseMinerState(text: string, expect: { netuid: number; hotkey: string }, where: string): MinerState {
+  if (text.length > MAX_STATE_BYTES) throw new MinerStateError(where, `it is larger than ${MAX_STATE_BYTES} bytes`)
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (err) {
+    throw new MinerStateError(where, 'it is not JSON', err)
+  }
+  const parsed = stateSchema.safeParse(json)
+  if (!parsed.success) throw new MinerStateError(where, parsed.error.issues.map(issueText).join('; '))
+  const { train, ...rest } = parsed.data
+  const state: MinerState = train && !rest.trains ? { ...rest, trains: [train] } : rest
+  if (state.netuid !== expect.netuid) throw new MinerStateError(where, `it belongs to subnet ${state.netuid}`)
+  if (state.hotkey !== expect.hotkey) throw new MinerStateError(where, `it belongs to hotkey ${state.hotkey}`)
+  return state
+}
+
+/** A training state as a safetensors file: residual, moments and the delta sent last, with its round and scale. */
+export function encodeTrainState(t: TrainState): Uint8Array {
+  const tensors = [
+    ...t.residual.map((x) => f32(`residual/${x.name}`, x)),
+    ...t.optimizer.m.map((x) => f32(`m/${x.name}`, x)),
+    ...t.optimizer.v.map((x) => f32(`v/${x.name}`, x)),
+    ...(t.sent?.delta ?? []).map((x) => f32(`sent/${x.name}`, x)),
+  ]
+  const meta = {
+    format: 'crowdtrain-miner-state',
+    shard: String(t.shard),
+    step: String(t.optimizer.step),
+    ...(t.sent ? { sentRound: String(t.sent.round) } : {}),
+    ...(t.eagerScale === undefined ? {} : { eagerScale: String(t.eagerScale) }),
+  }
+  return encodeSafetensors(tensors, meta)
+}
+
+/** Decodes a training state file of `shard` strictly; throws `MinerStateError` naming `where`. */
+export function decodeTrainState(bytes: Uint8Array, shard: number, where: string): TrainState {
+  try {
+    const f = decodeSafetensors(bytes, { maxBytes: MAX_TRAIN_BYTES })
+    if (f.metadata.format !== 'crowdtrain-miner-state') throw new Error('not a miner state file')
+    const step = Number(f.metadata.step)
+    if (!Number.isSafeInteger(step) || step < 0) throw new Error(`bad step ${f.metadata.step}`)
+    if (Number(f.metadata.shard) !== shard) throw new Error('shard differs from the state file')
+    const pick = (prefix: string): NamedTensor[] =>
+      f.tensors
+        .filter((x) => x.name.startsWith(prefix))
+        .map((x) => {
+          if (x.dtype !== 'F32') throw new Error(`${x.name} is ${x.dtype}, not F32`)
+          return { name: x.name.slice(prefix.length), shape: [...x.shape], data: x.data as Float32Array }
+        })
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    const sentRound = f.metadata.sentRound === undefined ? undefined : Number(f.metadata.sentRound)
+    if (sentRound !== undefined && (!Number.isSafeInteger(sentRound) || sentRound < 0))
+      throw new Error(`bad sentRound ${f.metadata.sentRound}`)
+    const eagerScale = f.metadata.eagerScale === undefined ? undefined : Number(f.metadata.eagerScale)
+    if (eagerScale !== undefined && !(eagerScale >= 0 && eagerScale <= 1))
+      throw new Error(`bad eagerScale ${f.metadata.eagerScale}`)
+    return {
+      shard,
+      ...(eagerScale === undefined ? {} : { eagerScale }),
+      residual: pick('residual/'),
+      optimizer: { step, m: pick('m/'), v: pick('v/') },
+      ...(sentRound === undefined ? {} : { sent: { round: sentRound, delta: pick('sent/') } }),
+    }
+  } catch (err) {
+    throw new MinerStateError(where, err instanceof Error ? err.message : String(err), err)
   }
 }
 

@@ -34,14 +34,29 @@ export async function createLibp2pNode(params: {
   datastore?: Datastore
   /** When given, the node connects (in or out) only with these peer ids: a node that serves a few peers only. */
   allowPeers?: ReadonlySet<string>
+  /**
+   * A node in a browser tab: WebSockets only (a page can open no TCP socket and listen on nothing),
+   * and it may dial private addresses (a devnet on 127.0.0.1; a browser's libp2p refuses them by default).
+   */
+  browser?: boolean
 }): Promise<CrowdtrainLibp2p> {
   const allow = params.allowPeers
   const denied = (peer: { toString(): string }) => allow !== undefined && !allow.has(peer.toString())
+  const gater = {
+    ...(params.browser ? { denyDialMultiaddr: async () => false } : {}),
+    ...(allow
+      ? {
+          denyDialPeer: async (peer: { toString(): string }) => denied(peer),
+          denyInboundEncryptedConnection: async (peer: { toString(): string }) => denied(peer),
+          denyOutboundEncryptedConnection: async (peer: { toString(): string }) => denied(peer),
+        }
+      : {}),
+  }
   return createLibp2p({
     privateKey: params.privateKey,
     datastore: params.datastore,
     addresses: { listen: params.listen },
-    transports: [tcp(), webSockets()],
+    transports: params.browser ? [webSockets()] : [tcp(), webSockets()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery: [],
@@ -50,13 +65,7 @@ export async function createLibp2pNode(params: {
     // devnet on 2 cores the validators lost each other that way and could no longer fetch one another's
     // score reports. A dead peer's socket still closes; callers redial what they need (`dialMissing`).
     connectionMonitor: { abortConnectionOnPingFailure: false },
-    connectionGater: allow
-      ? {
-          denyDialPeer: async (peer) => denied(peer),
-          denyInboundEncryptedConnection: async (peer) => denied(peer),
-          denyOutboundEncryptedConnection: async (peer) => denied(peer),
-        }
-      : undefined,
+    connectionGater: Object.keys(gater).length > 0 ? gater : undefined,
     services: {
       identify: identify(),
       pubsub: gossipsub({

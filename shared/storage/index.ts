@@ -1,4 +1,6 @@
-export { type CreateHeliaStorageParameters, createHeliaStorage, type HeliaStorage } from './createHeliaStorage.ts'
+export { composeHelia, type HeliaParts, type HeliaStorage } from './composeHelia.ts'
+export { createBrowserStorage } from './createBrowserStorage.ts'
+export { type CreateHeliaStorageParameters, createHeliaStorage } from './createHeliaStorage.ts'
 export { type CreateKuboStorageParameters, createKuboStorage } from './createKuboStorage.ts'
 export { type CrowdtrainLibp2p, type CrowdtrainServices, MAX_GOSSIP_BYTES, SERVING_LISTEN } from './createLibp2pNode.ts'
 export { createMemoryStorage } from './createMemoryStorage.ts'

@@ -15,7 +15,7 @@ export {
   UnknownTaskError,
   WindowTooLargeError,
 } from './errors.ts'
-export { clearTaskCache, KNOWN_TASKS, type LoadTaskOptions, loadTask } from './loadTask.ts'
+export { clearTaskCache, KNOWN_TASKS, type LoadTaskOptions, loadTask, taskFromText, taskText } from './loadTask.ts'
 export {
   type AssignPagesParameters,
   assignPages,

@@ -11,7 +11,7 @@ import {
   PageOutOfRangeError,
   UnknownTaskError,
 } from './errors.ts'
-import { loadTask } from './loadTask.ts'
+import { loadTask, taskFromText, taskText } from './loadTask.ts'
 
 const config = defaultConfig()
 const dir = mkdtempSync(join(tmpdir(), 'crowdtrain-tasks-'))
@@ -107,5 +107,26 @@ describe('loadTask', () => {
     expect(() => loadTask('moby-char', config, { require: nowhere })).toThrow(DatasetMissingError)
     expect(() => loadTask('sotu-char', config, { require: nowhere })).toThrow(/npm ci/)
     expect(() => loadTask('mnist-mlp', config, { require: nowhere })).toThrow(DatasetMissingError)
+  })
+})
+
+describe('taskFromText', () => {
+  test('default: the text of a task (as a browser miner fetches it) builds the same task: same id, same pages', () => {
+    for (const name of ['moby-char', 'sotu-char']) {
+      const text = taskText(name)
+      if (text === undefined) throw new Error(`${name} has a text`)
+      const fromText = taskFromText(name, text, config)
+      const loaded = loadTask(name, config)
+      expect(fromText.datasetId).toBe(loaded.datasetId)
+      expect(fromText.pageCount).toBe(loaded.pageCount)
+      expect([...(fromText.page(7) as Int32Array)]).toEqual([...(loaded.page(7) as Int32Array)])
+    }
+  })
+
+  test('behavior: another text gets another dataset id; a task that is not text is refused by name', () => {
+    const text = taskText('moby-char') ?? ''
+    expect(taskFromText('moby-char', `${text} `, config).datasetId).not.toBe(loadTask('moby-char', config).datasetId)
+    expect(taskText('mnist-mlp')).toBeUndefined()
+    expect(() => taskFromText('mnist-mlp', 'x', config)).toThrow(UnknownTaskError)
   })
 })

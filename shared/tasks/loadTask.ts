@@ -160,6 +160,30 @@ export function loadTask(name: string, config: CrowdtrainConfig, opts: LoadTaskO
   throw new UnknownTaskError(name, KNOWN_TASKS)
 }
 
+/**
+ * The text a text task is made of, exactly as `loadTask` reads it (a browser miner fetches it from
+ * `crowdtrain web` and builds the same task with `taskFromText`); undefined for tasks that are not text.
+ */
+export function taskText(name: string, opts: LoadTaskOptions = {}): string | undefined {
+  if (name === 'moby-char') return mobyDickText(opts.require)
+  if (name === 'sotu-char') return sotuText(opts.require)
+  if (name.startsWith('text:') && name.length > 5) return textFile(name.slice('text:'.length)).text
+  return undefined
+}
+
+/**
+ * The text task `name` built from its text (`taskText`), where the dataset packages cannot be read
+ * (a browser tab). Its `datasetId` is computed from the text, so a different text gives another id and
+ * pages no validator would accept.
+ */
+export function taskFromText(name: string, text: string, config: CrowdtrainConfig): Task {
+  if (!(name === 'moby-char' || name === 'sotu-char' || (name.startsWith('text:') && name.length > 5)))
+    throw new UnknownTaskError(name, ['moby-char', 'sotu-char', 'text:<file>'])
+  const prefix = name.startsWith('text:') ? 'text' : name
+  const src = tokenSource(`${name}:given`, prefix, () => text, false)
+  return lmTask(name, src, positiveInt('task.pageTokens', config.task.pageTokens))
+}
+
 /** Drops cached datasets (tests; a long-lived process that wants the memory back). */
 export function clearTaskCache(): void {
   tokenCache.clear()
