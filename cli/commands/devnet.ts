@@ -25,6 +25,16 @@ export function registerDevnet(program: Command): void {
     .description('Run a whole network on this machine: dev chain, subnet, miners and validators, for a few rounds.')
     .option('--miners <n>', 'miner processes', '3')
     .option('--validators <n>', 'validator processes', '2')
+    .option(
+      '--browser-miners <n>',
+      'miners in headless chromium tabs on the web miner page (Debian chromium; README "Mine from a browser")',
+      '0',
+    )
+    .option(
+      '--browser-backend <name>',
+      'what browser miners train on: webgpu (wasm where it is missing) or wasm',
+      'webgpu',
+    )
     .option('--rounds <n>', 'rounds to settle', '3')
     .option('--task <name>', "task to train (default: the preset's, moby-char)")
     .option('--preset <name>', 'model and training preset (laptop = defaults, tiny for CI)', 'laptop')
@@ -64,11 +74,17 @@ export function registerDevnet(program: Command): void {
       '--metrics',
       'every miner and validator serves Prometheus metrics on 127.0.0.1 (a free port; the URLs are in the summary)',
     )
-    .option('--serve', "after the rounds, keep the chain and the owner's IPFS node up until Ctrl-C")
+    .option(
+      '--serve',
+      "serve the web miner page while the rounds run, and after them keep the chain and the owner's IPFS node up until Ctrl-C",
+    )
     .option('--json', 'print one JSON object as the last line')
     .option('--log-level <level>', 'debug, info, warn, error')
     .action(async (opts) => {
       const miners = count('--miners', opts.miners, 1)
+      const browserMiners = count('--browser-miners', opts.browserMiners, 0)
+      if (opts.browserBackend !== 'webgpu' && opts.browserBackend !== 'wasm')
+        throw new UsageError(`--browser-backend must be webgpu or wasm, got "${opts.browserBackend}".`)
       // The treasury's multisig needs at least two signatories (multisig.TooFewSignatories otherwise).
       const validators = count('--validators', opts.validators, 2)
       const rounds = count('--rounds', opts.rounds, 1)
@@ -115,6 +131,11 @@ export function registerDevnet(program: Command): void {
           adversaries,
           minerBackends,
           minerWorkers,
+          browserMiners,
+          browserBackend: opts.browserBackend,
+          ...(opts.serve || browserMiners > 0
+            ? { page: { onPage: (url: string) => (opts.json ? undefined : show(`web miner page: ${url}`)) } }
+            : {}),
           metrics: Boolean(opts.metrics),
           faultyValidators: opts.faultyValidator,
           logger,

@@ -18,7 +18,14 @@ export type ChildSpec = {
 }
 
 /** Why a child ended. */
-export type ChildExit = { name: string; code: number | null; signal: NodeJS.Signals | null; expected: boolean }
+export type ChildExit = {
+  name: string
+  code: number | null
+  signal: NodeJS.Signals | null
+  expected: boolean
+  /** Why, when it is no process (a browser miner's tab). */
+  reason?: string
+}
 
 /** Starts, watches, kills and restarts the devnet's participant processes. */
 export class ChildProcesses {

@@ -66,3 +66,14 @@ export class RegistrationTimeoutError extends BaseError {
     })
   }
 }
+
+/** `--browser-miners` needs a chromium to open the web miner page in, and there is none. */
+export class BrowserMissingError extends BaseError {
+  override name = 'BrowserMissingError'
+  constructor(path: string) {
+    super('devnet.browser-missing', `Browser miners need chromium, and ${path} does not exist.`, {
+      details: "Install Debian's chromium (apt-get install chromium) or set CROWDTRAIN_CHROMIUM to a chromium binary.",
+      meta: { path },
+    })
+  }
+}

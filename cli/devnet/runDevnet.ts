@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -8,7 +9,9 @@ import type { AdversaryKind } from '../../miner/index.ts'
 import { describeError } from '../../shared/errors/index.ts'
 import type { Logger } from '../../shared/logger/index.ts'
 import { createHeliaStorage, type HeliaStorage, identityPeerId, SERVING_LISTEN } from '../../shared/storage/index.ts'
+import { serveWeb, validatorWsPeers, type WebServer } from '../../web/index.ts'
 import { adversaryExpects, planAdversaries } from './adversaries.ts'
+import { BrowserMiners, chromiumPath } from './BrowserMiners.ts'
 import { ChainWatcher } from './ChainWatcher.ts'
 import { type ChildExit, ChildProcesses, logTail } from './ChildProcesses.ts'
 import { checkParticipants } from './checkParticipants.ts'
@@ -16,7 +19,13 @@ import { createDevnetSubnet, loadDevnetLedger } from './createDevnetSubnet.ts'
 import { DevnetChaos } from './DevnetChaos.ts'
 import { DevnetClock, type Participant, type TickResult } from './DevnetClock.ts'
 import { devnetConfig } from './devnetConfig.ts'
-import { ChildCrashedError, DevnetInterruptedError, RegistrationTimeoutError, RoundFailedError } from './errors.ts'
+import {
+  BrowserMissingError,
+  ChildCrashedError,
+  DevnetInterruptedError,
+  RegistrationTimeoutError,
+  RoundFailedError,
+} from './errors.ts'
 import type { ChaosSpec } from './parseChaos.ts'
 import { prepareRunDir, pruneFailedRun } from './prepareRunDir.ts'
 import { quietly } from './quietly.ts'
@@ -72,6 +81,12 @@ export type RunDevnetParameters = {
   onDir?: (dir: string) => void
   /** With `serve`, resolves the result first and keeps the network up until `signal` aborts. */
   serve?: { onReady: (result: DevnetResult, ownerAddrs: string[]) => void; signal: AbortSignal }
+  /** Miners in headless chromium tabs on the web miner page (`--browser-miners`), named `browser-miner-<i>`. */
+  browserMiners?: number
+  /** What the page trains on: WebGPU where the browser has it, else wasm (default), or wasm only. */
+  browserBackend?: 'webgpu' | 'wasm'
+  /** Serve the web miner page (`--serve`, and always with browser miners); `onPage` gets its URL. */
+  page?: { onPage?: (url: string) => void }
 }
 
 /** What `crowdtrain devnet --json` prints; `voidRounds`: rounds a chaos fault made void on purpose (not settled). */
@@ -90,6 +105,8 @@ export type DevnetResult = {
   busy?: ({ name: string } & MinerBusy)[]
   /** The mean busy fraction of the devnet's honest miners. */
   minerBusyFraction?: number
+  /** The web miner page the devnet served (`--serve`, `--browser-miners`). */
+  web?: string
   /**
    * What each participant computed on, from its own log: backend, GPU adapter (webgpu), worker
    * threads, and with `--metrics` the URL of its Prometheus metrics (the last one it served).
@@ -127,7 +144,8 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
   const started = Date.now()
   const log = p.logger.forComponent('devnet')
   const config = devnetConfig({ preset: p.preset, task: p.task, sets: p.sets, rounds: p.rounds })
-  checkParticipants(p, config.subnet.maxUids)
+  checkParticipants({ ...p, miners: p.miners + (p.browserMiners ?? 0) }, config.subnet.maxUids)
+  if ((p.browserMiners ?? 0) > 0 && !existsSync(chromiumPath())) throw new BrowserMissingError(chromiumPath())
   const dir = prepareRunDir(p.dir, p.fresh)
   p.onDir?.(dir)
   const participants: Participant[] = []
@@ -146,6 +164,7 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
     let firstCounted = Number.POSITIVE_INFINITY
     const names = [
       ...Array.from({ length: p.miners }, (_, i) => `miner-${i}`),
+      ...Array.from({ length: p.browserMiners ?? 0 }, (_, i) => `browser-miner-${i}`),
       ...Array.from({ length: p.validators }, (_, i) => `validator-${i}`),
       ...adversaries.map((a) => a.name),
     ]
@@ -181,6 +200,10 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
       if (!exit.expected) crash ??= exit
     })
     cleanups.push(() => children.stopAll())
+    const browsers = new BrowserMiners(log, (name, reason) => {
+      crash ??= { name, code: null, signal: null, expected: false, reason }
+    })
+    cleanups.push(() => browsers.stopAll())
     const watcher = new ChainWatcher({
       client,
       netuid: -1,
@@ -211,7 +234,7 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
       ),
       watcher,
       participants,
-      isLive: (name) => children.isRunning(name),
+      isLive: (name) => children.isRunning(name) || browsers.isRunning(name),
       timeoutMs: p.windowTimeoutMs,
       logger: log,
     })
@@ -258,6 +281,20 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
     clock.setSchedule(schedule, subnet.threshold, subnet.validators)
     log.info('subnet created', { netuid: subnet.netuid, genesisBlock: subnet.genesisBlock })
 
+    // The web miner page: browser tabs dial the owner's node and the validators over WebSockets.
+    let web: WebServer | undefined
+    if (p.page || (p.browserMiners ?? 0) > 0) {
+      const chain = devchain as Devchain
+      web = await serveWeb({
+        ...{ chainUrl: chain.url, netuid: subnet.netuid, listen: '127.0.0.1:0', logger: p.logger },
+        peers: () => validatorWsPeers(client, subnet.netuid, config.subnet, owner.multiaddrs()),
+        faucet: (address) => (devchain as Devchain).fund([address]),
+        prefer: p.browserBackend ?? 'webgpu',
+      })
+      const server = web
+      cleanups.push(() => server.close())
+      p.page?.onPage?.(web.url)
+    }
     const faulty = new Map((p.faultyValidators ?? []).map((kinds, i) => [`validator-${p.validators - 1 - i}`, kinds]))
     const servesOne = new Map<string, string>()
     // Validators serve what they fetched, so the others would get the delta from the one that can
@@ -278,6 +315,15 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
           await identityPeerId(join(dir, `validator-${c.validator}`, 'ipfs', 'identity.key')),
         )
     for (const x of participants) {
+      if (x.name.startsWith('browser-miner-') && web) {
+        await browsers.start(web.url, {
+          name: x.name,
+          keystore: readFileSync(join(wallets.walletDir, `${x.name}.json`), 'utf8'),
+          password: readFileSync(wallets.passwordFile, 'utf8').trim(),
+          logFile: join(dir, x.name, 'log.jsonl'),
+        })
+        continue
+      }
       children.start({
         name: x.name,
         logFile: join(dir, x.name, 'log.jsonl'),
@@ -435,6 +481,7 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
       dir,
       netuid: subnet.netuid,
       chainUrl: devchain.url,
+      ...(web ? { web: web.url } : {}),
       ...(adversaries.length > 0
         ? {
             adversaries: adversaries.map((a) => ({
@@ -452,6 +499,7 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
       stopLoop = true
       await loop
       await children.stopAll()
+      await browsers.stopAll()
       devchain.clock.setMode({ mode: 'instant' })
       p.serve.onReady(result, owner.multiaddrs())
       await new Promise<void>((res) => p.serve?.signal.addEventListener('abort', () => res(), { once: true }))
@@ -526,7 +574,7 @@ function unregistered(t: TickResult | undefined, participants: readonly Particip
 
 function crashError(exit: ChildExit, dir: string): ChildCrashedError {
   const file = join(dir, exit.name, 'log.jsonl')
-  const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`
+  const how = exit.reason ?? (exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`)
   return new ChildCrashedError(exit.name, how, logTail(file, 15), file)
 }
 
