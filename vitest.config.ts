@@ -10,6 +10,7 @@ export default defineConfig({
       'miner/**/*.test.ts',
       'validator/**/*.test.ts',
       'cli/**/*.test.ts',
+      'web/**/*.test.ts',
       'test/**/*.test.ts',
     ],
     // Folders made with test/helpers/testDir.ts are removed after each file.

@@ -9,6 +9,7 @@ import { registerMiner } from './miner.ts'
 import { registerSubnet } from './subnet.ts'
 import { registerValidator } from './validator.ts'
 import { registerWallet } from './wallet.ts'
+import { registerWeb } from './web.ts'
 
 /** Adds every command to the program. */
 export function registerCommands(program: Command): void {
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   registerValidator(program)
   registerMiner(program)
   registerSubnet(program)
+  registerWeb(program)
 }

@@ -1,5 +1,5 @@
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import type { Logger } from '../../shared/logger/index.ts'
 import { BrowserMissingError } from './errors.ts'
@@ -74,6 +74,27 @@ export class BrowserMiners {
   /** The page of `name` (tests: a screenshot). */
   page(name: string): Page | undefined {
     return this.pages.get(name)
+  }
+
+  /**
+   * Keeps what each tab shows: `page.png` (a screenshot) and `page.json` (its figures) in its folder,
+   * once its results table lists a round, or after `waitMs`.
+   */
+  async capture(folderOf: (name: string) => string, waitMs = 30_000): Promise<void> {
+    for (const [name, page] of this.pages) {
+      try {
+        await page
+          .waitForFunction('document.querySelectorAll("#results tr.result").length > 0', null, { timeout: waitMs })
+          .catch(() => this.logger.warn('the page lists no round yet', { name }))
+        const status = await page.evaluate(() =>
+          (globalThis as unknown as { crowdtrain: { status(): Record<string, string> } }).crowdtrain.status(),
+        )
+        writeFileSync(join(folderOf(name), 'page.json'), `${JSON.stringify(status, null, 1)}\n`)
+        await page.screenshot({ path: join(folderOf(name), 'page.png'), fullPage: true })
+      } catch (err) {
+        this.logger.warn('could not capture the page', { name, reason: String(err) })
+      }
+    }
   }
 
   /** Closes every tab and the browser. */

@@ -453,6 +453,8 @@ export async function runDevnet(p: RunDevnetParameters): Promise<DevnetResult> {
       rounds = await summaries(settledRounds(), false)
     }
     if (!allClaimed(claimers(rounds))) log.warn('not every reward was claimed in time', { ms: CLAIM_TIMEOUT_MS })
+    // What each browser miner's page shows now: a screenshot and its figures, in its folder.
+    await browsers.capture((name) => join(dir, name))
     if (p.serve) rounds = await summaries(settledRounds(), true)
     const busy = participants
       .filter((x) => x.role === 'miner')
