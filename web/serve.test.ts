@@ -27,6 +27,8 @@ describe('serveWeb', () => {
   test('default: the page, its bundle and the subnet facts it needs', async () => {
     const page = await get('/')
     expect(page.headers.get('content-type')).toMatch(/text\/html/)
+    // Cross-origin isolated: tfjs' wasm backend may train on several threads.
+    expect(page.headers.get('cross-origin-embedder-policy')).toBe('require-corp')
     expect(await page.text()).toContain('<script type="module" src="app.js">')
     const js = await (await get('/app.js')).text()
     expect(js.length).toBeGreaterThan(1_000_000)

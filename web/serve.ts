@@ -135,8 +135,12 @@ function splitHostPort(listen: string): [string, string] {
   return [m[1], m[2]]
 }
 
+// Cross-origin isolation (COOP + COEP): the page may then use SharedArrayBuffer, and tfjs' wasm
+// backend trains on several threads (its threaded SIMD build) instead of one.
+const ISOLATED = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
+
 function send(res: ServerResponse, status: number, type: string, body: string | Uint8Array): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' })
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...ISOLATED })
   res.end(body)
 }
 

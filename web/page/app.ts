@@ -75,7 +75,13 @@ export async function startApp(root: HTMLElement): Promise<PageApi> {
       set({ error: describeError(err) })
       logger.error('action failed', { reason: describeError(err), causes: causes(err) })
     })
-  controls.create.onclick = guard(async () => useKey((await createKey(controls.password.value)).pair))
+  controls.create.onclick = guard(async () => {
+    const { pair: created, mnemonic } = await createKey(controls.password.value)
+    // Shown once, never logged: the only way to move this key elsewhere.
+    controls.secret.textContent = `Write these 12 words down; they are shown once: ${mnemonic}`
+    controls.secret.hidden = false
+    useKey(created)
+  })
   controls.importKey.onclick = guard(async () =>
     useKey(await importKey(controls.mnemonic.value, controls.password.value)),
   )
@@ -182,9 +188,12 @@ function buildControls(root: HTMLElement, config: PageConfig) {
   const faucet = button('faucet', 'Faucet (devnet)')
   faucet.hidden = !config.faucet
   const start = button('start', 'Start mining')
-  box.append(password, mnemonic, create, importKey, unlock, faucet, start)
+  const secret = document.createElement('p')
+  secret.id = 'secret'
+  secret.hidden = true
+  box.append(password, mnemonic, create, importKey, unlock, faucet, start, secret)
   root.prepend(box)
-  return { password, mnemonic, create, importKey, unlock, faucet, start }
+  return { password, mnemonic, create, importKey, unlock, faucet, start, secret }
 }
 
 // The messages of an error's cause chain, for the log (what a library said below our own message).

@@ -43,6 +43,12 @@ export async function initBrowserBackend(params: {
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start')
   await tf.ready()
   patchWasmKernels(tf)
-  log.info('compute backend ready', { backend: 'wasm', simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT') })
+  const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? (globalThis.navigator?.hardwareConcurrency ?? 1) : 1
+  log.info('compute backend ready', {
+    backend: 'wasm',
+    simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
+    threads,
+    crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
+  })
   return { name: 'wasm', tf }
 }
