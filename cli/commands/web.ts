@@ -25,6 +25,8 @@ export function registerWeb(program: Command): void {
         throw new UsageError(`--chain must be a ws:// or wss:// URL, got "${opts.chain}".`)
       if (opts.backend !== 'webgpu' && opts.backend !== 'wasm')
         throw new UsageError(`--backend must be webgpu or wasm, got "${opts.backend}".`)
+      if (!/^([0-9.]+|localhost):\d{1,5}$/.test(opts.listen))
+        throw new UsageError(`--listen must be host:port, e.g. 127.0.0.1:8080, got "${opts.listen}".`)
       const netuid = intFlag('netuid', opts.netuid, 0, 65535)
       const logger = cliLogger(opts)
       const client = await connect({ url: opts.chain, logger })
