@@ -124,6 +124,15 @@ export async function startApp(root: HTMLElement): Promise<PageApi> {
     })
     await miner.start()
     set({ state: 'mining' })
+    void loadSubnetView(client, storage, { netuid: config.netuid })
+      .then((v) =>
+        set({
+          subnet:
+            `${config.netuid} on ${config.chainUrl}: task ${v.config.task.name}, ${v.validators.length} validators, ` +
+            `a round every ${v.schedule.tempo} blocks`,
+        }),
+      )
+      .catch(() => undefined)
     void miner.done.then(() => set({ state: 'stopped' }))
   }
   controls.start.onclick = guard(start)

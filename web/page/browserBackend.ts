@@ -43,7 +43,9 @@ export async function initBrowserBackend(params: {
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start')
   await tf.ready()
   patchWasmKernels(tf)
-  const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? (globalThis.navigator?.hardwareConcurrency ?? 1) : 1
+  const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT')
+    ? (globalThis.navigator?.hardwareConcurrency ?? 1)
+    : 1
   log.info('compute backend ready', {
     backend: 'wasm',
     simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
