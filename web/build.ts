@@ -25,7 +25,8 @@ const SAFE: Record<string, string> = {
  * those paths). `createRequire` returns such a `require`: modules call it when they load.
  */
 async function stubSource(name: string): Promise<string> {
-  const real = (await import(NODE_ONLY.has(name) ? name : `node:${name}`)) as Record<string, unknown>
+  const specifier = NODE_ONLY.has(name) ? name : `node:${name}`
+  const real = (await import(/* @vite-ignore */ specifier)) as Record<string, unknown>
   const names = Object.keys(real).filter((k) => k !== 'default' && /^[A-Za-z_$][\w$]*$/.test(k))
   const lines = [
     'const fail = (what) => function () { throw new Error(`${what} is not available in a browser tab`) }',
