@@ -172,11 +172,9 @@ export function createStateStore(dir: string): StateStore {
   }
 
   async function prune(state: MinerState): Promise<void> {
-    const keep = new Set((state.trains ?? []).map((t) => t.file))
-    for (const name of await readdir(dir)) {
-      const stale = (name.startsWith(TRAIN_PREFIX) && !keep.has(name)) || name.endsWith('.tmp')
-      if (stale) await rm(join(dir, name), { force: true })
-    }
+    const names = await readdir(dir)
+    for (const name of new Set([...unreferencedTrainFiles(names, state), ...names.filter((n) => n.endsWith('.tmp'))]))
+      await rm(join(dir, name), { force: true })
   }
 
   return {
@@ -190,6 +188,12 @@ export function createStateStore(dir: string): StateStore {
     loadTrain,
     prune,
   }
+}
+
+/** The training state files among `names` that `state` no longer refers to (to delete). */
+export function unreferencedTrainFiles(names: readonly string[], state: MinerState): string[] {
+  const keep = new Set((state.trains ?? []).map((t) => t.file))
+  return names.filter((n) => n.startsWith(TRAIN_PREFIX) && !keep.has(n))
 }
 
 /** The name of the training state file of `round`. */

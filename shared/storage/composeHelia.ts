@@ -25,7 +25,7 @@ export type HeliaStorage = Storage & {
 export type HeliaParts = {
   libp2p: CrowdtrainLibp2p
   /** Where blocks are kept. */
-  blocks: Pick<Blockstore, 'get' | 'put' | 'has'> & Blockstore
+  blocks: Blockstore
   pins: PinSet
   /** Opens and closes the stores (disk); absent for memory. */
   openStores?: () => Promise<void>

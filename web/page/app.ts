@@ -47,6 +47,16 @@ export async function startApp(root: HTMLElement): Promise<PageApi> {
   let pair: KeyringPair | undefined
   let client: ChainClient | undefined
   let running = false
+  let balanceTimer: ReturnType<typeof setInterval> | undefined
+  // The subnet document, fetched once (the results table needs its limits, the subnet line its facts).
+  let subnetView: ReturnType<typeof loadSubnetView> | undefined
+  const subnetOf = (c: ChainClient, storage: HeliaStorage) => {
+    subnetView ??= loadSubnetView(c, storage, { netuid: config.netuid }).catch((err) => {
+      subnetView = undefined
+      throw err
+    })
+    return subnetView
+  }
 
   const controls = buildControls(root, config)
   const stored = storedKeystore()
@@ -68,7 +78,8 @@ export async function startApp(root: HTMLElement): Promise<PageApi> {
       set({ balance: `${acct.data.free.toString()} planck` })
     }
     await show()
-    setInterval(() => void show().catch(() => undefined), 5000)
+    // One timer for the tab, however often a key is unlocked.
+    balanceTimer ??= setInterval(() => void show().catch(() => undefined), 5000)
   }
   const guard = (fn: () => Promise<void>) => () =>
     void fn().catch((err) => {
@@ -119,12 +130,14 @@ export async function startApp(root: HTMLElement): Promise<PageApi> {
       onProgress: (p: MinerProgress) => {
         set(progressFields(p, memo, performance.now()))
         if (p.phase === 'claim' && p.amount) set({ rewards: `${p.amount} (smallest unit), last claim` })
-        if (p.phase === 'settled') void showResults(client as ChainClient, storage, me.address).catch(() => undefined)
+        // One refresh at a time: several rounds can settle in one burst of progress events.
+        if (p.phase === 'settled')
+          showing = showing.then(() => showResults(client as ChainClient, storage, me.address)).catch(() => undefined)
       },
     })
     await miner.start()
     set({ state: 'mining' })
-    void loadSubnetView(client, storage, { netuid: config.netuid })
+    void subnetOf(client, storage)
       .then((v) =>
         set({
           subnet:
@@ -139,8 +152,9 @@ export async function startApp(root: HTMLElement): Promise<PageApi> {
 
   // The rounds this hotkey took part in, as the ledgers and the validators' signed reports say.
   const seen = new Map<number, RoundResult>()
+  let showing: Promise<void> = Promise.resolve()
   async function showResults(c: ChainClient, storage: HeliaStorage, address: string): Promise<void> {
-    const view$ = await loadSubnetView(c, storage, { netuid: config.netuid })
+    const view$ = await subnetOf(c, storage)
     const { rounds } = await readSettledRounds(c, { netuid: config.netuid })
     const fresh = rounds.filter((r) => !seen.has(r.round))
     if (fresh.length === 0) return

@@ -7,6 +7,7 @@ import {
   serializeMinerState,
   type TrainState,
   trainFileName,
+  unreferencedTrainFiles,
 } from '../../miner/stateStore.ts'
 
 const DB = 'crowdtrain'
@@ -66,11 +67,10 @@ export function createIdbStateStore(name: string): StateStore {
       return decodeTrainState(bytes instanceof Uint8Array ? bytes : new Uint8Array(0), shard, where(ref.file))
     },
     async prune(state: MinerState) {
-      const keep = new Set((state.trains ?? []).map((t) => key(t.file)))
       const store = (await db).transaction(FILES, 'readwrite').objectStore(FILES)
-      const keys = (await request(store.getAllKeys())) as string[]
-      for (const k of keys)
-        if (k.startsWith(key(trainFileName(0)).replace(/0\.safetensors$/, '')) && !keep.has(k)) store.delete(k)
+      const mine = ((await request(store.getAllKeys())) as string[]).filter((k) => k.startsWith(key('')))
+      const names = mine.map((k) => k.slice(key('').length))
+      for (const file of unreferencedTrainFiles(names, state)) store.delete(key(file))
     },
   }
 }
