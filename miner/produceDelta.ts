@@ -1,5 +1,12 @@
 import type { Backend, BackendName } from '../shared/backend/index.ts'
-import { compressDelta, decompressDelta, encodeDelta } from '../shared/codec/index.ts'
+import {
+  compressDelta,
+  decompressDelta,
+  encodeDelta,
+  encodeSnapshot,
+  type SnapshotTensors,
+  type TrainingProof,
+} from '../shared/codec/index.ts'
 import type { CrowdtrainConfig } from '../shared/config/index.ts'
 import type { Logger } from '../shared/logger/index.ts'
 import { type ShardPlan, shardTensors } from '../shared/shards/index.ts'
@@ -59,6 +66,8 @@ export type ProduceDeltaReturnType = {
   encoded: Uint8Array
   /** Steps before which training moved onto a newer checkpoint (`rebase`). */
   rebasedAt: number[]
+  /** The snapshots of the training (its proof), added and pinned like the delta. */
+  proof: TrainingProof
 }
 
 /**
@@ -103,6 +112,7 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
     onStep: p.onStep,
     signal: p.signal,
     rebase,
+    snapshotEvery: p.config.proof.every,
   }
   const trained =
     p.trainPool && !p.pagesAt
@@ -112,6 +122,7 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
           // Pipelined rounds reveal and serve the previous round's delta while this one trains.
           yieldBetweenSteps: p.config.round.staleness > 0,
         })
+  const proof = await storeProof(p, trained.snapshots ?? [], trained.rebasedAt)
   const delta = p.transform ? p.transform(trained.delta) : trained.delta
   const residual = carry ? alignTensors(carry.residual, delta) : undefined
   if (carry && !residual) p.logger.warn('saved residual does not fit the shard; dropped', { shard: p.shard })
@@ -127,6 +138,7 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
     shard: p.shard,
     baseCid: p.baseCid,
     hotkey: p.hotkey,
+    proof,
   })
   const cid = (await p.storage.add(bytes, { signal: p.signal })).toString()
   await p.storage.pin(cid, { signal: p.signal })
@@ -145,7 +157,26 @@ export async function produceDelta(p: ProduceDeltaParameters): Promise<ProduceDe
     ratio: dense / bytes.length,
     encoded: bytes,
     rebasedAt: trained.rebasedAt,
+    proof,
   }
+}
+
+/**
+ * Adds and pins each snapshot of the training (docs/network.md "Proof of training"); the delta file
+ * lists their CIDs, so the commit binds them. They stay pinned until the round settles.
+ */
+async function storeProof(
+  p: Pick<ProduceDeltaParameters, 'storage' | 'signal' | 'config'>,
+  snapshots: readonly SnapshotTensors[],
+  rebasedAt: number[],
+): Promise<TrainingProof> {
+  const cids: string[] = []
+  for (const s of snapshots) {
+    const cid = (await p.storage.add(encodeSnapshot(s), { signal: p.signal })).toString()
+    await p.storage.pin(cid, { signal: p.signal })
+    cids.push(cid)
+  }
+  return { every: p.config.proof.every, snapshots: cids, rebasedAt }
 }
 
 /**

@@ -20,6 +20,8 @@ export async function unpinFinished(ctx: MinerContext, head: number): Promise<vo
     const nobodyFetches = e.gaveUp !== undefined && e.revealedAt === undefined
     if (!settled.has(e.round) && head <= voidAfter && !nobodyFetches) continue
     await ctx.storage.unpin(e.cid, { signal: ctx.signal })
+    // The snapshots were only for the validators' replays of this round.
+    for (const cid of new Set(e.proof ?? [])) await ctx.storage.unpin(cid, { signal: ctx.signal })
     e.unpinned = true
     changed = true
     const why = settled.has(e.round) ? 'settled' : nobodyFetches ? 'not revealed' : 'void'

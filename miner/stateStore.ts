@@ -23,6 +23,8 @@ export type RoundEntry = {
   gaveUp?: string
   /** The delta was unpinned (its round settled or went void). */
   unpinned?: boolean
+  /** The CIDs of the snapshots proving the training (pinned with the delta, unpinned with it). */
+  proof?: string[]
 }
 
 /** Everything the miner keeps in `<data>/miner-state.json`. */
@@ -86,6 +88,7 @@ const entrySchema = z
     revealedAt: uint.optional(),
     gaveUp: z.string().max(500).optional(),
     unpinned: z.boolean().optional(),
+    proof: z.array(cid).max(1025).optional(),
   })
   .strict()
 

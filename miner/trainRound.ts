@@ -123,7 +123,13 @@ export async function trainRound(ctx: MinerContext, round: number, me: Member): 
     const file = await store.saveTrain(round, out.trainState)
     state.trains = withTrainFile(state, { file, shard: out.trainState.shard, round }).trains
   }
-  state.rounds.push({ round, shard, baseCid: out.baseCid ?? base.cid, cid: out.cid })
+  state.rounds.push({
+    round,
+    shard,
+    baseCid: out.baseCid ?? base.cid,
+    cid: out.cid,
+    ...(out.proof ? { proof: out.proof.snapshots } : {}),
+  })
   await store.save(state)
   await store.prune(state)
 }

@@ -45,9 +45,10 @@ describe.skipIf(!usable)('the webgpu backend (SwiftShader here)', () => {
     const pool = trainingPages(task)
     const pages = pool.slice(0, 8)
     const storage = createMemoryStorage()
+    const short = { ...config, train: { ...config.train, innerSteps: 4 } }
     const train = (backend: Backend) =>
       produceDelta({
-        ...{ task, config: { ...config, train: { ...config.train, innerSteps: 4 } }, params, plan, shard: 0, pages },
+        ...{ task, config: short, params, plan, shard: 0, pages },
         ...{ hotkey: '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY', round: 1, baseCid: 'bafybase' },
         ...{ backend, storage, logger: silentLogger },
       })
@@ -64,8 +65,11 @@ describe.skipIf(!usable)('the webgpu backend (SwiftShader here)', () => {
 
     // A validator on wasm fetches, decodes and scores the webgpu miner's delta.
     const backend = await initBackend('wasm', silentLogger)
+    // It replays a segment of the webgpu training on wasm: the proof holds across backends.
     const measurements = await evaluateRound({
-      ...{ task, config, plan, backend, storage, round: 1, allowedBases: new Set(['bafybase']) },
+      ...{ task, config: short, plan, backend, storage, round: 1, allowedBases: new Set(['bafybase']) },
+      assignedPages: new Map([['5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY', pages]]),
+      proofSeed: ['webgpu-test'],
       paramShapes: new Map(params.map((t) => [t.name, t.shape])),
       reveals: [
         {

@@ -7,11 +7,13 @@ import type { CrowdtrainConfig } from '../shared/config/index.ts'
 import { describeError } from '../shared/errors/index.ts'
 import { inProcessLosses, type LossEvaluator } from '../shared/eval/index.ts'
 import type { Logger } from '../shared/logger/index.ts'
+import type { SeedPart } from '../shared/random.ts'
 import type { ShardPlan } from '../shared/shards/index.ts'
 import type { Storage } from '../shared/storage/index.ts'
 import type { Task } from '../shared/tasks/index.ts'
 import type { NamedTensor } from '../shared/tensor.ts'
 import { fetchDelta } from './fetchDelta.ts'
+import { proveTraining } from './proveTraining.ts'
 import { cosine, DEFAULT_SCORE_OPTIONS, type DeltaMeasurement, REASONS } from './scoreRound.ts'
 
 /** The inputs of `evaluateRound`. */
@@ -44,6 +46,13 @@ export type EvaluateRoundParameters = {
   loadSpent?: (cid: string) => Promise<{ round: number; deltas: readonly CheckpointDelta[] }>
   /** This validator's eval pages for the round. */
   evalPages: readonly number[]
+  /** Each miner's assigned pages this round, by hotkey: the proof of training is replayed on them. */
+  assignedPages: ReadonlyMap<string, readonly number[]>
+  /**
+   * What draws the segment each delta's proof is replayed on, unknown to miners when they committed
+   * (the validator's eval seed and the commit-closing block hash).
+   */
+  proofSeed: readonly SeedPart[]
   fetchTimeoutMs: number
   logger: Logger
   signal?: AbortSignal
@@ -101,8 +110,42 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
       signal: p.signal,
     })
     const fetchSeconds = Math.round(performance.now() - fetchStarted) / 1000
-    if (!got.valid) out.push({ ...row, fetched: got.fetched, valid: false, reason: got.reason, fetchSeconds })
-    else fetched.push({ reveal, names: shard.names, decoded: got.decoded, fetchSeconds })
+    if (!got.valid) {
+      out.push({ ...row, fetched: got.fetched, valid: false, reason: got.reason, fetchSeconds })
+      continue
+    }
+    // The proof of training, before anything is measured: unproven deltas neither score nor set the clip norm.
+    let checkpoints: { base: NamedTensor[]; rebaseTarget?: NamedTensor[] }
+    try {
+      const baseCid = got.decoded.meta.baseCid
+      const base = await p.loadParams(baseCid)
+      checkpoints = {
+        base,
+        rebaseTarget: p.scoreAt && p.scoreAt !== baseCid ? await p.loadParams(p.scoreAt) : undefined,
+      }
+    } catch (err) {
+      if (p.signal?.aborted) throw err
+      log.warn('delta not evaluated', { uid: reveal.uid, cid: reveal.cid, reason: describeError(err) })
+      out.push({ ...row, fetched: true, valid: true, reason: REASONS.evalFailed, fetchSeconds })
+      continue
+    }
+    const proven = await proveTraining({
+      ...{ task: p.task, config: p.config, plan: p.plan, backend: p.backend, storage: p.storage, round: p.round },
+      ...checkpoints,
+      hotkey: reveal.hotkey,
+      decoded: got.decoded,
+      pages: p.assignedPages.get(reveal.hotkey),
+      drawSeed: [...p.proofSeed, reveal.cid],
+      fetchTimeoutMs: p.fetchTimeoutMs,
+      signal: p.signal,
+    })
+    if (!proven.proven) {
+      log.info('delta unproven', { uid: reveal.uid, cid: reveal.cid, reason: proven.reason })
+      out.push({ ...row, fetched: true, valid: true, reason: proven.reason, fetchSeconds })
+      continue
+    }
+    log.debug('training proven', { uid: reveal.uid, segment: proven.segment, distance: proven.distance })
+    fetched.push({ reveal, names: shard.names, decoded: got.decoded, fetchSeconds })
   }
   const clipOf = new Map<number, number>()
   const countOf = new Map<number, number>()

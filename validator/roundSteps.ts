@@ -125,6 +125,8 @@ export async function evaluateStep(
     loadParams: async (cid) => (await ctx.checkpoint(cid, signal)).params,
     loadSpent: async (cid) => (await ctx.checkpoint(cid, signal)).manifest,
     evalPages,
+    assignedPages: assigned,
+    proofSeed: [state.evalSeed, closeHash],
     fetchTimeoutMs: ctx.fetchTimeoutMs,
     logger: ctx.logger,
     signal,

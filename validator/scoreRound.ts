@@ -30,6 +30,8 @@ export const REASONS = {
   duplicate: 'duplicate',
   /** A near-duplicate of a delta the base checkpoint already holds (`recycled: …`): work paid once already. */
   recycled: 'recycled',
+  /** The proof of training failed (`unproven: …`): no snapshots, a replayed segment that ends elsewhere, a delta not tied to them. */
+  unproven: 'unproven',
 } as const
 
 /** What a validator measured for one revealed delta before scoring. */

@@ -244,6 +244,8 @@ async function score(
     ...{ storage: sim.storage, round, reveals: mined.reveals, allowedBases: new Set([baseCid]), evalPages },
     ...(pipelined ? { scoreAt: parentCid } : {}),
     loadParams: async (cid) => [...(pipelined && cid === parentCid ? sim.theta.params : baseParams)],
+    assignedPages: mined.assigned,
+    proofSeed: [hash('eval-seed'), hash('close')],
     fetchTimeoutMs: 10_000,
     logger: sim.logger,
   })

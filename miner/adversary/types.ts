@@ -1,4 +1,5 @@
 import type { Member } from '../../chain/protocol/index.ts'
+import type { TrainingProof } from '../../shared/codec/index.ts'
 import type { CrowdtrainConfig } from '../../shared/config/index.ts'
 import type { NamedTensor } from '../../shared/tensor.ts'
 import type { MinerContext } from '../minerContext.ts'
@@ -35,6 +36,8 @@ export type RoundDelta = {
   baseCid?: string
   /** Steps before which training moved onto the checkpoint the round lands in (pipelined rounds). */
   rebasedAt?: number[]
+  /** The snapshots the delta file lists as its proof of training. */
+  proof?: TrainingProof
 }
 
 /** What the round's work knows when the delta is made. */

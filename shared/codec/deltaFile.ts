@@ -8,8 +8,22 @@ import { encodeSafetensors } from './safetensors.ts'
 export const DELTA_FORMAT = 'crowdtrain-delta'
 export const DELTA_VERSION = '2'
 
-/** Who made a delta, for which round and shard, from which checkpoint. */
-export type DeltaMeta = { task: string; round: number; shard: number; baseCid: string; hotkey: string }
+/**
+ * A delta's proof of training (docs/network.md "Proof of training"): the CIDs of the snapshots of
+ * the shard's training state (`snapshotFile.ts`) before inner steps 0, every, 2·every, … and after
+ * the last, and the steps before which the training moved onto a newer checkpoint.
+ */
+export type TrainingProof = { every: number; snapshots: string[]; rebasedAt: number[] }
+
+/** Who made a delta, for which round and shard, from which checkpoint; with the proof of its training. */
+export type DeltaMeta = {
+  task: string
+  round: number
+  shard: number
+  baseCid: string
+  hotkey: string
+  proof?: TrainingProof
+}
 
 /** The metadata read back from a delta file: `DeltaMeta` plus the compression settings and version. */
 export type DecodedDeltaMeta = DeltaMeta & {
@@ -53,7 +67,7 @@ function checkId(key: string, value: string): string {
   return value
 }
 
-function checkUint(key: string, value: string): number {
+export function checkUint(key: string, value: string): number {
   if (!UINT_PATTERN.test(value))
     throw new BadMetadataError(key, `expected a non-negative integer, got ${JSON.stringify(value)}`)
   return Number(value)
@@ -145,6 +159,12 @@ function deltaMetadata(compressed: CompressedDelta, meta: DeltaMeta): Record<str
     chunk: String(compressed.chunk),
     tensors: JSON.stringify(compressed.tensors.map((t) => [t.name, t.shape])),
   }
+  if (meta.proof)
+    metadata.proof = JSON.stringify({
+      every: meta.proof.every,
+      rebasedAt: meta.proof.rebasedAt,
+      snapshots: meta.proof.snapshots,
+    })
   try {
     parseDeltaMetadata(metadata)
   } catch (err) {
@@ -214,5 +234,39 @@ export function parseDeltaMetadata(metadata: Record<string, string>): {
     bits,
     chunk,
   }
+  if (Object.hasOwn(metadata, 'proof')) meta.proof = parseProof(metadata.proof)
   return { meta, tensors: parseTensorList(need(metadata, 'tensors')) }
+}
+
+const MAX_SNAPSHOTS = 1025
+const MAX_REBASES = 4
+
+/** Reads the `proof` field: exactly `every` (1–1024), `rebasedAt` (≤ 4 ascending steps), `snapshots` (CIDs). */
+export function parseProof(text: string): TrainingProof {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    throw new BadMetadataError('proof', 'it is not JSON')
+  }
+  const o = parsed as Record<string, unknown>
+  const keys = o && typeof o === 'object' && !Array.isArray(o) ? Object.keys(o).sort().join(',') : ''
+  if (keys !== 'every,rebasedAt,snapshots')
+    throw new BadMetadataError('proof', 'expected an object with exactly every, rebasedAt and snapshots')
+  const uint = (x: unknown) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0
+  if (!uint(o.every) || (o.every as number) < 1 || (o.every as number) > 1024)
+    throw new BadMetadataError('proof', 'every must be an integer from 1 to 1024')
+  const rebasedAt = o.rebasedAt
+  if (
+    !Array.isArray(rebasedAt) ||
+    rebasedAt.length > MAX_REBASES ||
+    !rebasedAt.every((x, i) => uint(x) && (i === 0 || x > rebasedAt[i - 1]))
+  )
+    throw new BadMetadataError('proof', `rebasedAt must list at most ${MAX_REBASES} ascending steps`)
+  const snapshots = o.snapshots
+  if (!Array.isArray(snapshots) || snapshots.length < 2 || snapshots.length > MAX_SNAPSHOTS)
+    throw new BadMetadataError('proof', `snapshots must list 2–${MAX_SNAPSHOTS} CIDs`)
+  for (const c of snapshots)
+    if (typeof c !== 'string' || !ID_PATTERN.test(c)) throw new BadMetadataError('proof', 'a snapshot CID is malformed')
+  return { every: o.every as number, rebasedAt: rebasedAt as number[], snapshots: snapshots as string[] }
 }

@@ -27,6 +27,7 @@ export {
   type DeltaMeta,
   encodeDelta,
   parseDeltaMetadata,
+  type TrainingProof,
 } from './deltaFile.ts'
 export { maxDeltaBytes, maxDeltaNorm, revealedDeltaExpect } from './deltaLimits.ts'
 export { DTYPE_SIZES, type Dtype, type TensorData } from './dtypes.ts'
@@ -41,3 +42,11 @@ export {
   type SafeTensor,
   type SafetensorsFile,
 } from './safetensors.ts'
+export {
+  decodeSnapshot,
+  encodeSnapshot,
+  maxSnapshotBytes,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_VERSION,
+  type SnapshotTensors,
+} from './snapshotFile.ts'

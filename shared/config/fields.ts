@@ -273,6 +273,32 @@ export const configSchema = {
         "Rounds a delta's base lags behind its round. 1 (pipelined, the default): miners train round r + 1 while round r is revealed, scored and settled — on the checkpoint settled before round r, from that base plus their own previous delta, moving onto round r's checkpoint when it settles mid-training — so they are busy ~0.9 of the time instead of ~0.6. 0 (sequential): every round trains on the newest checkpoint; miners wait while validators score and settle (docs/network.md).",
     },
   },
+  proof: {
+    every: {
+      kind: 'int',
+      default: 5,
+      min: 1,
+      max: 1024,
+      reason:
+        'Inner steps per replayed segment: a miner publishes its shard\'s training state (values and AdamW moments) before every `every`-th step and after the last, and each validator replays one segment it draws after the reveals on the miner\'s assigned pages (docs/network.md "Proof of training"). Smaller: cheaper replays, more snapshots to store and fetch.',
+    },
+    tolerance: {
+      kind: 'number',
+      default: 0.05,
+      min: 0,
+      max: 1,
+      reason:
+        "A replayed segment must end within this share of the segment's own update of the miner's snapshot (L2). Measured: replay on one thread of a two-worker training 4e-6–7e-6 (tiny) of the update, the same thread 0; a segment trained on other pages of the dataset 0.25–1.05.",
+    },
+    tieCosine: {
+      kind: 'number',
+      default: 0.5,
+      min: -1,
+      max: 1,
+      reason:
+        'The delta sent must point where the proven training went: its cosine with (last snapshot − base) at least this. Measured honest (compression with error feedback): see docs/network.md.',
+    },
+  },
   consensus: {
     kappa: {
       kind: 'int',
@@ -372,6 +398,7 @@ export type CrowdtrainConfig = {
     graceBlocks: number
     staleness: number
   }
+  proof: { every: number; tolerance: number; tieCosine: number }
   consensus: { kappa: number; bondsPenalty: number; bondsMovingAverage: number }
   subnet: {
     emissionPerRound: number

@@ -9,5 +9,6 @@ export {
   type StepInfo,
   type TrainShardParameters,
   type TrainShardReturnType,
+  type TrainSnapshot,
   trainShard,
 } from './trainShard.ts'

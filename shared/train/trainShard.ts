@@ -46,6 +46,28 @@ export type TrainShardParameters = {
   yieldBetweenSteps?: boolean
   /** A newer checkpoint to move onto mid-way (pipelined rounds); the delta is then taken from it. */
   rebase?: RebaseSource
+  /**
+   * Record the shard's state before every step that is a multiple of this (after a rebase at that
+   * step) and after the last step: the snapshots a miner publishes as its proof of training.
+   */
+  snapshotEvery?: number
+  /**
+   * Start from a recorded state instead of θ_base's values and fresh or carried moments (a validator
+   * replaying one segment of a miner's training): the steps before `resume.step` only draw their
+   * batches. θ_base (`params`) still gives the frozen tensors and the values a rebase moves from.
+   */
+  resume?: TrainSnapshot
+  /** Stop before this step (default: train.innerSteps). */
+  until?: number
+}
+
+/** The trained tensors' values and AdamW moments before inner step `step`, after `t` updates in all. */
+export type TrainSnapshot = {
+  step: number
+  t: number
+  values: NamedTensor[]
+  m: NamedTensor[]
+  v: NamedTensor[]
 }
 
 export type TrainShardReturnType = {
@@ -58,6 +80,8 @@ export type TrainShardReturnType = {
   optimizerState: OptimizerState
   /** Tokens (examples for classification) the steps consumed. */
   tokens: number
+  /** The states `snapshotEvery` asked for, by step (absent without it). */
+  snapshots?: TrainSnapshot[]
 }
 
 /**
@@ -100,7 +124,11 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
   // The shard's base values: what the delta is taken from (moved by a rebase).
   let base = p.params.filter((t) => inShard.has(t.name))
   const decay = new Map(spec.params.map((s) => [s.name, s.decay]))
-  const state = stateFits(p.optimizerState, base) ? p.optimizerState : undefined
+  const resumed = p.resume && { step: p.resume.t, m: p.resume.m, v: p.resume.v }
+  if (p.resume && (!stateFits(resumed, base) || !stateFits({ ...resumed!, m: p.resume.values }, base)))
+    throw new RangeError('the state to resume from does not fit the shard (names or sizes differ)')
+  const state = resumed ?? (stateFits(p.optimizerState, base) ? p.optimizerState : undefined)
+  const start = p.resume?.values ?? base
   if (p.optimizerState && !state)
     logger.info('optimizer state does not fit this shard; starting fresh', { shard: p.shard })
 
@@ -117,7 +145,7 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
     const j = slots.length
     // tidy disposes the initial values; variables survive it.
     const [param, m, v] = tf.tidy(() => [
-      tf.variable(tf.tensor(t.data, t.shape, 'float32'), true),
+      tf.variable(tf.tensor(start[j].data, t.shape, 'float32'), true),
       tf.variable(state ? tf.tensor(state.m[j].data, t.shape, 'float32') : tf.zeros(t.shape), false),
       tf.variable(state ? tf.tensor(state.v[j].data, t.shape, 'float32') : tf.zeros(t.shape), false),
     ])
@@ -128,7 +156,7 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
   const host = p.replica
     ? createHostAdamw({
         cfg: p.train,
-        params: base,
+        params: start,
         decay: slots.map((s) => s.decay),
         m: state?.m,
         v: state?.v,
@@ -199,16 +227,26 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
 
   const rng = batchStream(p.seed)
   const { innerSteps: H, batch } = p.train
+  const until = Math.min(H, p.until ?? H)
   const context = p.modelConfig.context
   const losses: number[] = []
   let t = state?.step ?? 0
   const schedule = roundSchedule(p.train)
   const firstStep = p.firstStep ?? 0
+  const snapshots: TrainSnapshot[] = []
+  const every = p.snapshotEvery
+  const snap = async (step: number) => {
+    if (every && (step % every === 0 || step === until)) snapshots.push(await snapshot(slots, step, t, host))
+  }
+  // A replay starts later in the stream: the earlier steps' batches are drawn and dropped.
+  const from = p.resume?.step ?? 0
+  for (let step = 0; step < from; step++) sampleBatch(p.task, p.pagesAt?.(step) ?? p.pages, rng, batch, context)
   try {
-    for (let step = 0; step < H; step++) {
+    for (let step = from; step < until; step++) {
       const stepStarted = performance.now()
       if (p.signal?.aborted) throw new TrainingAbortedError(step, H, p.signal.reason)
       rebase(step)
+      await snap(step)
       // 1. learning rate of this step: warm-up, then cosine over the network's global steps.
       const lr = learningRate(schedule, firstStep + step)
       // 2. the batch, from the seeded stream: the same seed gives the same batches.
@@ -223,12 +261,28 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
       // Between two steps the process answers its network (a pipelined miner reveals while it trains).
       if (p.yieldBetweenSteps) await yieldToEventLoop(performance.now() - stepStarted)
     }
-    const tokens = H * batch * (p.task.kind === 'lm' ? context : 1)
-    return { ...(await collect(slots, base, losses, t, tokens, host)), rebasedAt }
+    // A replay that stops where the training moved on records the state after the move, as the training did.
+    if (until < H) rebase(until)
+    await snap(until)
+    const tokens = (until - from) * batch * (p.task.kind === 'lm' ? context : 1)
+    return { ...(await collect(slots, base, losses, t, tokens, host)), rebasedAt, ...(every ? { snapshots } : {}) }
   } finally {
     for (const x of owned) x.dispose()
     for (const s of slots) for (const v of [s.param, s.m, s.v] as Variable[]) v.dispose()
   }
+}
+
+/** A copy of the trained tensors' values and moments as they are now. */
+async function snapshot(slots: AdamSlot[], step: number, t: number, host?: HostAdamw): Promise<TrainSnapshot> {
+  const read = async (i: number, which: 'param' | 'm' | 'v') => {
+    const s = slots[i]
+    const data = host
+      ? new Float32Array(host[which === 'param' ? 'params' : which][i])
+      : new Float32Array((await s[which].data()) as Float32Array)
+    return { name: s.name, shape: [...s.param.shape], data }
+  }
+  const all = (which: 'param' | 'm' | 'v') => Promise.all(slots.map((_, i) => read(i, which)))
+  return { step, t, values: await all('param'), m: await all('m'), v: await all('v') }
 }
 
 /** Reads the trained shard back: delta = θ_local − θ_base (float32), and the moments. */
@@ -239,7 +293,7 @@ async function collect(
   step: number,
   tokens: number,
   host?: HostAdamw,
-): Promise<Omit<TrainShardReturnType, 'rebasedAt'>> {
+): Promise<Omit<TrainShardReturnType, 'rebasedAt' | 'snapshots'>> {
   const delta: NamedTensor[] = []
   const m: NamedTensor[] = []
   const v: NamedTensor[] = []

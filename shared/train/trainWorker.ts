@@ -52,6 +52,8 @@ async function run(job: TrainJob): Promise<void> {
     }
     const result = await trainShard({
       ...job.train,
+      // Every replica holds the same state: worker 0 alone records it.
+      snapshotEvery: job.part === 0 ? job.train.snapshotEvery : undefined,
       task: loaded.task,
       backend: loaded.backend,
       replica,
@@ -59,7 +61,8 @@ async function run(job: TrainJob): Promise<void> {
       onStep: job.part === 0 ? (info) => post({ kind: 'step', info }) : undefined,
     })
     if (job.part !== 0) return post({ kind: 'done' })
-    const buffers = [...result.delta, ...result.optimizerState.m, ...result.optimizerState.v].map(
+    const snapped = (result.snapshots ?? []).flatMap((s) => [...s.values, ...s.m, ...s.v])
+    const buffers = [...result.delta, ...result.optimizerState.m, ...result.optimizerState.v, ...snapped].map(
       (t) => t.data.buffer as ArrayBuffer,
     )
     post({ kind: 'done', result }, buffers)

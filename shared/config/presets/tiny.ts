@@ -8,4 +8,6 @@ export const tiny: PartialConfig = {
   outer: { topG: 8 },
   // Two shards (the default is one) so the tests cover shard rotation, per-shard state and aggregation.
   shards: { count: 2 },
+  // Four segments of two steps: every segment of a first-batch-only miner mixes pages.
+  proof: { every: 2 },
 }
