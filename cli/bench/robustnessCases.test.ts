@@ -80,11 +80,18 @@ describe('judgeCases of work that is inflated, lazy or carried', () => {
   })
   const honest = [named('miner-0', 'H0', '10'), named('miner-1', 'H1', '30'), named('miner-2', 'H2', '50')]
 
-  test('behavior: inflate is handled when it never earns more than the median honest miner', () => {
+  test('behavior: inflate is handled when the run pays it no more than the median honest miner', () => {
     const fair = run([{ round: 1, miners: [...honest, named('adv-inflate-0', 'I', '30')] }])
     expect(judgeCases(fair).find((c) => c.case === 'inflate')?.handled).toBe(true)
     const greedy = run([{ round: 1, miners: [...honest, named('adv-inflate-0', 'I', '31')] }])
     expect(judgeCases(greedy).find((c) => c.case === 'inflate')?.handled).toBe(false)
+    // Summed over rounds: more than the median honest miner in one round, less over the run.
+    const lowRound = [named('miner-0', 'H0', '0'), named('miner-1', 'H1', '0'), named('miner-2', 'H2', '50')]
+    const twoRounds = run([
+      { round: 1, miners: [...lowRound, named('adv-inflate-0', 'I', '20')] },
+      { round: 2, miners: [...honest, named('adv-inflate-0', 'I', '5')] },
+    ])
+    expect(judgeCases(twoRounds).find((c) => c.case === 'inflate')?.handled).toBe(true)
   })
 
   test('behavior: poison-carried is handled when none of its ascent (odd) rounds gave its delta weight', () => {

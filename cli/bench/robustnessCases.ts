@@ -31,7 +31,7 @@ const AT_MOST_HONEST = new Set(['inflate', 'lazy-scaled'])
  * reports, as any user can read them): handled when the kind earned nothing in any round and every
  * report row of it is a zero with a reason; a sybil pair is handled when, in every report that
  * scored it, both its rows are one near-duplicate group (so together they earn one contribution);
- * `inflate` and `lazy-scaled` when no round paid them more than the median honest miner (`miner-…`);
+ * `inflate` and `lazy-scaled` when the run paid them no more than the median honest miner (`miner-…`);
  * `poison-carried` when none of its ascent rounds (odd) gave its delta weight (its honest rounds may).
  */
 export function judgeCases(result: DevnetResult): RobustnessCase[] {
@@ -44,7 +44,7 @@ export function judgeCases(result: DevnetResult): RobustnessCase[] {
     const handled = SYBIL.has(kind)
       ? result.rounds.every((r) => oneContribution(r.miners.filter((m) => hotkeys.includes(m.hotkey))))
       : AT_MOST_HONEST.has(kind)
-        ? result.rounds.every((r) => atMostMedianHonest(r.miners, hotkeys))
+        ? atMostMedianHonest(result, hotkeys)
         : kind === 'poison-carried'
           ? result.rounds.every(
               (r) =>
@@ -81,15 +81,22 @@ function sharedOnly(m: DevnetResult['rounds'][number]['miners'][number]): boolea
   return (m.reasons ?? []).length > 0 && scored.every((x) => x.reason.startsWith('duplicate'))
 }
 
-// The kind's reward this round is at most the median reward of the honest miners (the devnet's `miner-…`).
-function atMostMedianHonest(miners: DevnetResult['rounds'][number]['miners'], hotkeys: readonly string[]): boolean {
-  const honest = miners
-    .filter((m) => m.name?.startsWith('miner-'))
-    .map((m) => BigInt(m.reward))
+// The kind's reward over the run is at most the median of the honest miners' (the devnet's `miner-…`).
+// Over the run, not per round: in a round where most honest miners happened to score nothing
+// (no-improvement on the tiny model), an honest direction at its peers' norm would otherwise read as
+// a win, however little it earned in the others.
+function atMostMedianHonest(result: DevnetResult, hotkeys: readonly string[]): boolean {
+  const totals = new Map<string, bigint>()
+  for (const r of result.rounds)
+    for (const m of r.miners) totals.set(m.hotkey, (totals.get(m.hotkey) ?? 0n) + BigInt(m.reward))
+  const names = new Map(result.rounds.flatMap((r) => r.miners.map((m) => [m.hotkey, m.name ?? ''] as const)))
+  const honest = [...totals]
+    .filter(([k]) => names.get(k)?.startsWith('miner-'))
+    .map(([, v]) => v)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   if (honest.length === 0) return false
   const median = honest[Math.floor((honest.length - 1) / 2)]
-  return miners.filter((m) => hotkeys.includes(m.hotkey)).every((m) => BigInt(m.reward) <= median)
+  return hotkeys.every((k) => (totals.get(k) ?? 0n) <= median)
 }
 
 /** Report-split loss after the last settled round, or null when none settled. */
