@@ -188,7 +188,7 @@ export function createValidator(p: CreateValidatorParameters): Validator {
   async function runStep(c: ValidatorContext, step: RoundStep, round: number, state: RoundState | null): Promise<void> {
     const signal = abort.signal
     if (step !== 'wait') c.emit({ kind: 'step', round, step })
-    if (step === 'wait' && at?.round === round && at.window === 'reveal') prefetch(c, round, head, signal)
+    if (step === 'wait' && at?.round === round && at.window === 'reveal') prefetch(c, round, head, signal, state)
     else if (step === 'seed') await seedRound(c, round)
     else if (step === 'evaluate' && state) await commitStep(c, await evaluateStep(c, state, signal), signal)
     else if (step === 'commit' && state) await commitStep(c, state, signal)

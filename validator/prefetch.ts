@@ -1,10 +1,23 @@
+import { decodeSafetensors, maxSnapshotBytes, parseDeltaMetadata } from '../shared/codec/index.ts'
 import { describeError } from '../shared/errors/index.ts'
 import type { ValidatorContext } from './context.ts'
 import { maxDeltaBytes } from './fetchDelta.ts'
+import { snapshotsToFetch } from './proveTraining.ts'
+import type { RoundState } from './roundState.ts'
 import { roundRecords } from './roundSteps.ts'
+import { blockHash } from './subnetView.ts'
 
-/** Starts fetching revealed deltas during the reveal window, so evaluation reads them locally. */
-export type Prefetcher = (ctx: ValidatorContext, round: number, head: number, signal: AbortSignal) => void
+/**
+ * Starts fetching revealed deltas during the reveal window, so evaluation reads them locally; with
+ * the round's state (its eval seed), also the snapshots of each delta's proof that evaluation will read.
+ */
+export type Prefetcher = (
+  ctx: ValidatorContext,
+  round: number,
+  head: number,
+  signal: AbortSignal,
+  state?: RoundState | null,
+) => void
 
 /**
  * A prefetcher: each call queues the delta reveals counted so far (up to `head`) that were not
@@ -15,7 +28,7 @@ export type Prefetcher = (ctx: ValidatorContext, round: number, head: number, si
 export function createPrefetcher(): Prefetcher {
   const queued = new Set<string>()
   let chain: Promise<void> = Promise.resolve()
-  return (ctx, round, head, signal) => {
+  return (ctx, round, head, signal, state) => {
     for (const d of roundRecords(ctx, round, head).deltaReveals) {
       const shard = ctx.plan.shards[d.shard]
       if (!shard || queued.has(d.cid)) continue
@@ -24,12 +37,26 @@ export function createPrefetcher(): Prefetcher {
       chain = chain.then(async () => {
         if (signal.aborted) return
         try {
-          await ctx.storage.get(d.cid, {
+          const bytes = await ctx.storage.get(d.cid, {
             maxBytes: maxDeltaBytes(shapes, ctx.view.config.compress),
             timeoutMs: ctx.fetchTimeoutMs,
             signal,
           })
           ctx.logger.debug('delta prefetched', { round, uid: d.uid, cid: d.cid })
+          if (!state) return
+          // The proof's snapshots this validator will replay from (the same draw as evaluation's).
+          const { meta } = parseDeltaMetadata(decodeSafetensors(bytes, { maxBytes: bytes.length }).metadata)
+          if (!meta.proof) return
+          const closeHash = await blockHash(ctx.client, ctx.view.schedule.forRound(round).commitClosedBlock)
+          const drawSeed = [state.evalSeed, closeHash, d.cid]
+          for (const i of snapshotsToFetch(meta.proof, ctx.view.config.train.innerSteps, drawSeed, d.hotkey)) {
+            await ctx.storage.get(meta.proof.snapshots[i], {
+              maxBytes: maxSnapshotBytes(shapes),
+              timeoutMs: ctx.fetchTimeoutMs,
+              signal,
+            })
+          }
+          ctx.logger.debug('proof prefetched', { round, uid: d.uid, cid: d.cid })
         } catch (err) {
           ctx.logger.debug('delta prefetch failed', { round, uid: d.uid, cid: d.cid, reason: describeError(err) })
         }

@@ -1,5 +1,12 @@
 import type { Backend } from '../shared/backend/index.ts'
-import { CodecError, type DecodedDelta, decodeSnapshot, type SnapshotTensors } from '../shared/codec/index.ts'
+import {
+  CodecError,
+  type DecodedDelta,
+  decodeSnapshot,
+  maxSnapshotBytes,
+  type SnapshotTensors,
+  type TrainingProof,
+} from '../shared/codec/index.ts'
 import type { CrowdtrainConfig } from '../shared/config/index.ts'
 import { describeError } from '../shared/errors/index.ts'
 import { createRng, type SeedPart, seedBytes } from '../shared/random.ts'
@@ -71,6 +78,27 @@ export function snapshotSteps(innerSteps: number, every: number): number[] {
   return steps
 }
 
+/** The segment a validator replays: uniform over the proof's segments, from its draw seed and the miner's hotkey. PROTOCOL. */
+export function drawSegment(segments: number, drawSeed: readonly SeedPart[], hotkey: string): number {
+  return createRng(seedBytes('crowdtrain:replay-segment', ...drawSeed, hotkey)).int(segments)
+}
+
+/**
+ * The snapshots a validator fetches for a proof: the first (moments, tie), the drawn segment's two
+ * ends, and the last (tie) — what `proveTraining` reads, so a prefetch during the reveals can get them.
+ */
+export function snapshotsToFetch(
+  proof: TrainingProof,
+  innerSteps: number,
+  drawSeed: readonly SeedPart[],
+  hotkey: string,
+): number[] {
+  const count = snapshotSteps(innerSteps, proof.every).length
+  if (proof.snapshots.length !== count) return []
+  const k = drawSegment(count - 1, drawSeed, hotkey)
+  return [...new Set([0, k, k + 1, count - 1])]
+}
+
 async function prove(p: ProveTrainingParameters): Promise<ProveTrainingReturnType> {
   const { config } = p
   const H = config.train.innerSteps
@@ -101,9 +129,7 @@ async function prove(p: ProveTrainingParameters): Promise<ProveTrainingReturnTyp
     }
     return got
   }
-  const k =
-    p.segment ??
-    createRng(seedBytes('crowdtrain:replay-segment', ...p.drawSeed, p.decoded.meta.hotkey)).int(steps.length - 1)
+  const k = p.segment ?? drawSegment(steps.length - 1, p.drawSeed, p.decoded.meta.hotkey)
   if (!Number.isInteger(k) || k < 0 || k >= steps.length - 1) throw new RangeError(`no segment ${k} in this proof`)
   const [first, start, end, last] = await Promise.all([
     snapshot(0),
@@ -148,7 +174,7 @@ async function fetchSnapshot(
   let bytes: Uint8Array
   try {
     bytes = await p.storage.get(cid, {
-      maxBytes: maxBytesOf(expect.shapes),
+      maxBytes: maxSnapshotBytes(expect.shapes),
       timeoutMs: p.fetchTimeoutMs,
       signal: p.signal,
     })
@@ -161,10 +187,6 @@ async function fetchSnapshot(
   } catch (err) {
     throw new Unproven(`snapshot ${index}: ${err instanceof CodecError ? err.shortMessage : describeError(err)}`)
   }
-}
-
-function maxBytesOf(shapes: readonly { shape: readonly number[] }[]): number {
-  return 64 * 1024 + 12 * shapes.reduce((s, t) => s + t.shape.reduce((a, b) => a * b, 1), 0)
 }
 
 function shardOf(params: readonly NamedTensor[], names: readonly string[]): NamedTensor[] {
