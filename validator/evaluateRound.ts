@@ -144,7 +144,8 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
       out.push({ ...row, fetched: true, valid: true, reason: proven.reason, fetchSeconds })
       continue
     }
-    log.debug('training proven', { uid: reveal.uid, segment: proven.segment, distance: proven.distance })
+    const { segment, distance, fetchSeconds: snapshotSeconds, replaySeconds } = proven
+    log.info('training proven', { uid: reveal.uid, segment, distance, snapshotSeconds, replaySeconds })
     fetched.push({ reveal, names: shard.names, decoded: got.decoded, fetchSeconds })
   }
   const clipOf = new Map<number, number>()

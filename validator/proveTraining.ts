@@ -43,7 +43,14 @@ export type ProveTrainingParameters = {
 
 /** The verdict: proven (with the segment replayed and how far the replay ended), or why not. */
 export type ProveTrainingReturnType =
-  | { proven: true; segment: number; distance: number }
+  | {
+      proven: true
+      segment: number
+      distance: number
+      /** Seconds spent fetching the snapshots and replaying the segment. */
+      fetchSeconds: number
+      replaySeconds: number
+    }
   | { proven: false; reason: string }
 
 /** Thrown inside `proveTraining` for a miner's fault; becomes an `unproven: …` reason. */
@@ -131,6 +138,7 @@ async function prove(p: ProveTrainingParameters): Promise<ProveTrainingReturnTyp
   }
   const k = p.segment ?? drawSegment(steps.length - 1, p.drawSeed, p.decoded.meta.hotkey)
   if (!Number.isInteger(k) || k < 0 || k >= steps.length - 1) throw new RangeError(`no segment ${k} in this proof`)
+  const started = performance.now()
   const [first, start, end, last] = await Promise.all([
     snapshot(0),
     snapshot(k),
@@ -155,13 +163,18 @@ async function prove(p: ProveTrainingParameters): Promise<ProveTrainingReturnTyp
     throw new Unproven(
       `the delta points elsewhere than its proven training (cosine ${tie.toFixed(3)} < ${config.proof.tieCosine})`,
     )
+  const loaded = performance.now()
   const distance = await replay(p, { start, end, first, moved, names: shard.names })
   if (!(distance <= config.proof.tolerance))
     throw new Unproven(
       `segment ${k} (steps ${steps[k]}–${steps[k + 1]}) replayed on the assigned pages ends ${distance.toFixed(3)} ` +
         `of its update away from the miner's snapshot (tolerance ${config.proof.tolerance})`,
     )
-  return { proven: true, segment: k, distance }
+  const seconds = (from: number, to: number) => Math.round(to - from) / 1000
+  return {
+    ...{ proven: true as const, segment: k, distance },
+    ...{ fetchSeconds: seconds(started, loaded), replaySeconds: seconds(loaded, performance.now()) },
+  }
 }
 
 // Fetches one snapshot with the size cap of the shard's three float32 copies, and decodes it strictly.
