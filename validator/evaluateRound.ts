@@ -84,8 +84,8 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
   const baseLoss = new Map<string, Promise<number>>()
   const out: DeltaMeasurement[] = []
   // Pass 1: fetch and decode every delta (the shard's clip norm is the median of the valid ones).
-  const fetched: { reveal: DeltaRevealEntry; names: readonly string[]; decoded: DecodedDelta; fetchSeconds: number }[] =
-    []
+  type Fetched = { reveal: DeltaRevealEntry; names: readonly string[]; decoded: DecodedDelta; fetchSeconds: number }
+  const decodedOk: Fetched[] = []
   for (const reveal of p.reveals) {
     p.signal?.throwIfAborted()
     const row = { uid: reveal.uid, hotkey: reveal.hotkey, cid: reveal.cid, shard: reveal.shard }
@@ -110,43 +110,28 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
       signal: p.signal,
     })
     const fetchSeconds = Math.round(performance.now() - fetchStarted) / 1000
-    if (!got.valid) {
-      out.push({ ...row, fetched: got.fetched, valid: false, reason: got.reason, fetchSeconds })
+    if (!got.valid) out.push({ ...row, fetched: got.fetched, valid: false, reason: got.reason, fetchSeconds })
+    else decodedOk.push({ reveal, names: shard.names, decoded: got.decoded, fetchSeconds })
+  }
+  // Pass 2: the proof of training, before anything is measured — unproven deltas neither score nor
+  // set the clip norm. Up to PROOFS_AT_ONCE proofs fetch their snapshots at once (memory: four
+  // snapshots each, ≤ 40 MB on the default model) while one replays (one backend).
+  const replays = oneAtATime()
+  const proofs = await mapLimited(decodedOk, PROOFS_AT_ONCE, (f) => prove(p, f, replays))
+  const fetched: Fetched[] = []
+  for (const [i, f] of decodedOk.entries()) {
+    const row = { uid: f.reveal.uid, hotkey: f.reveal.hotkey, cid: f.reveal.cid, shard: f.reveal.shard }
+    const verdict = proofs[i]
+    if (verdict.ok) {
+      fetched.push(f)
       continue
     }
-    // The proof of training, before anything is measured: unproven deltas neither score nor set the clip norm.
-    let checkpoints: { base: NamedTensor[]; rebaseTarget?: NamedTensor[] }
-    try {
-      const baseCid = got.decoded.meta.baseCid
-      const base = await p.loadParams(baseCid)
-      checkpoints = {
-        base,
-        rebaseTarget: p.scoreAt && p.scoreAt !== baseCid ? await p.loadParams(p.scoreAt) : undefined,
-      }
-    } catch (err) {
-      if (p.signal?.aborted) throw err
-      log.warn('delta not evaluated', { uid: reveal.uid, cid: reveal.cid, reason: describeError(err) })
-      out.push({ ...row, fetched: true, valid: true, reason: REASONS.evalFailed, fetchSeconds })
-      continue
-    }
-    const proven = await proveTraining({
-      ...{ task: p.task, config: p.config, plan: p.plan, backend: p.backend, storage: p.storage, round: p.round },
-      ...checkpoints,
-      hotkey: reveal.hotkey,
-      decoded: got.decoded,
-      pages: p.assignedPages.get(reveal.hotkey),
-      drawSeed: [...p.proofSeed, reveal.cid],
-      fetchTimeoutMs: p.fetchTimeoutMs,
-      signal: p.signal,
+    log.info(verdict.reason === REASONS.evalFailed ? 'delta not evaluated' : 'delta unproven', {
+      uid: f.reveal.uid,
+      cid: f.reveal.cid,
+      reason: verdict.reason,
     })
-    if (!proven.proven) {
-      log.info('delta unproven', { uid: reveal.uid, cid: reveal.cid, reason: proven.reason })
-      out.push({ ...row, fetched: true, valid: true, reason: proven.reason, fetchSeconds })
-      continue
-    }
-    const { segment, distance, fetchSeconds: snapshotSeconds, replaySeconds } = proven
-    log.info('training proven', { uid: reveal.uid, segment, distance, snapshotSeconds, replaySeconds })
-    fetched.push({ reveal, names: shard.names, decoded: got.decoded, fetchSeconds })
+    out.push({ ...row, fetched: true, valid: true, reason: verdict.reason, fetchSeconds: f.fetchSeconds })
   }
   const clipOf = new Map<number, number>()
   const countOf = new Map<number, number>()
@@ -166,7 +151,7 @@ export async function evaluateRound(p: EvaluateRoundParameters): Promise<DeltaMe
     }
     return got
   }
-  // Pass 2: measure each valid delta at its shard's clip norm, as many at once as there are scoring
+  // Pass 3: measure each proven delta at its shard's clip norm, as many at once as there are scoring
   // workers (each holds one stepped model); the results keep the reveals' order.
   const measure = async ({
     reveal,
@@ -269,4 +254,51 @@ async function decodeSpent(p: EvaluateRoundParameters, baseCid: string) {
     }
   }
   return out
+}
+
+/** Proofs of training checked at once: their snapshot fetches overlap another delta's replay. */
+const PROOFS_AT_ONCE = 3
+
+/** Runs the functions it is given one after another, in the order given. */
+function oneAtATime(): <T>(fn: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve()
+  return (fn) => {
+    const run = tail.then(fn, fn)
+    tail = run.catch(() => {})
+    return run
+  }
+}
+
+// One delta's proof of training: proven, or the reason it is not (a checkpoint that cannot be loaded: eval-failed).
+async function prove(
+  p: EvaluateRoundParameters,
+  f: { reveal: DeltaRevealEntry; decoded: DecodedDelta },
+  replays: <T>(fn: () => Promise<T>) => Promise<T>,
+): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const log = p.logger.forComponent('validator:evaluate')
+  let checkpoints: { base: NamedTensor[]; rebaseTarget?: NamedTensor[] }
+  try {
+    const baseCid = f.decoded.meta.baseCid
+    const base = await p.loadParams(baseCid)
+    checkpoints = { base, rebaseTarget: p.scoreAt && p.scoreAt !== baseCid ? await p.loadParams(p.scoreAt) : undefined }
+  } catch (err) {
+    if (p.signal?.aborted) throw err
+    log.warn('checkpoint not loaded', { uid: f.reveal.uid, reason: describeError(err) })
+    return { ok: false, reason: REASONS.evalFailed }
+  }
+  const proven = await proveTraining({
+    ...{ task: p.task, config: p.config, plan: p.plan, backend: p.backend, storage: p.storage, round: p.round },
+    ...checkpoints,
+    hotkey: f.reveal.hotkey,
+    decoded: f.decoded,
+    pages: p.assignedPages.get(f.reveal.hotkey),
+    drawSeed: [...p.proofSeed, f.reveal.cid],
+    fetchTimeoutMs: p.fetchTimeoutMs,
+    signal: p.signal,
+    replays,
+  })
+  if (!proven.proven) return { ok: false, reason: proven.reason }
+  const { segment, distance, fetchSeconds: snapshotSeconds, replaySeconds } = proven
+  log.info('training proven', { uid: f.reveal.uid, segment, distance, snapshotSeconds, replaySeconds })
+  return { ok: true }
 }

@@ -39,6 +39,8 @@ export type ProveTrainingParameters = {
   signal?: AbortSignal
   /** Replay this segment instead of drawing one (tests and audits). */
   segment?: number
+  /** Where the replay waits for its turn (several proofs fetch at once, one replays at a time); default: at once. */
+  replays?: <T>(fn: () => Promise<T>) => Promise<T>
 }
 
 /** The verdict: proven (with the segment replayed and how far the replay ended), or why not. */
@@ -164,7 +166,12 @@ async function prove(p: ProveTrainingParameters): Promise<ProveTrainingReturnTyp
       `the delta points elsewhere than its proven training (cosine ${tie.toFixed(3)} < ${config.proof.tieCosine})`,
     )
   const loaded = performance.now()
-  const distance = await replay(p, { start, end, first, moved, names: shard.names })
+  const turn = p.replays ?? ((fn) => fn())
+  let began = loaded
+  const distance = await turn(() => {
+    began = performance.now()
+    return replay(p, { start, end, first, moved, names: shard.names })
+  })
   if (!(distance <= config.proof.tolerance))
     throw new Unproven(
       `segment ${k} (steps ${steps[k]}–${steps[k + 1]}) replayed on the assigned pages ends ${distance.toFixed(3)} ` +
@@ -173,7 +180,7 @@ async function prove(p: ProveTrainingParameters): Promise<ProveTrainingReturnTyp
   const seconds = (from: number, to: number) => Math.round(to - from) / 1000
   return {
     ...{ proven: true as const, segment: k, distance },
-    ...{ fetchSeconds: seconds(started, loaded), replaySeconds: seconds(loaded, performance.now()) },
+    ...{ fetchSeconds: seconds(started, loaded), replaySeconds: seconds(began, performance.now()) },
   }
 }
 
