@@ -296,7 +296,7 @@ export const configSchema = {
       min: -1,
       max: 1,
       reason:
-        'The delta sent must point where the proven training went: its cosine with (last snapshot − base) at least this. Measured honest (compression with error feedback): see docs/network.md.',
+        'The delta sent must point where the proven training went: its cosine with (last snapshot − the base it is taken from) at least this. Honest deltas through the compressor with error feedback measured 0.82–0.87 (tiny and default model, rounds 1–2).',
     },
   },
   consensus: {
