@@ -10,7 +10,13 @@ import { createMemoryStorage, type Storage } from '../shared/storage/index.ts'
 import { loadTask, type Task, trainingPages } from '../shared/tasks/index.ts'
 import type { NamedTensor } from '../shared/tensor.ts'
 import { createTrainPool } from '../shared/train/index.ts'
-import { checkMoments, type ProveTrainingParameters, proveTraining, snapshotSteps } from './proveTraining.ts'
+import {
+  checkMoments,
+  type ProveTrainingParameters,
+  proveTraining,
+  snapshotSteps,
+  snapshotsToFetch,
+} from './proveTraining.ts'
 
 const HOTKEY = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY'
 const ROUND = 1
@@ -67,6 +73,16 @@ describe('proveTraining', () => {
     expect(honest.proof.snapshots).toHaveLength(segments() + 1)
     for (let segment = 0; segment < segments(); segment++)
       expect(await prove(honest.encoded, { segment })).toMatchObject({ proven: true, segment, distance: 0 })
+  })
+
+  it('behavior: the snapshots a prefetch gets are the ones the drawn replay reads', async () => {
+    const honest = await mine()
+    for (const seed of ['a', 'b', 'c', 'd']) {
+      const got = await prove(honest.encoded, { drawSeed: [seed] })
+      if (!got.proven) throw new Error(got.reason)
+      const wanted = snapshotsToFetch(honest.proof, config.train.innerSteps, [seed], HOTKEY)
+      expect(wanted).toEqual([...new Set([0, got.segment, got.segment + 1, segments()])])
+    }
   })
 
   it('behavior: training on two worker threads replays on one within the tolerance', async () => {
