@@ -46,4 +46,27 @@ describe('createHostAdamw', () => {
       for (let j = 0; j < m.length; j++) expect(host.m[i][j]).toBeCloseTo(m[j], 6)
     }
   })
+
+  it('behavior: updating two ranges of the values separately (as two workers do) gives the one full update, bit for bit', () => {
+    const rng = createRng('host-adamw-ranges')
+    const values = (n: number) => Float32Array.from({ length: n }, () => rng.next() - 0.5)
+    const params = [
+      { name: 'w', shape: [4, 3], data: values(12) },
+      { name: 'b', shape: [3], data: values(3) },
+    ]
+    const cfg = { beta1: 0.9, beta2: 0.95, weightDecay: 0.1, clip: 1 }
+    const full = createHostAdamw({ cfg, params, decay: [true, false] })
+    const left = createHostAdamw({ cfg, params, decay: [true, false] })
+    const right = createHostAdamw({ cfg, params, decay: [true, false] })
+    for (let t = 1; t <= 3; t++) {
+      const grads = values(15)
+      full.step(grads, 1e-2, t)
+      // A range that ends inside the first tensor and one that crosses into the second.
+      left.step(grads, 1e-2, t, 0, 7)
+      right.step(grads, 1e-2, t, 7, 15)
+    }
+    const joined = (a: Float32Array[], b: Float32Array[]) => [...a[0].slice(0, 7), ...b[0].slice(7), ...b[1]]
+    expect(joined(left.params, right.params)).toEqual([...full.params[0], ...full.params[1]])
+    expect(joined(left.v, right.v)).toEqual([...full.v[0], ...full.v[1]])
+  })
 })

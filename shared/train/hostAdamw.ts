@@ -15,8 +15,11 @@ export type HostAdamw = {
   readonly params: Float32Array[]
   readonly m: Float32Array[]
   readonly v: Float32Array[]
-  /** Clips `grads` (all tensors back to back, in slot order) and applies one update; returns the norm before clipping. */
-  step(grads: Float32Array, lr: number, t: number): number
+  /**
+   * Clips `grads` (all tensors back to back, in slot order) by their global norm and applies one
+   * update to the values in [from, to) of that order (default: all); returns the norm before clipping.
+   */
+  step(grads: Float32Array, lr: number, t: number, from?: number, to?: number): number
 }
 
 export function createHostAdamw(p: {
@@ -36,7 +39,7 @@ export function createHostAdamw(p: {
     params,
     m,
     v,
-    step(grads, lr, t) {
+    step(grads, lr, t, from = 0, to = grads.length) {
       let squares = 0
       for (let i = 0; i < grads.length; i++) squares += grads[i] * grads[i]
       const norm = Math.sqrt(squares)
@@ -49,7 +52,9 @@ export function createHostAdamw(p: {
         const mi = m[i]
         const vi = v[i]
         const keep = p.decay[i] && weightDecay > 0 ? 1 - lr * weightDecay : 1
-        for (let j = 0; j < theta.length; j++) {
+        const lo = Math.max(0, from - offset)
+        const hi = Math.min(theta.length, to - offset)
+        for (let j = lo; j < hi; j++) {
           const g = grads[offset + j] * coef
           const mj = beta1 * mi[j] + (1 - beta1) * g
           const vj = beta2 * vi[j] + (1 - beta2) * g * g

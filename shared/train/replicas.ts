@@ -5,8 +5,9 @@ import { ReplicaStoppedError } from './errors.ts'
  * Data-parallel training across worker threads (README "Backends"): every worker holds the whole
  * model and its optimizer state, takes its slice of each batch, and after the backward pass all
  * workers exchange their gradients through one SharedArrayBuffer. Each worker sums the slices in
- * the same order (slice 0, 1, …) and applies the same AdamW update, so the replicas stay bit-identical
- * and any of them holds the result.
+ * the same order (slice 0, 1, …) and takes the global norm of the sum, then updates only its range
+ * of the values (AdamW is element-wise) and the replicas swap their ranges (`shareUpdate`), so they
+ * stay bit-identical and any of them holds the result.
  *
  * Layout: 4 Int32 control words (generation, arrivals, stop flag, unused), then two sets (one per
  * step parity) of `parts` slots of `values + 2` float32 (the gradients, the loss, then the rebase
@@ -22,9 +23,13 @@ const STOPPED = 2
 /** How often a waiting worker looks at the stop flag. */
 const POLL_MS = 250
 
-/** The shared memory of `parts` replicas exchanging `values` gradient values a step. */
+/**
+ * The shared memory of `parts` replicas exchanging `values` gradient values a step: the control words,
+ * the two gradient sets, then the parameters and both moments (`values` float32 each), where every
+ * replica writes the range it updated (`Replica.shareUpdate`).
+ */
 export function replicaBuffer(parts: number, values: number): SharedArrayBuffer {
-  return new SharedArrayBuffer(CONTROL_WORDS * 4 + 2 * parts * (values + 2) * 4)
+  return new SharedArrayBuffer(CONTROL_WORDS * 4 + (2 * parts * (values + 2) + 3 * values) * 4)
 }
 
 /** Tells every replica waiting at (or arriving at) the barrier to stop with ReplicaStoppedError. */
@@ -47,6 +52,14 @@ export type Replica = {
   exchange(grads: readonly Float32Array[], loss: number): { sum: Float32Array; loss: number }
   /** True once worker 0 has seen a rebase posted (`rebaseReady` of createReplica) in an exchange: the same step on every replica. */
   rebaseAgreed(): boolean
+  /** The values (all tensors back to back) whose AdamW update this replica computes: [from, to). */
+  range: { from: number; to: number }
+  /**
+   * After each replica updated its range of the parameters and moments (arrays per tensor, back to
+   * back as the gradients): publishes this replica's range, waits for the others, and copies theirs
+   * in, so every replica holds the whole updated state again. A no-op for one replica.
+   */
+  shareUpdate(params: Float32Array[], m: Float32Array[], v: Float32Array[]): void
 }
 
 /**
@@ -61,7 +74,13 @@ export function createReplica(
 ): Replica {
   const control = new Int32Array(buffer, 0, CONTROL_WORDS)
   const floats = (buffer.byteLength - CONTROL_WORDS * 4) / 4
-  const slot = floats / (2 * parts)
+  // floats = 2·parts·(values + 2) + 3·values.
+  const values = (floats - 4 * parts) / (2 * parts + 3)
+  const slot = values + 2
+  const stateAt = CONTROL_WORDS * 4 + 2 * parts * slot * 4
+  const shared = [0, 1, 2].map((i) => new Float32Array(buffer, stateAt + i * values * 4, values))
+  const rangeOf = (p: number) => sliceRows(values, p, parts)
+  const range = rangeOf(part)
   // The batch's sum, reused every step: the caller consumes it before the next exchange.
   const sum = new Float32Array(slot - 1)
   let step = 0
@@ -109,6 +128,29 @@ export function createReplica(
       return { sum: sum.subarray(0, slot - 2), loss: sum[slot - 2] }
     },
     rebaseAgreed: () => agreed,
+    range,
+    shareUpdate(params, m, v) {
+      if (parts === 1) return
+      const arrays = [params, m, v]
+      // Own range out, barrier, the other ranges in: a range crosses tensors, so walk them by offset.
+      const copy = (into: boolean, from: number, to: number) => {
+        for (const [i, tensors] of arrays.entries()) {
+          let offset = 0
+          for (const t of tensors) {
+            const lo = Math.max(from, offset)
+            const hi = Math.min(to, offset + t.length)
+            if (lo < hi) {
+              if (into) t.set(shared[i].subarray(lo, hi), lo - offset)
+              else shared[i].set(t.subarray(lo - offset, hi - offset), lo)
+            }
+            offset += t.length
+          }
+        }
+      }
+      copy(false, range.from, range.to)
+      barrier()
+      for (let p = 0; p < parts; p++) if (p !== part) copy(true, rangeOf(p).from, rangeOf(p).to)
+    },
   }
 }
 

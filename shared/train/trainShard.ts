@@ -198,7 +198,9 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
     tf.dispose([value, ...Object.values(grads)])
     // 4–5. the batch's gradients, summed over the workers; clipping and AdamW as above.
     const summed = replica.exchange(parts, partLoss)
-    const gradNorm = h.step(summed.sum, lr, step)
+    // 5. each replica updates its range of the values, then they swap ranges.
+    const gradNorm = h.step(summed.sum, lr, step, replica.range.from, replica.range.to)
+    replica.shareUpdate(h.params, h.m, h.v)
     for (const [i, s] of slots.entries())
       tf.tidy(() => s.param.assign(tf.tensor(h.params[i], s.param.shape, 'float32')))
     return { loss: summed.loss, gradNorm }
