@@ -46,9 +46,11 @@ describe.skipIf(!usable)('the webgpu backend (SwiftShader here)', () => {
     const pages = pool.slice(0, 8)
     const storage = createMemoryStorage()
     const short = { ...config, train: { ...config.train, innerSteps: 4 } }
+    // Pipelined rounds: the training moves onto a newer checkpoint after step 1 (reads the GPU's values back).
+    const newer = params.map((t) => ({ ...t, data: t.data.map((x, i) => x + (i % 5) * 1e-4) }))
     const train = (backend: Backend) =>
       produceDelta({
-        ...{ task, config: short, params, plan, shard: 0, pages },
+        ...{ task, config: short, params, plan, shard: 0, pages, rebase: (step) => (step >= 1 ? newer : undefined) },
         ...{ hotkey: '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY', round: 1, baseCid: 'bafybase' },
         ...{ backend, storage, logger: silentLogger },
       })
@@ -58,6 +60,7 @@ describe.skipIf(!usable)('the webgpu backend (SwiftShader here)', () => {
     expect(gpu.adapter).toBeTruthy()
     console.info(`webgpu adapter: ${gpu.adapter}`)
     const trained = await train(gpu)
+    expect(trained.rebasedAt).toEqual([1])
     // Learns, and computes what wasm computes up to float32 rounding in other kernels.
     expect(trained.losses.at(-1)).toBeLessThan(trained.losses[0])
     for (const [i, loss] of trained.losses.entries()) expect(Math.abs(loss - wasm.losses[i])).toBeLessThan(1e-4)
@@ -81,7 +84,8 @@ describe.skipIf(!usable)('the webgpu backend (SwiftShader here)', () => {
           index: 1,
         },
       ],
-      loadParams: async () => params,
+      scoreAt: 'bafynewer',
+      loadParams: async (cid) => (cid === 'bafynewer' ? newer : params),
       evalPages: drawEvalPages({
         pool: unassignedPages(pool, [pages]),
         evalSeed: 7,

@@ -209,7 +209,7 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
   // Onto a newer base: frozen tensors replaced, the shard moved by (new − old base), progress kept.
   let current: readonly NamedTensor[] = p.params
   const rebasedAt: number[] = []
-  const rebase = (step: number) => {
+  const rebase = async (step: number) => {
     const target = p.rebase?.(step)
     if (!target || target === current) return
     checkParams(spec, target)
@@ -217,7 +217,8 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
     replaceFrozen(tf, weights, owned, byName, inShard)
     const next = slots.map((s) => byName.get(s.name) as NamedTensor)
     for (const [i, s] of slots.entries()) {
-      const local = host ? host.params[i] : new Float32Array(s.param.dataSync() as Float32Array)
+      // An asynchronous read: webgpu in Node has no synchronous one (it needs OffscreenCanvas).
+      const local = host ? host.params[i] : new Float32Array((await s.param.data()) as Float32Array)
       shiftLocal(local, base[i].data, next[i].data)
       tf.tidy(() => s.param.assign(tf.tensor(local, s.param.shape, 'float32')))
     }
@@ -247,7 +248,7 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
     for (let step = from; step < until; step++) {
       const stepStarted = performance.now()
       if (p.signal?.aborted) throw new TrainingAbortedError(step, H, p.signal.reason)
-      rebase(step)
+      await rebase(step)
       await snap(step)
       // 1. learning rate of this step: warm-up, then cosine over the network's global steps.
       const lr = learningRate(schedule, firstStep + step)
@@ -264,7 +265,7 @@ export async function trainShard(p: TrainShardParameters): Promise<TrainShardRet
       if (p.yieldBetweenSteps) await yieldToEventLoop(performance.now() - stepStarted)
     }
     // A replay that stops where the training moved on records the state after the move, as the training did.
-    if (until < H) rebase(until)
+    if (until < H) await rebase(until)
     await snap(until)
     const tokens = (until - from) * batch * (p.task.kind === 'lm' ? context : 1)
     return { ...(await collect(slots, base, losses, t, tokens, host)), rebasedAt, ...(every ? { snapshots } : {}) }
