@@ -28,7 +28,13 @@ export type Prefetcher = (
 export function createPrefetcher(): Prefetcher {
   const queued = new Set<string>()
   let chain: Promise<void> = Promise.resolve()
+  let closeHash: Promise<string> | undefined
+  let hashRound = -1
   return (ctx, round, head, signal, state) => {
+    if (round !== hashRound) {
+      hashRound = round
+      closeHash = undefined
+    }
     for (const d of roundRecords(ctx, round, head).deltaReveals) {
       const shard = ctx.plan.shards[d.shard]
       if (!shard || queued.has(d.cid)) continue
@@ -47,8 +53,13 @@ export function createPrefetcher(): Prefetcher {
           // The proof's snapshots this validator will replay from (the same draw as evaluation's).
           const { meta } = parseDeltaMetadata(decodeSafetensors(bytes, { maxBytes: bytes.length }).metadata)
           if (!meta.proof) return
-          const closeHash = await blockHash(ctx.client, ctx.view.schedule.forRound(round).commitClosedBlock)
-          const drawSeed = [state.evalSeed, closeHash, d.cid]
+          // One read of the commit-closing block's hash per round, not one per delta.
+          closeHash ??= blockHash(ctx.client, ctx.view.schedule.forRound(round).commitClosedBlock).catch((err) => {
+            closeHash = undefined // read again for the next delta
+            throw err
+          })
+          const drawHash = await closeHash
+          const drawSeed = [state.evalSeed, drawHash, d.cid]
           for (const i of snapshotsToFetch(meta.proof, ctx.view.config.train.innerSteps, drawSeed, d.hotkey)) {
             await ctx.storage.get(meta.proof.snapshots[i], {
               maxBytes: maxSnapshotBytes(shapes),
